@@ -1,0 +1,342 @@
+//! The command line: clap types only, converted into the library's plain option structs, and the
+//! one place that turns an outcome into an exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::findings::{self, Format, Severity};
+use crate::plan::{ChartVersion, NEWEST_CHART};
+use crate::targets::{Target, TargetOptions};
+use crate::values::{Limits, SetKind, ValueInputs};
+use crate::{Checked, Failure, RunOptions};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  clean (render: manifests written)
+  1  findings at error severity (with --strict, warnings too); render prints nothing
+  2  could not run: bad arguments, unknown target, unreadable or unparsable input
+
+Limits (raise them with the flags of the same name when a real file needs it):
+  --max-file-bytes 8388608   --max-depth 64   --max-alias-events 100000";
+
+/// Validate Airbyte Helm ingress values and render ingress manifests for the chart and for common
+/// ingress controllers.
+#[derive(Debug, Parser)]
+#[command(name = "airbyte-ingress", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the manifests of a target from the values, ready for `kubectl apply -f -`.
+    Render(RenderArgs),
+    /// Check the values against the schema and Airbyte's rules; report findings.
+    Validate(ValidateArgs),
+    /// Print the JSON schema of the values (usable as the chart's values.schema.json).
+    Schema,
+    /// List every rule with its id and severity.
+    Rules,
+    /// Explain one rule, with values that trigger it and the fixed values.
+    Explain {
+        /// The rule id, e.g. `backend-invalid`.
+        rule: String,
+    },
+}
+
+/// Where the values come from, as with `helm template`.
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    /// A values file; repeatable, applied left to right; `-` reads standard input.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Set a value, as Helm's --set (`a.b=c`, `a\.b=c` for a dot in a key, `a[0]=c`, `a={x,y}`).
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+    /// Set a string value, as Helm's --set-string.
+    #[arg(long = "set-string", value_name = "K=V")]
+    pub set_string: Vec<String>,
+    /// Set a JSON value, as Helm's --set-json.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+    /// The chart version the values are for (2.0.18 and later).
+    #[arg(long, value_name = "VER", default_value_t = NEWEST_CHART, value_parser = ChartVersion::parse)]
+    pub chart_version: ChartVersion,
+    /// Largest values file or stdin, in bytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+    /// Deepest nesting of maps and lists in a values file.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most events YAML aliases may expand to in one file.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
+    pub max_alias_events: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// What to render.
+    #[arg(long, short = 't', value_name = "T", value_parser = parse_target)]
+    pub target: Target,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// The Helm release name: it names the Airbyte Services.
+    #[arg(long, value_name = "NAME", default_value = "airbyte")]
+    pub release: String,
+    /// The namespace of the release.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Yaml)]
+    pub output: OutputFormat,
+    /// Write one file per object into this directory instead of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// Also check what rendering for this target needs.
+    #[arg(long, short = 't', value_name = "T", value_parser = parse_target)]
+    pub target: Option<Target>,
+    /// The Helm release name.
+    #[arg(long, value_name = "NAME", default_value = "airbyte")]
+    pub release: String,
+    /// The namespace of the release.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+fn parse_target(s: &str) -> Result<Target, String> {
+    Target::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+        format!("unknown target `{s}`; targets: {}", names.join(", "))
+    })
+}
+
+impl ValueArgs {
+    fn run_options(&self, release: &str, namespace: &str) -> RunOptions {
+        let mut sets = Vec::new();
+        sets.extend(self.set_json.iter().map(|s| (SetKind::Json, s.clone())));
+        sets.extend(self.set.iter().map(|s| (SetKind::Typed, s.clone())));
+        sets.extend(self.set_string.iter().map(|s| (SetKind::String, s.clone())));
+        RunOptions {
+            inputs: ValueInputs {
+                files: self.files.clone(),
+                sets,
+                limits: Limits {
+                    max_file_bytes: self.max_file_bytes,
+                    max_depth: self.max_depth,
+                    max_alias_events: self.max_alias_events,
+                    ..Limits::default()
+                },
+            },
+            release: release.to_string(),
+            namespace: namespace.to_string(),
+            chart: self.chart_version,
+        }
+    }
+}
+
+/// Standard streams and environment facts, passed in so tests can capture them.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Colour stderr diagnostics (a terminal, no NO_COLOR, no --no-color).
+    pub color: bool,
+    /// Reads a values file; `-` is standard input.
+    pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+}
+
+/// The exit code of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Clean = 0,
+    Findings = 1,
+    CouldNotRun = 2,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, io: &mut Io) -> Exit {
+    let color = io.color && !cli.no_color;
+    let result = match cli.command {
+        Command::Render(args) => render(args, io, color),
+        Command::Validate(args) => validate(args, io, color),
+        Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
+        Command::Rules => rules(io),
+        Command::Explain { rule } => explain(&rule, io),
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(failure) => {
+            let _ = writeln!(io.stderr, "error: {failure}");
+            Exit::CouldNotRun
+        }
+    }
+}
+
+fn write_out(io: &mut Io, s: &str) -> Result<(), Failure> {
+    io.stdout
+        .write_all(s.as_bytes())
+        .and_then(|_| io.stdout.flush())
+        .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))
+}
+
+fn no_values(v: &ValueArgs) -> Result<(), Failure> {
+    if v.files.is_empty() && v.set.is_empty() && v.set_string.is_empty() && v.set_json.is_empty() {
+        return Err(Failure::Usage(
+            "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn print_notes(io: &mut Io, checked: &Checked) {
+    for n in &checked.loaded.notes {
+        let _ = writeln!(io.stderr, "note: {n}");
+    }
+}
+
+fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    no_values(&args.values)?;
+    let opts = args.values.run_options(&args.release, &args.namespace);
+    let checked = crate::check(&opts, io.read)?;
+    print_notes(io, &checked);
+    for f in &checked.findings {
+        let _ = write!(
+            io.stderr,
+            "{}",
+            findings::text_one(f, &checked.loaded.sources, color)
+        );
+    }
+    if checked.has_errors() {
+        let s = findings::summarize(&checked.findings);
+        let _ = writeln!(
+            io.stderr,
+            "error: not rendering: {}",
+            findings::summary_line(s)
+        );
+        return Ok(Exit::Findings);
+    }
+    let plan = checked
+        .plan
+        .as_ref()
+        .ok_or_else(|| Failure::Internal("no plan without error findings".into()))?;
+    let rendered = args
+        .target
+        .render(plan, &TargetOptions::default())
+        .map_err(Failure::Internal)?;
+    for n in &rendered.notes {
+        let _ = writeln!(io.stderr, "note: {n}");
+    }
+    if rendered.docs.is_empty() {
+        return Ok(Exit::Clean);
+    }
+    if let Some(dir) = &args.output_dir {
+        let written = crate::output::write_dir(dir, args.target, &rendered.docs)
+            .map_err(Failure::Internal)?;
+        for p in written {
+            let _ = writeln!(io.stderr, "wrote {}", p.display());
+        }
+        return Ok(Exit::Clean);
+    }
+    let text = match args.output {
+        OutputFormat::Yaml => crate::render::to_yaml(args.target, &rendered.docs),
+        OutputFormat::Json => crate::render::to_json(&rendered.docs),
+    };
+    write_out(io, &text)?;
+    Ok(Exit::Clean)
+}
+
+fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    no_values(&args.values)?;
+    let opts = args.values.run_options(&args.release, &args.namespace);
+    let checked = crate::check(&opts, io.read)?;
+    print_notes(io, &checked);
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    let report = findings::report(
+        &checked.findings,
+        &checked.loaded.sources,
+        format,
+        color && format == Format::Text,
+    );
+    write_out(io, &report)?;
+    let failing = checked
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn rules(io: &mut Io) -> Result<Exit, Failure> {
+    let mut out = String::new();
+    let width = crate::rules::RULES
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    for r in crate::rules::RULES {
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            r.id,
+            r.severity.as_str(),
+            r.summary
+        ));
+    }
+    write_out(io, &out)?;
+    Ok(Exit::Clean)
+}
+
+fn explain(id: &str, io: &mut Io) -> Result<Exit, Failure> {
+    let Some(r) = crate::rules::info(id) else {
+        let hint = crate::rules::did_you_mean(id, crate::rules::RULES.iter().map(|r| r.id))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| "; `airbyte-ingress rules` lists them".into());
+        return Err(Failure::Usage(format!("unknown rule `{id}`{hint}")));
+    };
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    let text = format!(
+        "{} ({})\n\n{}\n\nHow to fix: {}\n\nValues that trigger it:\n{}\nFixed:\n{}",
+        r.id,
+        r.severity.as_str(),
+        r.summary,
+        r.help,
+        indent(r.bad),
+        indent(r.good)
+    );
+    write_out(io, &text)?;
+    Ok(Exit::Clean)
+}

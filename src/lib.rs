@@ -1,0 +1,200 @@
+//! `airbyte-ingress`: validate the ingress part of Airbyte Helm values and render ingress manifests
+//! for the chart and for common ingress controllers.
+//!
+//! The pipeline flows one way: [`values`] (files and flags merged as Helm merges them, with origins)
+//! -> [`model`] (typed values, the source of the JSON schema) -> [`plan`] (controller-neutral routes)
+//! -> [`rules`] (findings) and [`targets`] (manifests). The library never prints.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
+pub mod cli;
+pub mod findings;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod rules;
+pub mod targets;
+pub mod values;
+
+use findings::{Finding, Severity};
+use plan::{ChartVersion, Plan, PlanOptions};
+use values::{LoadError, Loaded, Node, Origin, Value, ValueInputs};
+
+/// Everything a run needs besides the target: inputs and the `helm template` arguments.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub inputs: ValueInputs,
+    pub release: String,
+    pub namespace: String,
+    pub chart: ChartVersion,
+}
+
+/// Why a run could not go on: exit code 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A bad argument (release name, chart version, ...).
+    Usage(String),
+    /// An input that cannot be read or parsed.
+    Input(LoadError),
+    /// The tool itself failed (a rendered document did not parse back). Also exit 2.
+    Internal(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) => f.write_str(m),
+            Failure::Input(e) => write!(f, "{e}"),
+            Failure::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+/// The merged values, what they mean, and what is wrong with them.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: Loaded,
+    /// Present when the values have the right shape.
+    pub plan: Option<Plan>,
+    /// Sorted, deduplicated.
+    pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// The chart defaults for the keys read here, as a tree whose origins are [`Origin::Default`].
+pub fn chart_defaults() -> Node {
+    static TEXT: &str = include_str!("chart_defaults.yaml");
+    let limits = values::Limits::default();
+    match values::parse_document(TEXT.as_bytes(), "chart defaults", 0, &limits) {
+        Ok(doc) => {
+            let mut root = doc.root;
+            set_default_origin(&mut root);
+            root
+        }
+        Err(_) => Node::new(Value::Map(Default::default()), Origin::Default),
+    }
+}
+
+fn set_default_origin(n: &mut Node) {
+    n.origin = Origin::Default;
+    n.key_origin = Origin::Default;
+    match &mut n.value {
+        Value::Seq(s) => s.iter_mut().for_each(set_default_origin),
+        Value::Map(m) => m.values_mut().for_each(set_default_origin),
+        _ => {}
+    }
+}
+
+/// Helm's release-name rule: DNS-1123 subdomain characters, at most 53 characters.
+pub fn check_release(name: &str) -> Result<(), String> {
+    let ok_chars = !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if !ok_chars {
+        return Err(format!(
+            "invalid release name `{name}`: use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
+        ));
+    }
+    if name.len() > 53 {
+        return Err(format!(
+            "invalid release name `{name}`: {} characters, Helm allows at most 53",
+            name.len()
+        ));
+    }
+    Ok(())
+}
+
+/// A namespace is a DNS-1123 label: at most 63 lowercase letters, digits and `-`.
+pub fn check_namespace(ns: &str) -> Result<(), String> {
+    let ok = !ns.is_empty()
+        && ns.len() <= 63
+        && ns
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !ns.starts_with('-')
+        && !ns.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid namespace `{ns}`: use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit"
+        ))
+    }
+}
+
+/// Loads, merges and checks the values: every stage up to the plan, with all findings.
+pub fn check(
+    opts: &RunOptions,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<Checked, Failure> {
+    check_release(&opts.release).map_err(Failure::Usage)?;
+    check_namespace(&opts.namespace).map_err(Failure::Usage)?;
+    opts.chart.line().map_err(Failure::Usage)?;
+    let loaded = values::load(&opts.inputs, &chart_defaults(), read).map_err(Failure::Input)?;
+    let mut findings = rules::check_values(&loaded.root);
+    let schema_findings = rules::check_schema(&loaded.root);
+    let shape_ok = schema_findings
+        .iter()
+        .all(|f| f.severity != Severity::Error);
+    findings.extend(schema_findings);
+    let mut plan = None;
+    if shape_ok {
+        let described = described_values(&loaded.root);
+        match serde_json::from_value::<model::Values>(described) {
+            Ok(typed) => {
+                let popts = PlanOptions {
+                    release: opts.release.clone(),
+                    namespace: opts.namespace.clone(),
+                    chart: opts.chart,
+                };
+                let (p, plan_findings) =
+                    Plan::build(&typed, &loaded.root, &popts).map_err(Failure::Usage)?;
+                findings.extend(plan_findings);
+                findings.extend(rules::check_plan(&typed, &loaded.root, &p));
+                plan = Some(p);
+            }
+            Err(e) => findings.push(Finding::new(
+                "wrong-type",
+                Severity::Error,
+                values::Path::default(),
+                loaded.root.origin,
+                format!("the values do not fit the schema: {e}"),
+                "fix the value the message names".into(),
+            )),
+        }
+    }
+    findings::sort(&mut findings);
+    Ok(Checked {
+        loaded,
+        plan,
+        findings,
+    })
+}
+
+/// The keys the model describes, as JSON (the rest of a full values.yaml is not converted).
+pub(crate) fn described_values(root: &Node) -> serde_json::Value {
+    let props = model::schema()
+        .get("properties")
+        .and_then(|p| p.as_object());
+    let mut out = serde_json::Map::new();
+    if let (Some(map), Some(props)) = (root.as_map(), props) {
+        for (k, v) in map {
+            if props.contains_key(k) {
+                out.insert(k.clone(), v.to_json());
+            }
+        }
+    }
+    serde_json::Value::Object(out)
+}

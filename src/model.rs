@@ -1,0 +1,227 @@
+//! The typed view of the values this tool reads (serde + schemars): the single source of the
+//! published JSON schema. Everything outside these keys passes through untouched.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Airbyte Helm chart values, as far as ingress and the public URL are concerned.
+///
+/// Keys not described here belong to the rest of the chart and are accepted as they are.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[schemars(title = "Airbyte Helm values: ingress and public URL")]
+pub struct Values {
+    /// Settings shared by every Airbyte component.
+    #[serde(default)]
+    pub global: Option<Global>,
+    /// The Ingress the chart renders (chart 2.0.18 and later). Every key is checked: a misspelt key
+    /// is an error, not a silent no-op.
+    #[serde(default)]
+    pub ingress: Option<Ingress>,
+    /// The V1 chart's webapp settings. `webapp.ingress` is the V1 ingress block, which the V2 chart
+    /// ignores: use the top-level `ingress` block (see `airbyte-ingress migrate`).
+    #[serde(default)]
+    pub webapp: Option<Webapp>,
+    /// Replaces the chart's full name, which names the Ingress.
+    #[serde(rename = "fullnameOverride", default)]
+    pub fullname_override: Option<String>,
+    /// Replaces the chart name (`airbyte`) in the full name.
+    #[serde(rename = "nameOverride", default)]
+    pub name_override: Option<String>,
+    /// The namespace the chart's objects go to, instead of the release namespace (chart 2.1.0+).
+    #[serde(rename = "namespaceOverride", default)]
+    pub namespace_override: Option<String>,
+    /// The Airbyte server, which serves the API and the web UI.
+    #[serde(default)]
+    pub server: Option<Component>,
+    /// The connector builder server (chart 2.0.18 - 2.0.19 only).
+    #[serde(rename = "connectorBuilderServer", default)]
+    pub connector_builder_server: Option<Component>,
+}
+
+/// `global.*` keys read here; other `global` keys are accepted as they are.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Global {
+    /// The URL where Airbyte is reached, e.g. `https://airbyte.example.com`. It must match an
+    /// ingress host, use `https` when the host has TLS, and have no path, port or trailing slash.
+    /// Empty makes the chart fall back to `http://localhost:8080`.
+    #[serde(rename = "airbyteUrl", default)]
+    pub airbyte_url: Option<String>,
+    /// `community` (default) or `enterprise`. Enterprise needs `/auth/realms` and `/auth/resources`
+    /// routed to Keycloak, which the chart's own Ingress cannot do.
+    #[serde(default)]
+    pub edition: Option<String>,
+    /// Authentication settings.
+    #[serde(default)]
+    pub auth: Option<Auth>,
+}
+
+/// `global.auth`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Auth {
+    /// Cookie settings of the login session.
+    #[serde(default)]
+    pub security: Option<Security>,
+}
+
+/// `global.auth.security`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Security {
+    /// Whether login cookies carry the `Secure` flag (default `true`). Must be `false` when Airbyte
+    /// is served over plain `http`, or login fails with "the server failed to set a cookie".
+    #[serde(rename = "cookieSecureSetting", default)]
+    pub cookie_secure_setting: Option<BoolLike>,
+}
+
+/// A boolean, or the strings `"true"` / `"false"` that the chart passes on as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum BoolLike {
+    Bool(bool),
+    Str(BoolString),
+}
+
+impl BoolLike {
+    pub fn as_bool(&self) -> bool {
+        match self {
+            BoolLike::Bool(b) => *b,
+            BoolLike::Str(BoolString::True) => true,
+            BoolLike::Str(BoolString::False) => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum BoolString {
+    #[serde(rename = "true")]
+    True,
+    #[serde(rename = "false")]
+    False,
+}
+
+/// The chart's `ingress` block.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ingress {
+    /// Render the chart's Ingress. Must be a boolean: the string `"false"` counts as true in Helm.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// The IngressClass (`spec.ingressClassName`), e.g. `nginx`, `alb`, `traefik`, `haproxy`,
+    /// `webapprouting.kubernetes.azure.com`, `azure-alb-external`. Prefer it to the deprecated
+    /// `kubernetes.io/ingress.class` annotation.
+    #[serde(rename = "className", default)]
+    pub class_name: Option<String>,
+    /// Annotations for the controller. Every value must be a string: quote numbers and booleans
+    /// (`"600"`, `"true"`), or use `--set-string` on the command line.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, Option<String>>>")]
+    pub annotations: Option<BTreeMap<String, Option<String>>>,
+    /// One entry per host name.
+    #[serde(default)]
+    pub hosts: Option<Vec<Host>>,
+    /// TLS certificates: each Secret and the hosts it covers.
+    #[serde(default)]
+    pub tls: Option<Vec<Tls>>,
+}
+
+/// `ingress.hosts[]`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// A DNS name such as `airbyte.example.com` (lowercase; `*.` only as the whole first label);
+    /// no scheme, port or path. It must be the host of `global.airbyteUrl`.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// The paths on this host. Airbyte needs `/` (Prefix) to the `server` backend.
+    #[serde(default)]
+    pub paths: Option<Vec<HostPath>>,
+}
+
+/// `ingress.hosts[].paths[]`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostPath {
+    /// The URL path, e.g. `/`. Airbyte cannot be served under a sub-path.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// How the path matches; `Prefix` for `/`.
+    #[serde(rename = "pathType", default)]
+    pub path_type: Option<PathType>,
+    /// The Airbyte service: `server` (chart 2.1.0 and later accept nothing else;
+    /// 2.0.18 - 2.0.19 also accept `connector-builder-server`).
+    #[serde(default)]
+    pub backend: Option<String>,
+}
+
+/// `networking.k8s.io/v1` path types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum PathType {
+    Prefix,
+    Exact,
+    ImplementationSpecific,
+}
+
+impl PathType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathType::Prefix => "Prefix",
+            PathType::Exact => "Exact",
+            PathType::ImplementationSpecific => "ImplementationSpecific",
+        }
+    }
+}
+
+/// `ingress.tls[]`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// A `kubernetes.io/tls` Secret in the Ingress's namespace.
+    #[serde(rename = "secretName", default)]
+    pub secret_name: Option<String>,
+    /// The hosts this certificate serves; each should be an ingress host.
+    #[serde(default)]
+    pub hosts: Option<Vec<String>>,
+}
+
+/// The V1 chart's `webapp` block; only `webapp.ingress` matters here.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Webapp {
+    /// The V1 ingress block. The V2 chart ignores it: move it to the top-level `ingress`.
+    #[serde(default)]
+    pub ingress: Option<serde_json::Value>,
+}
+
+/// A chart component's Service settings.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Component {
+    /// The component's Service.
+    #[serde(default)]
+    pub service: Option<ServiceSettings>,
+}
+
+/// `<component>.service`.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct ServiceSettings {
+    /// The Service port.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u16>,
+}
+
+/// The JSON schema of the values, as published in `schemas/values.schema.json` (built once).
+pub fn schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let settings = schemars::generate::SchemaSettings::draft2020_12();
+        let schema = settings.into_generator().into_root_schema_for::<Values>();
+        serde_json::to_value(&schema).unwrap_or_default()
+    })
+}
+
+/// The schema as the committed file holds it: pretty JSON with a final newline.
+pub fn schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(schema()).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,317 @@
+//! Rendering: the embedded minijinja environment, the YAML-safe scalar filter, and the parse-back
+//! of every rendered document before anything is printed.
+
+use std::sync::OnceLock;
+
+use minijinja::{Environment, UndefinedBehavior, Value as JValue};
+use serde::Serialize;
+
+use crate::targets::Target;
+
+/// One rendered Kubernetes object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// The YAML text of the document, without the `---` separator.
+    pub text: String,
+    /// The document parsed back.
+    pub json: serde_json::Value,
+}
+
+/// What a target produced: documents for stdout and notes for people (stderr).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rendered {
+    pub docs: Vec<Document>,
+    /// Plain text files (e.g. haproxy.cfg) are not YAML documents.
+    pub notes: Vec<String>,
+}
+
+/// A document the target means to render: its identity, checked against what the template produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expected {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+}
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+        {
+            env.set_syntax(syntax);
+        }
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.add_filter("y", yaml_filter);
+        for t in Target::ALL {
+            for (name, source) in t.templates() {
+                // templates are compiled into the binary; a syntax error is caught by the test suite
+                if let Err(e) = env.add_template(name, source) {
+                    panic!("template {name}: {e}");
+                }
+            }
+        }
+        env
+    })
+}
+
+/// The `y` filter: a value as a YAML scalar that parses back to exactly that value.
+fn yaml_filter(v: JValue) -> Result<String, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    match v.kind() {
+        ValueKind::String => Ok(yaml_str(v.as_str().unwrap_or_default())),
+        ValueKind::Bool => Ok(if v.is_true() { "true" } else { "false" }.to_string()),
+        ValueKind::Number => Ok(v.to_string()),
+        kind => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("the `y` filter takes a string, number or boolean, not {kind}"),
+        )),
+    }
+}
+
+/// A string as a YAML scalar: plain when it cannot be read as anything else, otherwise double-quoted
+/// with every character outside printable ASCII escaped, so no value can add a line, key or document.
+pub fn yaml_str(s: &str) -> String {
+    if is_plain_safe(s) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn is_plain_safe(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '/') {
+        return false;
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
+    {
+        return false;
+    }
+    // YAML 1.1 reads these as booleans or null
+    !matches!(
+        s.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
+    )
+}
+
+/// Renders a template with a serializable context and parses every document back.
+pub fn render_docs<C: Serialize>(
+    template: &str,
+    ctx: &C,
+    expected: &[Expected],
+) -> Result<Vec<Document>, String> {
+    let tmpl = env()
+        .get_template(template)
+        .map_err(|e| format!("template {template}: {e}"))?;
+    let text = tmpl
+        .render(minijinja::value::Serde(ctx))
+        .map_err(|e| format!("template {template}: {e:#}"))?;
+    parse_back(&text, expected)
+}
+
+/// Splits a rendered stream into documents, parses each, and checks it is the object the target
+/// meant to render: same count, same apiVersion, kind and name, in order.
+pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, String> {
+    let mut docs = Vec::new();
+    for chunk in split_documents(text) {
+        let json: serde_json::Value = serde_saphyr::from_str(&chunk)
+            .map_err(|e| format!("rendered document does not parse back: {e}"))?;
+        let get = |p: &str| json.pointer(p).and_then(|v| v.as_str()).map(str::to_string);
+        docs.push(Document {
+            api_version: get("/apiVersion").unwrap_or_default(),
+            kind: get("/kind").unwrap_or_default(),
+            name: get("/metadata/name").unwrap_or_default(),
+            namespace: get("/metadata/namespace"),
+            text: chunk,
+            json,
+        });
+    }
+    if docs.len() != expected.len() {
+        return Err(format!(
+            "rendered {} documents where {} were planned",
+            docs.len(),
+            expected.len()
+        ));
+    }
+    for (d, e) in docs.iter().zip(expected) {
+        if d.api_version != e.api_version || d.kind != e.kind || d.name != e.name {
+            return Err(format!(
+                "rendered {}/{} `{}` where {}/{} `{}` was planned",
+                d.api_version, d.kind, d.name, e.api_version, e.kind, e.name
+            ));
+        }
+        typed_check(d)?;
+    }
+    Ok(docs)
+}
+
+/// Kinds with Rust types are read into them, and must serialize back to the same data: nothing
+/// unknown, nothing of the wrong type.
+fn typed_check(d: &Document) -> Result<(), String> {
+    if d.api_version == "networking.k8s.io/v1" && d.kind == "Ingress" {
+        let ing: k8s_openapi::api::networking::v1::Ingress = serde_json::from_value(d.json.clone())
+            .map_err(|e| format!("rendered Ingress `{}` is not a valid Ingress: {e}", d.name))?;
+        let back = serde_json::to_value(&ing).map_err(|e| e.to_string())?;
+        if back != d.json {
+            return Err(format!(
+                "rendered Ingress `{}` has fields outside networking.k8s.io/v1 Ingress",
+                d.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn split_documents(text: &str) -> Vec<String> {
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        if line == "---" {
+            if cur
+                .lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            {
+                docs.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            continue;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+    }
+    if cur
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    {
+        docs.push(cur);
+    }
+    docs
+}
+
+/// The generated-by header that starts YAML output.
+pub fn header(target: Target) -> String {
+    format!(
+        "# Generated by airbyte-ingress {} (target: {})\n",
+        env!("CARGO_PKG_VERSION"),
+        target.name()
+    )
+}
+
+/// The documents as one YAML stream, each starting with `---`.
+pub fn to_yaml(target: Target, docs: &[Document]) -> String {
+    let mut out = header(target);
+    for d in docs {
+        out.push_str("---\n");
+        out.push_str(&d.text);
+    }
+    out
+}
+
+/// The documents as one `v1` `List`.
+pub fn to_json(docs: &[Document]) -> String {
+    let list = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": docs.iter().map(|d| d.json.clone()).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_only_when_unambiguous() {
+        assert_eq!(yaml_str("airbyte.example.com"), "airbyte.example.com");
+        assert_eq!(yaml_str("/"), "/");
+        assert_eq!(yaml_str("yes"), "\"yes\"");
+        assert_eq!(yaml_str("600"), "\"600\"");
+        assert_eq!(yaml_str(""), "\"\"");
+        assert_eq!(yaml_str("a: b"), "\"a: b\"");
+        assert_eq!(
+            yaml_str("x\n---\nkind: Secret"),
+            "\"x\\u000a---\\u000akind: Secret\""
+        );
+        assert_eq!(yaml_str("\u{2028}"), "\"\\u2028\"");
+        assert_eq!(yaml_str("😀"), "\"\\U0001f600\"");
+    }
+
+    #[test]
+    fn quoted_strings_parse_back_unchanged() {
+        for s in [
+            "a\"b\\c",
+            "{{ x }}",
+            "{% if %}",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "- item",
+            "# c",
+            "\t",
+            "\r\n",
+            "null",
+            "~",
+            "0x1F",
+            "1e3",
+            "😀\u{85}\u{2028}\u{feff}",
+        ] {
+            let doc = format!("k: {}\n", yaml_str(s));
+            let v: serde_json::Value = serde_saphyr::from_str(&doc).unwrap();
+            assert_eq!(v["k"], serde_json::Value::String(s.to_string()), "{doc}");
+        }
+    }
+
+    #[test]
+    fn parse_back_refuses_an_extra_document() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
+        let exp = [Expected {
+            api_version: "v1",
+            kind: "ConfigMap",
+            name: "a".into(),
+        }];
+        assert!(parse_back(text, &exp).unwrap_err().contains("2 documents"));
+    }
+
+    #[test]
+    fn parse_back_refuses_unknown_ingress_fields() {
+        let text = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\nspec:\n  rulez: []\n";
+        let exp = [Expected {
+            api_version: "networking.k8s.io/v1",
+            kind: "Ingress",
+            name: "a".into(),
+        }];
+        assert!(
+            parse_back(text, &exp)
+                .unwrap_err()
+                .contains("fields outside")
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! Checks the merged values against the published JSON schema; each error points at the value.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+
+use crate::findings::{Finding, Severity};
+use crate::values::{Node, Path, Seg, Value};
+
+fn validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        // the schema is generated from our own model; failing to compile it is a bug caught by tests
+        jsonschema::validator_for(crate::model::schema()).expect("the generated schema compiles")
+    })
+}
+
+/// Validates the ingress-related part of `root`; returns one finding per problem.
+pub fn check(root: &Node) -> Vec<Finding> {
+    let schema = crate::model::schema();
+    // Validate only the keys the model describes: a full values.yaml carries thousands of unrelated lines.
+    let instance = crate::described_values(root);
+    let mut out = Vec::new();
+    for err in validator().iter_errors(&instance) {
+        let pointer = err.instance_path().as_str().to_string();
+        let path = Path::from_pointer(&pointer, root);
+        let node = root.nearest(&path);
+        match err.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = allowed_keys(schema, &path);
+                for key in unexpected {
+                    let key_path = path.key(key);
+                    let origin = node
+                        .as_map()
+                        .and_then(|m| m.get(key))
+                        .map_or(node.origin, |n| n.key_origin);
+                    let suggestion =
+                        crate::rules::did_you_mean(key, allowed.iter().map(String::as_str));
+                    let misplaced = misplaced_hint(key);
+                    let help = match (suggestion, misplaced) {
+                        (_, Some(h)) => h,
+                        (Some(s), None) => format!("did you mean `{s}`?"),
+                        (None, None) => format!("`{path}` takes {}", list(&allowed)),
+                    };
+                    out.push(Finding::new(
+                        "unknown-key",
+                        Severity::Error,
+                        key_path.clone(),
+                        origin,
+                        format!("unknown key `{key}` in `{path}`: Helm ignores it silently"),
+                        help,
+                    ));
+                }
+            }
+            ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. } => {
+                out.push(type_finding(&path, node));
+            }
+            _ => {
+                let msg = err.to_string();
+                out.push(Finding::new(
+                    "value-invalid",
+                    Severity::Error,
+                    path.clone(),
+                    node.origin,
+                    format!("`{path}` {}", humanize(&msg)),
+                    "use one of the values the message lists".into(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The schema object that describes the value at `path`, following `$ref`s and nullable `anyOf`s.
+fn schema_at<'a>(schema: &'a serde_json::Value, path: &Path) -> Option<&'a serde_json::Value> {
+    let resolve = |mut n: &'a serde_json::Value| -> &'a serde_json::Value {
+        for _ in 0..8 {
+            if let Some(r) = n.get("$ref").and_then(|r| r.as_str()) {
+                match schema.pointer(r.trim_start_matches('#')) {
+                    Some(t) => n = t,
+                    None => break,
+                }
+            } else if let Some(branch) = n.get("anyOf").and_then(|a| a.as_array()).and_then(|a| {
+                a.iter()
+                    .find(|b| b.get("type").and_then(|t| t.as_str()) != Some("null"))
+            }) {
+                n = branch;
+            } else {
+                break;
+            }
+        }
+        n
+    };
+    let mut node = resolve(schema);
+    for seg in &path.0 {
+        node = match seg {
+            Seg::Key(k) => resolve(node.get("properties")?.get(k)?),
+            Seg::Index(_) => resolve(node.get("items")?),
+        };
+    }
+    Some(node)
+}
+
+/// Keys the schema allows in the map at `path`.
+fn allowed_keys(schema: &serde_json::Value, path: &Path) -> Vec<String> {
+    let mut keys: Vec<String> = schema_at(schema, path)
+        .and_then(|n| n.get("properties"))
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// Keys users put inside `ingress` that belong elsewhere.
+fn misplaced_hint(key: &str) -> Option<String> {
+    match key {
+        "rules" => Some("the V2 chart calls them `hosts` (each with `host` and `paths`)".into()),
+        "service" => {
+            Some("the V2 chart takes `backend: server` on each path instead of a service".into())
+        }
+        "ingressClassName" => Some("the chart's key is `className`".into()),
+        "pathtype" | "path_type" => Some("the key is `pathType`".into()),
+        _ => None,
+    }
+}
+
+fn list(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn type_finding(path: &Path, node: &Node) -> Finding {
+    let last_key = path.0.iter().rev().find_map(|s| match s {
+        Seg::Key(k) => Some(k.as_str()),
+        Seg::Index(_) => None,
+    });
+    let in_annotations = path.0.len() == 3
+        && path.0[0] == Seg::Key("ingress".into())
+        && path.0[1] == Seg::Key("annotations".into());
+    if in_annotations {
+        let shown = scalar_text(node);
+        return Finding::new(
+            "annotation-not-string",
+            Severity::Error,
+            path.clone(),
+            node.origin,
+            format!(
+                "annotation `{}` is the {} `{shown}`, but annotation values must be strings; Helm would emit a manifest the API server rejects",
+                last_key.unwrap_or(""),
+                node.type_name()
+            ),
+            format!(
+                "quote it in YAML (`\"{shown}\"`), or pass it with `--set-string` instead of `--set`"
+            ),
+        );
+    }
+    if *path == Path::parse("ingress.enabled") {
+        if let Value::Str(s) = &node.value {
+            return Finding::new(
+                "enabled-not-boolean",
+                Severity::Error,
+                path.clone(),
+                node.origin,
+                format!(
+                    "`ingress.enabled` is the string `\"{s}\"`; Helm treats every non-empty string as true, so the Ingress is rendered"
+                ),
+                format!(
+                    "write `enabled: {}` without quotes (or `--set ingress.enabled={}`)",
+                    bool_guess(s),
+                    bool_guess(s)
+                ),
+            );
+        }
+    }
+    let expected = expected_type(path);
+    Finding::new(
+        "wrong-type",
+        Severity::Error,
+        path.clone(),
+        node.origin,
+        format!(
+            "`{path}` is a {} (`{}`), but it must be {expected}",
+            node.type_name(),
+            scalar_text(node)
+        ),
+        format!("write `{}` as {expected}", last_key.unwrap_or("the value")),
+    )
+}
+
+fn bool_guess(s: &str) -> &'static str {
+    if s.trim().eq_ignore_ascii_case("true") || s.trim().eq_ignore_ascii_case("yes") {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// What a value at this path must be, in words.
+fn expected_type(path: &Path) -> &'static str {
+    let shape: Vec<&str> = path
+        .0
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.as_str(),
+            Seg::Index(_) => "[]",
+        })
+        .collect();
+    match shape.as_slice() {
+        ["ingress"]
+        | ["global"]
+        | ["global", "auth"]
+        | ["global", "auth", "security"]
+        | ["server"]
+        | ["server", "service"] => "a map",
+        ["ingress", "enabled"] => "a boolean (`true` or `false`)",
+        ["ingress", "annotations"] => "a map of strings",
+        ["ingress", "hosts"]
+        | ["ingress", "tls"]
+        | ["ingress", "hosts", "[]", "paths"]
+        | ["ingress", "tls", "[]", "hosts"] => "a list",
+        ["ingress", "hosts", "[]"]
+        | ["ingress", "tls", "[]"]
+        | ["ingress", "hosts", "[]", "paths", "[]"] => "a map",
+        ["global", "auth", "security", "cookieSecureSetting"] => "a boolean (`true` or `false`)",
+        [.., "port"] => "a port number",
+        _ => "a string",
+    }
+}
+
+fn scalar_text(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Seq(_) => "[...]".into(),
+        Value::Map(_) => "{...}".into(),
+    }
+}
+
+fn humanize(msg: &str) -> String {
+    msg.replace("is not one of", "is not one of the allowed values:")
+}

@@ -1,0 +1,359 @@
+//! Values loading as Helm does it: files, stdin, `--set*` flags, deep merge, chart defaults, with the
+//! origin of every value kept for diagnostics.
+
+mod merge;
+mod set;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub use merge::{coalesce_defaults, merge_into};
+pub use set::{SetKind, apply_set};
+pub use yaml::{Limits, parse_document};
+
+/// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// 1-based line and column in the file with that index in [`Sources::files`].
+    File { file: u32, line: u32, column: u32 },
+    /// The `--set*` argument with that index in [`Sources::args`].
+    Arg { arg: u32 },
+    /// The chart's own `values.yaml` default.
+    #[default]
+    Default,
+}
+
+/// One value of the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    /// Where the value itself starts.
+    pub origin: Origin,
+    /// Where the mapping key that holds this value was written (equal to `origin` outside maps).
+    pub key_origin: Origin,
+}
+
+/// A map sorted by key: Helm's maps are unordered and every output sorts them.
+pub type Map = BTreeMap<String, Node>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Map),
+}
+
+impl Node {
+    pub fn new(value: Value, origin: Origin) -> Self {
+        Node {
+            value,
+            origin,
+            key_origin: origin,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of map keys and list indexes; `None` when any step is missing.
+    pub fn at(&self, path: &Path) -> Option<&Node> {
+        let mut node = self;
+        for seg in &path.0 {
+            node = match (seg, &node.value) {
+                (Seg::Key(k), Value::Map(m)) => m.get(k.as_str())?,
+                (Seg::Index(i), Value::Seq(s)) => s.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The deepest node on `path` that exists: the best location to blame for a missing value.
+    pub fn nearest(&self, path: &Path) -> &Node {
+        let mut node = self;
+        for seg in &path.0 {
+            let next = match (seg, &node.value) {
+                (Seg::Key(k), Value::Map(m)) => m.get(k.as_str()),
+                (Seg::Index(i), Value::Seq(s)) => s.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The JSON view used for schema validation and typed extraction.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(s) => J::Array(s.iter().map(Node::to_json).collect()),
+            Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+        }
+    }
+
+    /// A short description of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) | Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "list",
+            Value::Map(_) => "map",
+        }
+    }
+}
+
+/// A dotted values path such as `ingress.hosts[0].host`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Path(pub Vec<Seg>);
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl Path {
+    /// Parses the simple dotted form used inside this crate (`a.b[0].c`; no escapes).
+    pub fn parse(s: &str) -> Path {
+        let mut segs = Vec::new();
+        for part in s.split('.').filter(|p| !p.is_empty()) {
+            let mut rest = part;
+            if let Some(open) = rest.find('[') {
+                if open > 0 {
+                    segs.push(Seg::Key(rest[..open].to_string()));
+                }
+                rest = &rest[open..];
+                while let Some(stripped) = rest.strip_prefix('[') {
+                    let close = stripped.find(']').unwrap_or(stripped.len());
+                    segs.push(Seg::Index(stripped[..close].parse().unwrap_or(0)));
+                    rest = stripped.get(close + 1..).unwrap_or("");
+                }
+            } else {
+                segs.push(Seg::Key(rest.to_string()));
+            }
+        }
+        Path(segs)
+    }
+
+    pub fn key(&self, k: &str) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_string()));
+        p
+    }
+
+    pub fn index(&self, i: usize) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+
+    /// From a JSON pointer as the `jsonschema` crate reports instance locations.
+    pub fn from_pointer(pointer: &str, root: &Node) -> Path {
+        let mut path = Path::default();
+        let mut node = Some(root);
+        for raw in pointer.split('/').skip(1) {
+            let tok = raw.replace("~1", "/").replace("~0", "~");
+            let seg = match node.map(|n| &n.value) {
+                Some(Value::Seq(_)) => tok.parse().map(Seg::Index).unwrap_or(Seg::Key(tok)),
+                _ => Seg::Key(tok),
+            };
+            node = match (&seg, node.map(|n| &n.value)) {
+                (Seg::Key(k), Some(Value::Map(m))) => m.get(k.as_str()),
+                (Seg::Index(i), Some(Value::Seq(s))) => s.get(*i),
+                _ => None,
+            };
+            path.0.push(seg);
+        }
+        path
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for seg in &self.0 {
+            match seg {
+                Seg::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    // keys that contain dots (annotation keys) are quoted so the path stays readable
+                    if k.contains('.') || k.is_empty() {
+                        write!(f, "\"{k}\"")?;
+                    } else {
+                        f.write_str(k)?;
+                    }
+                }
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// The names and texts behind [`Origin`]s, so a diagnostic can print `file:line:col` and the line.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+    pub args: Vec<SourceArg>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name as the user gave it (`-` is shown as `<stdin>`).
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceArg {
+    pub kind: SetKind,
+    pub text: String,
+}
+
+impl Sources {
+    /// `file:line:col` or `--set ARG`, as diagnostics print it.
+    pub fn describe(&self, origin: Origin) -> String {
+        match origin {
+            Origin::File { file, line, column } => {
+                let name = self
+                    .files
+                    .get(file as usize)
+                    .map_or("?", |f| f.name.as_str());
+                format!("{name}:{line}:{column}")
+            }
+            Origin::Arg { arg } => match self.args.get(arg as usize) {
+                Some(a) => format!("{} {}", a.kind.flag(), a.text),
+                None => "--set".to_string(),
+            },
+            Origin::Default => "the chart's default values".to_string(),
+        }
+    }
+
+    /// The text of the source line an origin points at (without its line ending).
+    pub fn line_text(&self, origin: Origin) -> Option<&str> {
+        match origin {
+            Origin::File { file, line, .. } => {
+                let text = &self.files.get(file as usize)?.text;
+                text.lines()
+                    .nth(line.checked_sub(1)? as usize)
+                    .map(|l| l.trim_end_matches('\r'))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where the inputs are and how they are read; the plain form of the CLI's value flags.
+#[derive(Clone, Debug, Default)]
+pub struct ValueInputs {
+    /// `-f` files in order; `-` reads standard input.
+    pub files: Vec<String>,
+    /// `--set*` arguments in command-line order, each with its flag.
+    pub sets: Vec<(SetKind, String)>,
+    pub limits: Limits,
+}
+
+/// The merged values with the chart's defaults underneath, and what the tree's origins refer to.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub root: Node,
+    pub sources: Sources,
+    /// Notes about the input that are not errors (extra YAML documents ignored, as Helm does).
+    pub notes: Vec<String>,
+}
+
+/// An input that cannot be used at all: exit code 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    /// `file:line:col`, `file`, or the flag and argument.
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads every input, merges them in Helm's order and lays the chart defaults underneath.
+///
+/// `read` gives the bytes of a file name (`-` is standard input), so tests need no file system.
+pub fn load(
+    inputs: &ValueInputs,
+    defaults: &Node,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<Loaded, LoadError> {
+    let mut sources = Sources::default();
+    let mut notes = Vec::new();
+    let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+    for name in &inputs.files {
+        let shown = if name == "-" {
+            "<stdin>".to_string()
+        } else {
+            name.clone()
+        };
+        let bytes = read(name).map_err(|e| LoadError {
+            location: shown.clone(),
+            message: e,
+        })?;
+        let file_id = sources.files.len() as u32;
+        let doc = parse_document(&bytes, &shown, file_id, &inputs.limits)?;
+        if doc.extra_documents > 0 {
+            notes.push(format!(
+                "{shown}: holds {} more YAML document(s) after the first; Helm reads only the first, and so does this tool",
+                doc.extra_documents
+            ));
+        }
+        sources.files.push(SourceFile {
+            name: shown,
+            text: doc.text,
+        });
+        merge_into(&mut root, doc.root);
+    }
+    // Helm applies the value flags by kind, not by position: --set-json, then --set, then --set-string
+    for kind in [SetKind::Json, SetKind::Typed, SetKind::String] {
+        for (k, text) in inputs.sets.iter().filter(|(k, _)| *k == kind) {
+            let arg = sources.args.len() as u32;
+            sources.args.push(SourceArg {
+                kind: *k,
+                text: text.clone(),
+            });
+            apply_set(&mut root, *k, text, Origin::Arg { arg }, &inputs.limits).map_err(
+                |message| LoadError {
+                    location: format!("{} {}", k.flag(), text),
+                    message,
+                },
+            )?;
+        }
+    }
+    coalesce_defaults(&mut root, defaults);
+    Ok(Loaded {
+        root,
+        sources,
+        notes,
+    })
+}

@@ -1,0 +1,347 @@
+//! Helm's `--set`, `--set-string` and `--set-json` syntax (its `strvals` parser), applied to the tree.
+
+use super::{Limits, Map, Node, Origin, Value};
+
+/// Which value flag an argument came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SetKind {
+    /// `--set`: `true`, `false`, `null` and integers are typed; everything else is a string.
+    Typed,
+    /// `--set-string`: every value is a string.
+    String,
+    /// `--set-json`: every value is JSON.
+    Json,
+}
+
+impl SetKind {
+    pub fn flag(self) -> &'static str {
+        match self {
+            SetKind::Typed => "--set",
+            SetKind::String => "--set-string",
+            SetKind::Json => "--set-json",
+        }
+    }
+}
+
+/// Helm refuses list indexes above this.
+const MAX_INDEX: usize = 65536;
+/// Helm refuses deeper dotted names than this.
+const MAX_NESTED_NAME_LEVEL: usize = 30;
+
+/// Applies one `--set*` argument (possibly several comma-separated assignments) to `root`.
+pub fn apply_set(
+    root: &mut Node,
+    kind: SetKind,
+    arg: &str,
+    origin: Origin,
+    limits: &Limits,
+) -> Result<(), String> {
+    if arg.len() > limits.max_file_bytes {
+        return Err(format!(
+            "argument is longer than {} bytes (--max-file-bytes)",
+            limits.max_file_bytes
+        ));
+    }
+    let mut p = Parser {
+        chars: arg.chars().collect(),
+        pos: 0,
+        kind,
+        origin,
+    };
+    let Value::Map(map) = &mut root.value else {
+        return Err("the values root is not a map".into());
+    };
+    loop {
+        match p.key(map, 0) {
+            Ok(()) => continue,
+            Err(Stop::Eof) => return Ok(()),
+            Err(Stop::Err(e)) => return Err(e),
+        }
+    }
+}
+
+enum Stop {
+    /// The argument ended where an assignment may end.
+    Eof,
+    Err(String),
+}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Err(msg.into()))
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+    kind: SetKind,
+    origin: Origin,
+}
+
+impl Parser {
+    /// Reads up to one of `stop` (consumed and returned), honouring `\` escapes.
+    fn until(&mut self, stop: &[char]) -> (String, Option<char>) {
+        let mut out = String::new();
+        while let Some(&c) = self.chars.get(self.pos) {
+            self.pos += 1;
+            if c == '\\' {
+                if let Some(&n) = self.chars.get(self.pos) {
+                    self.pos += 1;
+                    out.push(n);
+                }
+                continue;
+            }
+            if stop.contains(&c) {
+                return (out, Some(c));
+            }
+            out.push(c);
+        }
+        (out, None)
+    }
+
+    fn node(&self, value: Value) -> Node {
+        Node::new(value, self.origin)
+    }
+
+    fn key(&mut self, data: &mut Map, level: usize) -> Result<(), Stop> {
+        let (k, last) = self.until(&['=', '[', ',', '.']);
+        match last {
+            None => {
+                if k.is_empty() {
+                    Err(Stop::Eof)
+                } else {
+                    fail(format!("key `{k}` has no value (write `{k}=VALUE`)"))
+                }
+            }
+            Some('[') => {
+                let i = self.index()?;
+                let mut list = match data.remove(&k) {
+                    Some(Node {
+                        value: Value::Seq(s),
+                        ..
+                    }) => s,
+                    _ => Vec::new(),
+                };
+                let res = self.list_item(&mut list, i, level);
+                let node = self.node(Value::Seq(list));
+                data.insert(k, node);
+                res
+            }
+            Some('=') => {
+                let (value, end) = self.value()?;
+                data.insert(k, self.node(value));
+                if end { Err(Stop::Eof) } else { Ok(()) }
+            }
+            Some(',') => {
+                data.insert(k.clone(), self.node(Value::Str(String::new())));
+                fail(format!("key `{k}` has no value (cannot end with `,`)"))
+            }
+            Some(_) => {
+                // '.': a nested map
+                if level + 1 > MAX_NESTED_NAME_LEVEL {
+                    return fail(format!(
+                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
+                    ));
+                }
+                let existing = data.remove(&k);
+                let mut inner = match existing {
+                    Some(Node {
+                        value: Value::Map(m),
+                        origin,
+                        key_origin,
+                    }) => (m, origin, key_origin),
+                    _ => (Map::new(), self.origin, self.origin),
+                };
+                let res = self.key(&mut inner.0, level + 1);
+                if matches!(res, Ok(()) | Err(Stop::Eof)) && inner.0.is_empty() {
+                    return fail(format!("key map `{k}` has no value"));
+                }
+                if !inner.0.is_empty() {
+                    data.insert(
+                        k,
+                        Node {
+                            value: Value::Map(inner.0),
+                            origin: inner.1,
+                            key_origin: inner.2,
+                        },
+                    );
+                }
+                res
+            }
+        }
+    }
+
+    fn index(&mut self) -> Result<usize, Stop> {
+        let (s, last) = self.until(&[']']);
+        if last.is_none() {
+            return fail(format!("list index `[{s}` is not closed with `]`"));
+        }
+        let i: i64 = s
+            .trim()
+            .parse()
+            .map_err(|_| Stop::Err(format!("list index `{s}` is not an integer")))?;
+        if i < 0 {
+            return fail(format!("negative {i} index not allowed"));
+        }
+        let i = i as usize;
+        if i > MAX_INDEX {
+            return fail(format!(
+                "index of {i} is greater than maximum supported index value of {MAX_INDEX}"
+            ));
+        }
+        Ok(i)
+    }
+
+    fn set_index(&self, list: &mut Vec<Node>, i: usize, node: Node) {
+        while list.len() <= i {
+            list.push(self.node(Value::Null));
+        }
+        list[i] = node;
+    }
+
+    fn list_item(&mut self, list: &mut Vec<Node>, i: usize, level: usize) -> Result<(), Stop> {
+        let (k, last) = self.until(&['[', '.', '=']);
+        if !k.is_empty() {
+            return fail(format!("unexpected data at end of array index: `{k}`"));
+        }
+        match last {
+            None => fail("list index is not followed by `=`, `.` or `[`"),
+            Some('=') => {
+                let (value, end) = self.value()?;
+                let node = self.node(value);
+                self.set_index(list, i, node);
+                if end { Err(Stop::Eof) } else { Ok(()) }
+            }
+            Some('[') => {
+                let next = self.index()?;
+                let mut inner = match list
+                    .get_mut(i)
+                    .map(|n| std::mem::replace(&mut n.value, Value::Null))
+                {
+                    Some(Value::Seq(s)) => s,
+                    _ => Vec::new(),
+                };
+                let res = self.list_item(&mut inner, next, level);
+                let node = self.node(Value::Seq(inner));
+                self.set_index(list, i, node);
+                res
+            }
+            Some(_) => {
+                // '.': a map inside the list; an existing map at that index is merged into
+                let (mut inner, origin) = match list.get_mut(i) {
+                    Some(n) => match std::mem::replace(&mut n.value, Value::Null) {
+                        Value::Map(m) => (m, n.origin),
+                        _ => (Map::new(), self.origin),
+                    },
+                    None => (Map::new(), self.origin),
+                };
+                let res = self.key(&mut inner, level);
+                if let Err(Stop::Err(e)) = res {
+                    return Err(Stop::Err(e));
+                }
+                self.set_index(list, i, Node::new(Value::Map(inner), origin));
+                res
+            }
+        }
+    }
+
+    /// Reads the value after `=`; returns it and whether the argument ended.
+    fn value(&mut self) -> Result<(Value, bool), Stop> {
+        if self.kind == SetKind::Json {
+            let rest: String = self.chars[self.pos..].iter().collect();
+            let mut stream =
+                serde_json::Deserializer::from_str(&rest).into_iter::<serde_json::Value>();
+            let v = match stream.next() {
+                Some(Ok(v)) => v,
+                Some(Err(e)) => return fail(format!("invalid JSON value: {e}")),
+                None => return fail("missing JSON value after `=`"),
+            };
+            let used = rest[..stream.byte_offset()].chars().count();
+            self.pos += used;
+            while self.chars.get(self.pos).is_some_and(|c| c.is_whitespace()) {
+                self.pos += 1;
+            }
+            return match self.chars.get(self.pos) {
+                None => Ok((self.from_json(v), true)),
+                Some(',') => {
+                    self.pos += 1;
+                    Ok((self.from_json(v), false))
+                }
+                Some(c) => fail(format!("unexpected `{c}` after the JSON value")),
+            };
+        }
+        if self.chars.get(self.pos) == Some(&'{') {
+            // a list: {a,b,c}
+            self.pos += 1;
+            let mut items = Vec::new();
+            loop {
+                let (item, last) = self.until(&[',', '}']);
+                match last {
+                    Some(',') => items.push(self.node(self.scalar(&item))),
+                    Some(_) => {
+                        items.push(self.node(self.scalar(&item)));
+                        break;
+                    }
+                    None => return fail("list value `{...` is not closed with `}`"),
+                }
+            }
+            return match self.chars.get(self.pos) {
+                None => Ok((Value::Seq(items), true)),
+                Some(',') => {
+                    self.pos += 1;
+                    Ok((Value::Seq(items), false))
+                }
+                Some(c) => fail(format!("unexpected `{c}` after a list value")),
+            };
+        }
+        let (v, last) = self.until(&[',']);
+        Ok((self.scalar(&v), last.is_none()))
+    }
+
+    /// Helm's typedVal: `true`/`false`/`null` any case, `0`, and integers without a leading zero.
+    fn scalar(&self, s: &str) -> Value {
+        if self.kind == SetKind::String {
+            return Value::Str(s.to_string());
+        }
+        if s.eq_ignore_ascii_case("true") {
+            return Value::Bool(true);
+        }
+        if s.eq_ignore_ascii_case("false") {
+            return Value::Bool(false);
+        }
+        if s.eq_ignore_ascii_case("null") {
+            return Value::Null;
+        }
+        if s == "0" {
+            return Value::Int(0);
+        }
+        if !s.is_empty() && !s.starts_with('0') {
+            if let Ok(i) = s.parse::<i64>() {
+                // Go's ParseInt accepts a leading '+' as Rust does
+                return Value::Int(i);
+            }
+        }
+        Value::Str(s.to_string())
+    }
+
+    fn from_json(&self, v: serde_json::Value) -> Value {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(b),
+            J::Number(n) => n
+                .as_i64()
+                .map_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
+            J::String(s) => Value::Str(s),
+            J::Array(a) => Value::Seq(
+                a.into_iter()
+                    .map(|x| self.node(self.from_json(x)))
+                    .collect(),
+            ),
+            J::Object(o) => Value::Map(
+                o.into_iter()
+                    .map(|(k, x)| (k, self.node(self.from_json(x))))
+                    .collect(),
+            ),
+        }
+    }
+}
