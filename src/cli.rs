@@ -41,6 +41,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the JSON schema of the values (usable as the chart's values.schema.json).
     Schema,
+    /// Print the merged values as JSON: the files and flags combined as Helm combines them, with the
+    /// chart's defaults for the keys this tool reads.
+    Values(ValuesArgs),
     /// List every rule with its id and severity.
     Rules,
     /// Explain one rule, with values that trigger it and the fixed values.
@@ -98,6 +101,12 @@ pub struct RenderArgs {
     /// Write one file per object into this directory instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValuesArgs {
+    #[command(flatten)]
+    pub values: ValueArgs,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +200,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Exit {
         Command::Render(args) => render(args, io, color),
         Command::Validate(args) => validate(args, io, color),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
+        Command::Values(args) => merged_values(args, io),
         Command::Rules => rules(io),
         Command::Explain { rule } => explain(&rule, io),
     };
@@ -299,6 +309,20 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
         .iter()
         .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn merged_values(args: ValuesArgs, io: &mut Io) -> Result<Exit, Failure> {
+    no_values(&args.values)?;
+    let opts = args.values.run_options("airbyte", "default");
+    let loaded = crate::values::load(&opts.inputs, &crate::chart_defaults(), io.read)
+        .map_err(Failure::Input)?;
+    for n in &loaded.notes {
+        let _ = writeln!(io.stderr, "note: {n}");
+    }
+    let mut text = serde_json::to_string_pretty(&loaded.root.to_json()).unwrap_or_default();
+    text.push('\n');
+    write_out(io, &text)?;
+    Ok(Exit::Clean)
 }
 
 fn rules(io: &mut Io) -> Result<Exit, Failure> {

@@ -54,3 +54,74 @@ pub fn coalesce_defaults(user: &mut Node, defaults: &Node) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Limits, parse_document};
+    use super::*;
+
+    fn doc(s: &str) -> Node {
+        parse_document(s.as_bytes(), "t.yaml", 0, &Limits::default())
+            .unwrap()
+            .root
+    }
+
+    #[test]
+    fn files_merge_like_helm() {
+        use serde_json::json;
+        let cases = [
+            (
+                "a: {p: 1, q: 2}",
+                "a: {q: 3, r: 4}",
+                json!({"a": {"p": 1, "q": 3, "r": 4}}),
+            ),
+            // Helm's YAML 1.1 reads the key `y` as the boolean true
+            ("a: {y: 1}", "a: {z: 2}", json!({"a": {"true": 1, "z": 2}})),
+            ("l: [1, 2]", "l: [3]", json!({"l": [3]})),
+            ("a: {x: 1}", "a: 5", json!({"a": 5})),
+            ("a: 5", "a: {x: 1}", json!({"a": {"x": 1}})),
+            // a null in a later file is kept: only the chart defaults lose keys to it
+            ("a: {x: 1}", "a: {x: null}", json!({"a": {"x": null}})),
+        ];
+        for (first, second, want) in cases {
+            let mut base = doc(first);
+            merge_into(&mut base, doc(second));
+            assert_eq!(base.to_json(), want, "{first} + {second}");
+        }
+    }
+
+    #[test]
+    fn defaults_coalesce_like_helm() {
+        use serde_json::json;
+        let defaults = doc(
+            "ingress: {enabled: false, className: \"\", annotations: {}}\nglobal: {edition: community}",
+        );
+        let cases = [
+            (
+                "ingress: {enabled: true}",
+                json!({"ingress": {"enabled": true, "className": "", "annotations": {}}, "global": {"edition": "community"}}),
+            ),
+            (
+                "ingress: {className: null}",
+                json!({"ingress": {"enabled": false, "annotations": {}}, "global": {"edition": "community"}}),
+            ),
+            (
+                "ingress: {annotations: {a: null}}",
+                json!({"ingress": {"enabled": false, "className": "", "annotations": {"a": null}}, "global": {"edition": "community"}}),
+            ),
+            (
+                "global: null",
+                json!({"ingress": {"enabled": false, "className": "", "annotations": {}}}),
+            ),
+            (
+                "ingress: 3",
+                json!({"ingress": 3, "global": {"edition": "community"}}),
+            ),
+        ];
+        for (user, want) in cases {
+            let mut u = doc(user);
+            coalesce_defaults(&mut u, &defaults);
+            assert_eq!(u.to_json(), want, "{user}");
+        }
+    }
+}

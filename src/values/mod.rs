@@ -279,7 +279,7 @@ pub struct ValueInputs {
 pub struct Loaded {
     pub root: Node,
     pub sources: Sources,
-    /// Notes about the input that are not errors (extra YAML documents ignored, as Helm does).
+    /// Notes about the input that are not errors (several YAML documents in one file, ...).
     pub notes: Vec<String>,
 }
 
@@ -322,10 +322,10 @@ pub fn load(
         })?;
         let file_id = sources.files.len() as u32;
         let doc = parse_document(&bytes, &shown, file_id, &inputs.limits)?;
-        if doc.extra_documents > 0 {
+        if doc.documents > 1 {
             notes.push(format!(
-                "{shown}: holds {} more YAML document(s) after the first; Helm reads only the first, and so does this tool",
-                doc.extra_documents
+                "{shown}: holds {} YAML documents; each is merged over the ones before it, as Helm does",
+                doc.documents
             ));
         }
         sources.files.push(SourceFile {

@@ -212,6 +212,11 @@ impl Parser {
                 if end { Err(Stop::Eof) } else { Ok(()) }
             }
             Some('[') => {
+                if level + 1 > MAX_NESTED_NAME_LEVEL {
+                    return fail(format!(
+                        "list nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
+                    ));
+                }
                 let next = self.index()?;
                 let mut inner = match list
                     .get_mut(i)
@@ -220,7 +225,7 @@ impl Parser {
                     Some(Value::Seq(s)) => s,
                     _ => Vec::new(),
                 };
-                let res = self.list_item(&mut inner, next, level);
+                let res = self.list_item(&mut inner, next, level + 1);
                 let node = self.node(Value::Seq(inner));
                 self.set_index(list, i, node);
                 res
@@ -343,5 +348,138 @@ impl Parser {
                     .collect(),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply_all(args: &[(SetKind, &str)]) -> Result<serde_json::Value, String> {
+        let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+        for (i, (k, a)) in args.iter().enumerate() {
+            apply_set(
+                &mut root,
+                *k,
+                a,
+                Origin::Arg { arg: i as u32 },
+                &Limits::default(),
+            )?;
+        }
+        Ok(root.to_json())
+    }
+
+    fn set(a: &str) -> Result<serde_json::Value, String> {
+        apply_all(&[(SetKind::Typed, a)])
+    }
+
+    #[test]
+    fn helm_set_syntax_table() {
+        use serde_json::json;
+        let cases: &[(&str, serde_json::Value)] = &[
+            ("a=b", json!({"a": "b"})),
+            ("a.b.c=1", json!({"a": {"b": {"c": 1}}})),
+            ("a=1,b=2", json!({"a": 1, "b": 2})),
+            (
+                "a=true,b=FALSE,c=Null",
+                json!({"a": true, "b": false, "c": null}),
+            ),
+            ("a=0", json!({"a": 0})),
+            ("a=007", json!({"a": "007"})),
+            ("a=1.5", json!({"a": "1.5"})),
+            ("a=-3", json!({"a": -3})),
+            ("a=", json!({"a": ""})),
+            ("a=x\\,y", json!({"a": "x,y"})),
+            (
+                "nginx\\.ingress\\.kubernetes\\.io/ssl-redirect=false",
+                json!({"nginx.ingress.kubernetes.io/ssl-redirect": false}),
+            ),
+            (
+                "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-body-size=16m",
+                json!({"ingress": {"annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "16m"}}}),
+            ),
+            ("l={a,b,1}", json!({"l": ["a", "b", 1]})),
+            ("l[2]=x", json!({"l": [null, null, "x"]})),
+            (
+                "l[0].host=h,l[0].paths[0].path=/",
+                json!({"l": [{"host": "h", "paths": [{"path": "/"}]}]}),
+            ),
+            ("m[0][1]=x", json!({"m": [[null, "x"]]})),
+            ("a=b=c", json!({"a": "b=c"})),
+        ];
+        for (arg, want) in cases {
+            assert_eq!(&set(arg).unwrap(), want, "--set {arg}");
+        }
+    }
+
+    #[test]
+    fn set_string_and_json() {
+        use serde_json::json;
+        assert_eq!(
+            apply_all(&[(SetKind::String, "a=1,b=true")]).unwrap(),
+            json!({"a": "1", "b": "true"})
+        );
+        assert_eq!(
+            apply_all(&[(SetKind::Json, r#"a={"x":[1,"y"]},b=null"#)]).unwrap(),
+            json!({"a": {"x": [1, "y"]}, "b": null})
+        );
+        assert!(
+            apply_all(&[(SetKind::Json, "a={bad")])
+                .unwrap_err()
+                .contains("invalid JSON")
+        );
+    }
+
+    #[test]
+    fn set_errors_as_helm() {
+        assert!(set("a").unwrap_err().contains("has no value"));
+        assert!(set("a,b=1").unwrap_err().contains("cannot end with"));
+        assert!(set("a[-1]=x").unwrap_err().contains("negative"));
+        assert!(
+            set("a[70000]=x")
+                .unwrap_err()
+                .contains("maximum supported index")
+        );
+        assert!(set("a[x]=1").unwrap_err().contains("not an integer"));
+        assert!(set("a[0]x=1").unwrap_err().contains("unexpected data"));
+        let deep = format!("{}=1", vec!["k"; 40].join("."));
+        assert!(set(&deep).unwrap_err().contains("nested level"));
+        let deep_list = format!("a{}=1", "[0]".repeat(100_000));
+        assert!(set(&deep_list).unwrap_err().contains("nested level"));
+    }
+
+    #[test]
+    fn set_merges_into_existing_list_items() {
+        use serde_json::json;
+        let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+        let l = &Limits::default();
+        apply_set(
+            &mut root,
+            SetKind::Json,
+            r#"hosts=[{"host":"a","paths":[{"path":"/"}]}]"#,
+            Origin::Arg { arg: 0 },
+            l,
+        )
+        .unwrap();
+        apply_set(
+            &mut root,
+            SetKind::Typed,
+            "hosts[0].host=b",
+            Origin::Arg { arg: 1 },
+            l,
+        )
+        .unwrap();
+        assert_eq!(
+            root.to_json(),
+            json!({"hosts": [{"host": "b", "paths": [{"path": "/"}]}]})
+        );
+        // the new value remembers its argument, the untouched one its original source
+        let hosts = &root.as_map().unwrap()["hosts"];
+        let Value::Seq(items) = &hosts.value else {
+            panic!()
+        };
+        let m = items[0].as_map().unwrap();
+        assert_eq!(m["host"].origin, Origin::Arg { arg: 1 });
+        assert_eq!(m["paths"].origin, Origin::Arg { arg: 0 });
     }
 }

@@ -35,16 +35,19 @@ impl Default for Limits {
     }
 }
 
+/// Stack for the parser thread: ample for `max_depth` levels in any build profile.
+const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// A parsed values file.
 pub struct Document {
     pub root: Node,
     /// The text as read (BOM removed), kept for source-line excerpts in diagnostics.
     pub text: String,
-    /// Documents after the first (`---`), which Helm ignores.
-    pub extra_documents: usize,
+    /// How many non-empty documents (`---`) were merged into `root`.
+    pub documents: usize,
 }
 
-/// Parses the first YAML document of a values file. `name` is used in errors; `file` is the index
+/// Parses a values file, merging its YAML documents as Helm does. `name` is used in errors; `file` is the index
 /// recorded in every [`Origin::File`].
 pub fn parse_document(
     bytes: &[u8],
@@ -107,75 +110,77 @@ pub fn parse_document(
         ));
     }
 
-    let budget = serde_saphyr::budget! {
-        max_depth: limits.max_depth,
-        max_nodes: limits.max_nodes,
-        max_total_scalar_bytes: limits.max_file_bytes.saturating_mul(2),
-        max_documents: 1024,
-        flow_nesting_limit: limits.max_depth,
+    // The deserializer recurses once per nesting level, and a debug build spends tens of KiB of
+    // stack per level; parsing on a thread of known stack size makes `max_depth` safe whatever thread
+    // calls us (test threads have 2 MiB).
+    let parsed = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                DUPLICATE.with(|d| d.borrow_mut().take());
+                serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
+                    text.as_bytes(),
+                    parser_options(limits),
+                )
+                .map_err(|e| {
+                    if let Some(dup) = DUPLICATE.with(|d| d.borrow_mut().take()) {
+                        return err(Some(dup.again.0), Some(dup.again.1), dup.message());
+                    }
+                    let loc = e.location().filter(|l| l.line() > 0);
+                    err(
+                        loc.map(|l| l.line() as u32),
+                        loc.map(|l| l.column() as u32),
+                        plain_message(&e, limits),
+                    )
+                })
+            })
+            .map(|h| h.join())
+    });
+    let docs = match parsed {
+        Ok(Ok(result)) => result?,
+        _ => {
+            return Err(err(
+                None,
+                None,
+                "the YAML parser could not run (out of memory or threads)".into(),
+            ));
+        }
     };
-    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
-    alias_limits.max_total_replayed_events = limits.max_alias_events;
-    alias_limits.max_replay_stack_depth = limits.max_depth;
-    let options = serde_saphyr::options! {
-        budget: budget,
-        duplicate_keys: DuplicateKeyPolicy::PassThrough,
-        alias_limits: alias_limits,
-        // Helm reads values with a YAML 1.1 parser: 0755 is octal, yes/no/on/off are booleans
-        legacy_octal_numbers: true,
-        strict_booleans: false,
-        with_snippet: false,
-    };
-    DUPLICATE.with(|d| d.borrow_mut().take());
-    let docs: Vec<Option<Spanned<Raw>>> =
-        serde_saphyr::from_slice_multiple_with_options(text.as_bytes(), options).map_err(|e| {
-            if let Some(dup) = DUPLICATE.with(|d| d.borrow_mut().take()) {
-                return err(Some(dup.again.0), Some(dup.again.1), dup.message());
+    // Helm reads every document of a values file and merges each over the ones before it; a
+    // document that is empty or `null` adds nothing; any other non-map document is an error.
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    for doc in docs.into_iter().flatten() {
+        let at = (doc.referenced.line() as u32, doc.referenced.column() as u32);
+        let node = doc.value.into_node(file, at, at);
+        match &node.value {
+            Value::Map(_) => {
+                documents += 1;
+                match root.as_mut() {
+                    Some(r) => super::merge_into(r, node),
+                    None => root = Some(node),
+                }
             }
-            let loc = e.location().filter(|l| l.line() > 0);
-            err(
-                loc.map(|l| l.line() as u32),
-                loc.map(|l| l.column() as u32),
-                plain_message(&e, limits),
-            )
-        })?;
-    let mut docs = docs.into_iter();
-    let first = match docs.next() {
-        Some(Some(d)) => d,
-        _ => {
-            return Err(err(
-                None,
-                None,
-                "the file is empty: it holds no YAML document".into(),
-            ));
-        }
-    };
-    let extra_documents = docs.count();
-    let root_loc = (
-        first.referenced.line() as u32,
-        first.referenced.column() as u32,
-    );
-    let root = first.value.into_node(file, root_loc, root_loc);
-    match &root.value {
-        Value::Map(_) => {}
-        Value::Null => {
-            return Err(err(
-                None,
-                None,
-                "the first YAML document is empty: a values file must hold a mapping".into(),
-            ));
-        }
-        _ => {
-            return Err(err(
-                Some(root_loc.0),
-                Some(root_loc.1),
-                format!(
-                    "the document is a {}, but a values file must be a mapping (`key: value`)",
-                    root.type_name()
-                ),
-            ));
+            Value::Null => {}
+            _ => {
+                return Err(err(
+                    Some(at.0),
+                    Some(at.1),
+                    format!(
+                        "the document is a {}, but a values file must be a mapping (`key: value`)",
+                        node.type_name()
+                    ),
+                ));
+            }
         }
     }
+    let Some(root) = root else {
+        return Err(err(
+            None,
+            None,
+            "the file holds no values: its only document is empty or `null`".into(),
+        ));
+    };
     if let Some((origin, len)) = longest_scalar_over(&root, limits.max_scalar_bytes) {
         let (line, column) = match origin {
             Origin::File { line, column, .. } => (Some(line), Some(column)),
@@ -193,8 +198,31 @@ pub fn parse_document(
     Ok(Document {
         root,
         text: text.to_string(),
-        extra_documents,
+        documents,
     })
+}
+
+/// Parser options: Helm's YAML 1.1 reading under our limits.
+fn parser_options(limits: &Limits) -> serde_saphyr::Options {
+    let budget = serde_saphyr::budget! {
+        max_depth: limits.max_depth,
+        max_nodes: limits.max_nodes,
+        max_total_scalar_bytes: limits.max_file_bytes.saturating_mul(2),
+        max_documents: 1024,
+        flow_nesting_limit: limits.max_depth,
+    };
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = limits.max_alias_events;
+    alias_limits.max_replay_stack_depth = limits.max_depth;
+    serde_saphyr::options! {
+        budget: budget,
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+        alias_limits: alias_limits,
+        // Helm reads values with a YAML 1.1 parser: 0755 is octal, yes/no/on/off are booleans
+        legacy_octal_numbers: true,
+        strict_booleans: false,
+        with_snippet: false,
+    }
 }
 
 /// serde-saphyr's message without its location prefix, with our limit names added.
@@ -202,6 +230,11 @@ fn plain_message(e: &serde_saphyr::Error, limits: &Limits) -> String {
     let msg = e.to_string();
     // drop a leading "line X column Y: " style prefix if the renderer adds one
     let msg = msg.lines().next().unwrap_or("").to_string();
+    // the location is printed in front already
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains("column") => msg[..i].to_string(),
+        _ => msg,
+    };
     let lower = msg.to_lowercase();
     if lower.contains("alias")
         && (lower.contains("replay") || lower.contains("limit") || lower.contains("budget"))
@@ -210,9 +243,12 @@ fn plain_message(e: &serde_saphyr::Error, limits: &Limits) -> String {
             "aliases expand to more than {} events (--max-alias-events): {msg}",
             limits.max_alias_events
         )
-    } else if lower.contains("depth") || lower.contains("nesting") {
+    } else if lower.contains("depth")
+        || lower.contains("nesting")
+        || lower.contains("recursion limit")
+    {
         format!(
-            "nesting deeper than {} levels (--max-depth): {msg}",
+            "nesting deeper than {} levels (--max-depth)",
             limits.max_depth
         )
     } else if lower.contains("nodes") {
@@ -426,5 +462,163 @@ impl<'de> Visitor<'de> for RawVisitor {
             entries.push((key, value));
         }
         Ok(Raw::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(bytes: &[u8]) -> Result<Document, LoadError> {
+        parse_document(bytes, "v.yaml", 0, &Limits::default())
+    }
+
+    fn err(bytes: &[u8]) -> String {
+        match load(bytes) {
+            Ok(_) => panic!("{:?} loaded", String::from_utf8_lossy(bytes)),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn values_remember_line_and_column() {
+        let d = load(b"global:\n  airbyteUrl: https://a.example\ningress:\n  hosts:\n    - host: a.example\n").unwrap();
+        let url = d
+            .root
+            .at(&super::super::Path::parse("global.airbyteUrl"))
+            .unwrap();
+        assert_eq!(
+            url.origin,
+            Origin::File {
+                file: 0,
+                line: 2,
+                column: 15
+            }
+        );
+        assert_eq!(
+            url.key_origin,
+            Origin::File {
+                file: 0,
+                line: 2,
+                column: 3
+            }
+        );
+        let host = d
+            .root
+            .at(&super::super::Path::parse("ingress.hosts[0].host"))
+            .unwrap();
+        assert_eq!(
+            host.origin,
+            Origin::File {
+                file: 0,
+                line: 5,
+                column: 13
+            }
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf_just_work() {
+        let d = load(b"\xEF\xBB\xBFingress:\r\n  enabled: true\r\n  className: nginx\r\n").unwrap();
+        let class = d
+            .root
+            .at(&super::super::Path::parse("ingress.className"))
+            .unwrap();
+        assert_eq!(class.value, Value::Str("nginx".into()));
+        assert_eq!(
+            class.origin,
+            Origin::File {
+                file: 0,
+                line: 3,
+                column: 14
+            }
+        );
+    }
+
+    #[test]
+    fn input_errors_name_file_line_and_problem() {
+        assert_eq!(
+            err(b"ingress:\n  enabled: true\n  enabled: false\n"),
+            "v.yaml:3:3: duplicate key `enabled`: first at line 2, column 3, again at line 3, column 3; YAML requires unique keys (remove one)"
+        );
+        assert!(err(b"a: 1\nb: \xff\xfe\n").starts_with("v.yaml:2:4: invalid UTF-8"));
+        assert!(err(b"").contains("empty"));
+        assert!(err(b"# nothing\n\n").contains("empty"));
+        assert!(err(b"~\n").contains("no values"));
+        assert!(err(b"- a\n- b\n").starts_with("v.yaml:1:1: the document is a list"));
+        assert!(err(b"just a string\n").contains("is a string"));
+        assert!(
+            err(b"a: [1, 2\n").starts_with("v.yaml:"),
+            "{}",
+            err(b"a: [1, 2\n")
+        );
+        assert!(err(b"a:\n\tb: 1\n").contains("invalid YAML"));
+        assert!(err(b"a: 1\n---\n- x\n").contains("is a list"));
+    }
+
+    #[test]
+    fn size_limit_is_enforced() {
+        let limits = Limits {
+            max_file_bytes: 10,
+            ..Limits::default()
+        };
+        let e = parse_document(b"a: 0123456789\n", "v.yaml", 0, &limits)
+            .err()
+            .unwrap();
+        assert!(e.message.contains("over the limit of 10 bytes"), "{e}");
+    }
+
+    #[test]
+    fn billion_laughs_fails_fast() {
+        let mut s = String::from(
+            "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for i in 1..10 {
+            let prev = format!("*a{}", i - 1);
+            s.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![prev.as_str(); 9].join(",")
+            ));
+        }
+        let e = err(s.as_bytes());
+        assert!(
+            e.contains("alias") || e.contains("nodes") || e.contains("budget"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let flow = format!("a: {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+        assert_eq!(
+            err(flow.as_bytes()),
+            "v.yaml:1:68: nesting deeper than 64 levels (--max-depth)"
+        );
+        let mut block = String::new();
+        for i in 0..100 {
+            block.push_str(&format!("{}k{i}:\n", "  ".repeat(i)));
+        }
+        block.push_str(&format!("{}v: 1\n", "  ".repeat(100)));
+        let e = err(block.as_bytes());
+        assert!(e.contains("nesting") || e.contains("depth"), "{e}");
+    }
+
+    #[test]
+    fn several_documents_merge_as_helm_does() {
+        let d = load(b"a: {p: 1, r: 3}\n---\na: {q: 2, r: null}\n---\n").unwrap();
+        assert_eq!(d.documents, 2);
+        assert_eq!(
+            d.root.to_json(),
+            serde_json::json!({"a": {"p": 1, "q": 2, "r": null}})
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_as_helm_reads_them() {
+        let d = load(b"a: yes\nb: off\nc: 0755\nd: '0755'\ne: 1_000\n").unwrap();
+        assert_eq!(
+            d.root.to_json(),
+            serde_json::json!({"a": true, "b": false, "c": 493, "d": "0755", "e": 1000})
+        );
     }
 }
