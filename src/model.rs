@@ -215,8 +215,57 @@ pub fn schema() -> &'static serde_json::Value {
     SCHEMA.get_or_init(|| {
         let settings = schemars::generate::SchemaSettings::draft2020_12();
         let schema = settings.into_generator().into_root_schema_for::<Values>();
-        serde_json::to_value(&schema).unwrap_or_default()
+        let mut value = serde_json::to_value(&schema).unwrap_or_default();
+        strip_null(&mut value);
+        // annotation values may be null (a later values file clearing a key); a rule warns about them
+        if let Some(ann) =
+            value.pointer_mut("/$defs/Ingress/properties/annotations/additionalProperties")
+        {
+            *ann = serde_json::json!({ "type": ["string", "null"] });
+        }
+        value
     })
+}
+
+/// `Option` fields are optional, not nullable: a `null` that survives Helm's merge is a mistake the
+/// schema should name at its own path. schemars wraps optional types as `anyOf [T, null]` (which
+/// hides the real error behind "does not match any") or `type: [T, "null"]`; both become `T`.
+fn strip_null(v: &mut serde_json::Value) {
+    use serde_json::Value as J;
+    match v {
+        J::Object(map) => {
+            if let Some(J::Array(branches)) = map.get("anyOf") {
+                let rest: Vec<J> = branches
+                    .iter()
+                    .filter(|b| b.get("type") != Some(&J::String("null".into())))
+                    .cloned()
+                    .collect();
+                if rest.len() == 1 && rest.len() < branches.len() {
+                    map.remove("anyOf");
+                    if let J::Object(inner) = &rest[0] {
+                        for (k, val) in inner {
+                            map.entry(k.clone()).or_insert_with(|| val.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(J::Array(types)) = map.get("type") {
+                let rest: Vec<J> = types.iter().filter(|t| *t != "null").cloned().collect();
+                if rest.len() == 1 {
+                    map.insert("type".into(), rest[0].clone());
+                }
+            }
+            if map.get("default") == Some(&J::Null) {
+                map.remove("default");
+            }
+            if let Some(J::Array(options)) = map.get_mut("enum") {
+                options.retain(|o| !o.is_null());
+            }
+            map.values_mut().for_each(strip_null);
+        }
+        J::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 /// The schema as the committed file holds it: pretty JSON with a final newline.

@@ -35,6 +35,14 @@ pub const RULES: &[RuleInfo] = &[
         good: "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n",
     },
     RuleInfo {
+        id: "annotation-null",
+        severity: Severity::Warning,
+        summary: "an annotation is `null` (often a later values file trying to remove it); Helm keeps the key and the API server stores an empty string",
+        help: "delete the key from the values file that sets it, or give it a string value; this tool leaves null annotations out",
+        bad: "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/ssl-redirect: null\n",
+        good: "ingress:\n  annotations: {}\n",
+    },
+    RuleInfo {
         id: "backend-invalid",
         severity: Severity::Error,
         summary: "a path's backend is not one the chart version accepts; Helm fails with \"Invalid backend service\"",
@@ -115,8 +123,24 @@ pub fn check_values(root: &Node) -> Vec<Finding> {
 }
 
 /// Rules over the typed values and the plan.
-pub fn check_plan(_values: &Values, _root: &Node, _plan: &Plan) -> Vec<Finding> {
-    Vec::new()
+pub fn check_plan(_values: &Values, root: &Node, plan: &Plan) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ann = Path::parse("ingress.annotations");
+    for (key, value) in &plan.annotations {
+        if value.is_none() {
+            let p = ann.key(key);
+            let origin = root.at(&p).map_or(root.nearest(&ann).origin, |n| n.origin);
+            out.push(Finding::new(
+                "annotation-null",
+                Severity::Warning,
+                p,
+                origin,
+                format!("annotation `{key}` is `null`: Helm keeps the key and the API server stores it as an empty string"),
+                "delete the key from the values file that sets it, or give it a string value; the rendered manifests leave it out".into(),
+            ));
+        }
+    }
+    out
 }
 
 /// Levenshtein distance, for did-you-mean suggestions.

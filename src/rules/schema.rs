@@ -55,6 +55,37 @@ pub fn check(root: &Node) -> Vec<Finding> {
             ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. } => {
                 out.push(type_finding(&path, node));
             }
+            ValidationErrorKind::Enum { options } => {
+                let choices: Vec<&str> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|o| o.as_str()).collect())
+                    .unwrap_or_default();
+                let given = match &node.value {
+                    Value::Str(s) => s.clone(),
+                    _ => scalar_text(node),
+                };
+                let near = choices
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(&given))
+                    .copied()
+                    .or_else(|| crate::rules::did_you_mean(&given, choices.iter().copied()));
+                let listed = choices
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(Finding::new(
+                    "value-invalid",
+                    Severity::Error,
+                    path.clone(),
+                    node.origin,
+                    format!("`{path}` is `{given}`, which is not one of {listed}"),
+                    match near {
+                        Some(n) => format!("did you mean `{n}`? (values are case-sensitive)"),
+                        None => format!("use one of {listed}"),
+                    },
+                ));
+            }
             _ => {
                 let msg = err.to_string();
                 out.push(Finding::new(
@@ -62,8 +93,8 @@ pub fn check(root: &Node) -> Vec<Finding> {
                     Severity::Error,
                     path.clone(),
                     node.origin,
-                    format!("`{path}` {}", humanize(&msg)),
-                    "use one of the values the message lists".into(),
+                    format!("`{path}`: {msg}"),
+                    "change the value as the message says".into(),
                 ));
             }
         }
@@ -240,8 +271,4 @@ fn scalar_text(node: &Node) -> String {
         Value::Seq(_) => "[...]".into(),
         Value::Map(_) => "{...}".into(),
     }
-}
-
-fn humanize(msg: &str) -> String {
-    msg.replace("is not one of", "is not one of the allowed values:")
 }
