@@ -20,7 +20,7 @@ pub struct Values {
     #[serde(default)]
     pub ingress: Option<Ingress>,
     /// The V1 chart's webapp settings. `webapp.ingress` is the V1 ingress block, which the V2 chart
-    /// ignores: use the top-level `ingress` block (see `airbyte-ingress migrate`).
+    /// ignores: use the top-level `ingress` block.
     #[serde(default)]
     pub webapp: Option<Webapp>,
     /// Replaces the chart's full name, which names the Ingress.

@@ -70,7 +70,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "v1-webapp-ingress",
         severity: Severity::Error,
         summary: "`webapp.ingress` is the V1 chart's ingress; the V2 chart ignores its hosts and routes to a webapp Service that no longer exists",
-        help: "move it to the top-level `ingress` block with `backend: server` (`airbyte-ingress migrate -f values.yaml`)",
+        help: "move it to the top-level `ingress` block and add `backend: server` to every path",
         bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\n        paths:\n          - path: /\n            pathType: Prefix\n",
         good: "ingress:\n  enabled: true\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
     },
@@ -115,7 +115,7 @@ pub fn check_values(root: &Node) -> Vec<Finding> {
                 webapp_ingress,
                 node.key_origin,
                 "`webapp.ingress` is the V1 chart's ingress block: the V2 chart ignores its hosts and the webapp Service it routes to no longer exists".into(),
-                "move it to the top-level `ingress` block with `backend: server`; `airbyte-ingress migrate -f FILE` prints the converted block".into(),
+                "move its `className`, `annotations`, `hosts` and `tls` to the top-level `ingress` block, add `backend: server` to every path, and delete `webapp.ingress`".into(),
             ));
         }
     }

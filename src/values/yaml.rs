@@ -240,7 +240,7 @@ fn plain_message(e: &serde_saphyr::Error, limits: &Limits) -> String {
         && (lower.contains("replay") || lower.contains("limit") || lower.contains("budget"))
     {
         format!(
-            "aliases expand to more than {} events (--max-alias-events): {msg}",
+            "aliases expand to more than {} events (--max-alias-events)",
             limits.max_alias_events
         )
     } else if lower.contains("depth")

@@ -1,0 +1,359 @@
+//! CLI cases: stdout, stderr and exit code pinned together.
+
+mod common;
+
+use common::{fixtures, rel, run, run_in};
+
+fn stem(p: &std::path::Path) -> String {
+    p.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn invalid_fixtures_in_every_format() {
+    for f in fixtures("invalid") {
+        let file = rel(&f);
+        for format in ["text", "json", "github", "sarif"] {
+            let r = run(&["validate", "-f", &file, "--format", format]);
+            assert_eq!(r.code, 1, "{file} {format}: {}", r.transcript());
+            insta::assert_snapshot!(format!("validate-{}-{format}", stem(&f)), r.transcript());
+        }
+        // render refuses, and prints nothing on stdout
+        let r = run(&["render", "--target", "chart", "-f", &file]);
+        assert_eq!(r.code, 1, "{file}");
+        assert!(r.stdout.is_empty(), "{file}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn valid_fixtures_validate_clean_and_render() {
+    for f in fixtures("valid") {
+        let file = rel(&f);
+        let r = run(&["validate", "-f", &file]);
+        assert_eq!(r.code, 0, "{file}: {}", r.transcript());
+        assert!(!r.stdout.contains("error["), "{file}: {}", r.stdout);
+        let r = run(&[
+            "render",
+            "--target",
+            "chart",
+            "-f",
+            &file,
+            "--namespace",
+            "airbyte",
+        ]);
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        insta::assert_snapshot!(format!("render-chart-{}", stem(&f)), r.transcript());
+        // byte-identical output every time
+        let again = run(&[
+            "render",
+            "--target",
+            "chart",
+            "-f",
+            &file,
+            "--namespace",
+            "airbyte",
+        ]);
+        assert_eq!(again.stdout, r.stdout, "{file}");
+    }
+}
+
+#[test]
+fn broken_inputs_exit_2_with_location_and_nothing_on_stdout() {
+    for f in fixtures("broken") {
+        let file = rel(&f);
+        for cmd in [
+            &["validate", "-f", &file][..],
+            &["render", "--target", "chart", "-f", &file][..],
+        ] {
+            let r = run(cmd);
+            assert_eq!(r.code, 2, "{file}: {}", r.transcript());
+            assert!(r.stdout.is_empty(), "{file}");
+            assert!(
+                r.stderr.starts_with(&format!("error: {file}:")),
+                "{file}: {}",
+                r.stderr
+            );
+        }
+        insta::assert_snapshot!(
+            format!("broken-{}", stem(&f)),
+            run(&["validate", "-f", &file]).transcript()
+        );
+    }
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let values = std::fs::read(common::root().join("examples/values.yaml")).unwrap();
+    let r = run_in(
+        &common::root(),
+        &["render", "-t", "chart", "-f", "-"],
+        Some(&values),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("host: airbyte.example.com"));
+    let r = run_in(&common::root(), &["validate", "-f", "-"], Some(b""));
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: <stdin>: the file is empty: it holds no YAML document\n"
+    );
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let r = run(&["validate", "-f", "no/such/file.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: no/such/file.yaml: cannot read the file"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["validate", "-f", "fixtures"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: fixtures: is a directory, not a values file\n"
+    );
+    let r = run(&["validate"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no values given"), "{}", r.stderr);
+    let dir = tempdir();
+    std::fs::write(dir.join("bad.yaml"), b"ingress:\n  className: \xff\n").unwrap();
+    let r = run_in(&dir, &["validate", "-f", "bad.yaml"], None);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: bad.yaml:2:14: invalid UTF-8: values files must be UTF-8 text\n"
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let r = run(&["render", "--target", "nope", "-f", "examples/values.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown target `nope`; targets: chart"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--release",
+        "Bad_Name",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("invalid release name `Bad_Name`"),
+        "{}",
+        r.stderr
+    );
+    let long = "a".repeat(54);
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--release",
+        &long,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("Helm allows at most 53"), "{}", r.stderr);
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--chart-version",
+        "1.9.0",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("has no top-level `ingress` block")
+            && r.stderr
+                .contains("top-level `ingress` block (with `backend: server`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.hosts[-1].host=x",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: --set ingress.hosts[-1].host=x: negative -1 index not allowed\n"
+    );
+    let r = run(&["explain", "backend-invalidd"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `backend-invalid`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn set_flags_override_files_and_are_blamed_in_findings() {
+    let r = run(&[
+        "validate",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=600",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    insta::assert_snapshot!("set-number-annotation", r.transcript());
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--set-string",
+        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=600",
+        "--release",
+        "prod",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"")
+    );
+    assert!(r.stdout.contains("name: prod-airbyte-server-svc"));
+    // --set-string beats --set whatever the order, as in Helm
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "--set-string",
+        "ingress.className=a",
+        "--set",
+        "ingress.className=b",
+    ]);
+    assert!(r.stdout.contains("ingressClassName: a"), "{}", r.stdout);
+}
+
+#[test]
+fn json_output_is_one_list() {
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "examples/values.yaml",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert_eq!(v["items"][0]["kind"], "Ingress");
+    assert_eq!(
+        v["items"][0]["spec"]["rules"][0]["host"],
+        "airbyte.example.com"
+    );
+}
+
+#[test]
+fn strict_fails_on_warnings() {
+    let shared = common::shared();
+    let c = shared.join("conformance/chart-2.2/13-merge-set");
+    let (a, b) = (
+        c.join("1.yaml").display().to_string(),
+        c.join("2.yaml").display().to_string(),
+    );
+    assert_eq!(run(&["validate", "-f", &a, "-f", &b]).code, 0);
+    assert_eq!(run(&["validate", "-f", &a, "-f", &b, "--strict"]).code, 1);
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "airbyte-ingress-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn output_dir_writes_one_file_per_object_atomically() {
+    let dir = tempdir();
+    let out = dir.join("out");
+    let values = common::root()
+        .join("examples/values.yaml")
+        .display()
+        .to_string();
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        &values,
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(files, vec!["ingress-airbyte.yaml".to_string()]);
+    let text = std::fs::read_to_string(out.join("ingress-airbyte.yaml")).unwrap();
+    assert!(text.starts_with("# Generated by airbyte-ingress") && text.contains("kind: Ingress"));
+    // a symlinked output directory is refused
+    #[cfg(unix)]
+    {
+        let link = dir.join("link");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        let r = run(&[
+            "render",
+            "-t",
+            "chart",
+            "-f",
+            &values,
+            "--output-dir",
+            link.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("symlink"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn rules_and_explain() {
+    let r = run(&["rules"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.lines().any(|l| l.starts_with("backend-invalid")));
+    let r = run(&["explain", "unknown-key"]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!("explain-unknown-key", r.stdout);
+}
+
+#[test]
+fn help_documents_exit_codes_and_limits() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("Exit codes:") && r.stdout.contains("--max-alias-events"),
+        "{}",
+        r.stdout
+    );
+}

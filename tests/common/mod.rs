@@ -1,0 +1,134 @@
+//! Helpers shared by the integration tests: run the binary, find the shared reference material and
+//! optional tools.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the repository (or `AIRBYTE_INGRESS_SHARED`): conformance vectors, external
+/// schemas and the kubectl stand-in. Missing, the tests that need it fail with this message.
+pub fn shared() -> PathBuf {
+    let dir = std::env::var_os("AIRBYTE_INGRESS_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    assert!(
+        dir.join("conformance").is_dir(),
+        "the shared reference folder is missing at {} (set AIRBYTE_INGRESS_SHARED)",
+        dir.display()
+    );
+    dir
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// One text holding the exit code and both streams, for snapshots.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_airbyte-ingress"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary starts");
+    {
+        let mut sin = child.stdin.take().expect("stdin");
+        if let Some(bytes) = stdin {
+            let _ = sin.write_all(bytes);
+        }
+    }
+    let out = child.wait_with_output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs the binary in the repository root, so fixture paths in output are relative.
+pub fn run(args: &[&str]) -> Run {
+    run_in(&root(), args, None)
+}
+
+pub fn fixtures(kind: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures").join(kind))
+        .expect("fixtures folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `fixtures/valid/x.yaml` relative to the repository root.
+pub fn rel(p: &Path) -> String {
+    p.strip_prefix(root()).unwrap_or(p).display().to_string()
+}
+
+/// An optional tool for the tests that prove output with the real thing. Under CI (`CI` set) a
+/// missing tool fails the test; elsewhere the test says it skipped and passes.
+pub fn tool(name: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    match found {
+        Some(p) => Some(p),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("{name} is required under CI but was not found")
+        }
+        None => {
+            eprintln!("SKIPPED: {name} not found; this check runs in .ci/run");
+            None
+        }
+    }
+}
+
+pub fn which(bin: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(bin))
+        .find(|p| p.is_file())
+}
+
+/// Helm 4: `$HELM`, or `target/tools/helm` as `scripts/fetch-helm.sh` leaves it.
+pub fn helm() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HELM")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
+        return tool("helm", Some(p));
+    }
+    let local = root().join("target/tools/helm");
+    tool("helm", local.is_file().then_some(local))
+}
+
+/// python3 with PyYAML and jsonschema, for `external-schemas/validate.py`.
+pub fn python_with_jsonschema() -> Option<PathBuf> {
+    let py = which("python3");
+    let ok = py.as_ref().is_some_and(|p| {
+        Command::new(p)
+            .args(["-c", "import yaml, jsonschema"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    tool(
+        "python3 with pyyaml and jsonschema",
+        if ok { py } else { None },
+    )
+}
