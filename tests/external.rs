@@ -1,0 +1,111 @@
+//! Every document every target renders, for every valid fixture, passes the official schemas in
+//! `../shared/external-schemas` and goes through the real `kubectl apply --dry-run=client`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use airbyte_ingress::targets::Target;
+
+fn out_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("airbyte-ingress-external-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Renders every valid fixture for every target into files; returns (label, path).
+fn rendered() -> Vec<(String, PathBuf)> {
+    let dir = out_dir();
+    let mut out = Vec::new();
+    for f in common::fixtures("valid") {
+        for t in Target::ALL {
+            let file = common::rel(&f);
+            let r = common::run(&[
+                "render",
+                "--target",
+                t.name(),
+                "-f",
+                &file,
+                "--namespace",
+                "airbyte",
+            ]);
+            assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
+            let label = format!("{}-{}", t.name(), f.file_stem().unwrap().to_string_lossy());
+            let path = dir.join(format!("{label}.yaml"));
+            std::fs::write(&path, r.stdout).unwrap();
+            out.push((label, path));
+        }
+    }
+    out
+}
+
+fn validate_py(files: &[&Path]) -> std::process::Output {
+    let script = common::shared().join("external-schemas/validate.py");
+    Command::new("python3")
+        .arg(script)
+        .args(files)
+        .output()
+        .expect("validate.py runs")
+}
+
+#[test]
+fn rendered_documents_pass_the_official_schemas() {
+    if common::python_with_jsonschema().is_none() {
+        return;
+    }
+    let rendered = rendered();
+    for (label, path) in &rendered {
+        let out = validate_py(&[path]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{label}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains(" passed, 0 failed") && !text.contains("0 passed"),
+            "{label}: {text}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_oracle_can_fail() {
+    if common::python_with_jsonschema().is_none() {
+        return;
+    }
+    let r = common::run(&["render", "-t", "chart", "-f", "examples/values.yaml"]);
+    let broken = r.stdout.replace("pathType:", "pathTyp:");
+    let path = out_dir().join("broken.yaml");
+    std::fs::write(&path, broken).unwrap();
+    let out = validate_py(&[&path]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn kubectl_accepts_what_render_prints() {
+    let Some(_) = common::tool("kubectl", common::which("kubectl")) else {
+        return;
+    };
+    let run = common::shared().join("tools/kubectl-dry-run/run");
+    for (label, path) in rendered() {
+        let out = Command::new("bash")
+            .arg(&run)
+            .arg(&path)
+            .output()
+            .expect("kubectl dry run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{label}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("created (dry run)"), "{label}: {text}");
+    }
+}

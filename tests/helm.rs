@@ -1,0 +1,229 @@
+//! The published schema and values loading, checked against the real Helm 4: the schema file is
+//! current, Helm's own validator accepts and rejects what `validate` does, and the merged values
+//! equal what Helm hands to templates.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn committed_schema_matches_the_model() {
+    let committed =
+        std::fs::read_to_string(common::root().join("schemas/values.schema.json")).unwrap();
+    assert!(
+        committed == airbyte_ingress::model::schema_text(),
+        "schemas/values.schema.json is stale: run `cargo run -- schema > schemas/values.schema.json`"
+    );
+    let r = common::run(&["schema"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, committed);
+}
+
+/// A chart of our own: the chart defaults we model as values.yaml, our schema as values.schema.json,
+/// and a template that prints the values Helm computed.
+fn test_chart(with_schema: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "airbyte-ingress-chart-{}-{with_schema}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: airbyte\nversion: 2.2.0\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("src/chart_defaults.yaml"),
+        dir.join("values.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("templates/values.json"), "{{ toJson .Values }}\n").unwrap();
+    if with_schema {
+        std::fs::copy(
+            common::root().join("schemas/values.schema.json"),
+            dir.join("values.schema.json"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn helm_template(helm: &Path, chart: &Path, args: &[String]) -> std::process::Output {
+    Command::new(helm)
+        .args(["template", "airbyte"])
+        .arg(chart)
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .expect("helm runs")
+}
+
+const SCHEMA_RULES: &[&str] = &[
+    "unknown-key",
+    "wrong-type",
+    "value-invalid",
+    "enabled-not-boolean",
+    "annotation-not-string",
+];
+
+#[test]
+fn helm_accepts_and_rejects_with_our_schema_as_validate_does() {
+    let Some(helm) = common::helm() else { return };
+    let chart = test_chart(true);
+    let mut rejected = 0;
+    for f in common::fixtures("valid")
+        .into_iter()
+        .chain(common::fixtures("invalid"))
+    {
+        let file = common::rel(&f);
+        let ours = common::run(&["validate", "-f", &file, "--format", "json"]);
+        let report: Value = serde_json::from_str(&ours.stdout).unwrap();
+        let schema_error = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| SCHEMA_RULES.contains(&f["rule"].as_str().unwrap()));
+        let out = helm_template(&helm, &chart, &["-f".into(), file.clone()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            !out.status.success(),
+            schema_error,
+            "{file}: helm says {stderr}, we say {}",
+            ours.stdout
+        );
+        if schema_error {
+            assert!(
+                stderr.contains("values don't meet the specifications of the schema"),
+                "{file}: {stderr}"
+            );
+            rejected += 1;
+        }
+    }
+    assert!(
+        rejected >= 5,
+        "only {rejected} fixtures exercised the schema"
+    );
+}
+
+/// Numbers compared by value: Helm's JSON writes 1000, ours may write 1000.0.
+fn numbers_as_f64(v: Value) -> Value {
+    match v {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn merged_values_equal_helms() {
+    let Some(helm) = common::helm() else { return };
+    let chart = test_chart(false);
+    let dir = std::env::temp_dir().join(format!(
+        "airbyte-ingress-helm-values-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let a = write(
+        "a.yaml",
+        "ingress:\n  enabled: true\n  className: nginx\n  annotations:\n    x: \"1\"\n    y: keep\n  hosts:\n    - host: a.example\n      paths: [{path: /, pathType: Prefix, backend: server}]\nlist: [1, 2, 3]\n",
+    );
+    let b = write(
+        "b.yaml",
+        "ingress:\n  className: null\n  annotations:\n    x: null\n  hosts:\n    - host: b.example\nlist: [9]\nglobal: {edition: enterprise}\n",
+    );
+    let multi = write(
+        "multi.yaml",
+        "p: {q: 1, r: 2}\n---\np: {s: 3, r: null}\n---\n",
+    );
+    let yaml11 = write(
+        "yaml11.yaml",
+        "a: yes\nb: off\nc: 0755\nd: 0x1f\ne: 1e3\nf: ~\ny: 1\nn: [on, n, y]\n",
+    );
+    let crlf = write("crlf.yaml", "\u{feff}ingress:\r\n  enabled: true\r\n");
+    let cases: Vec<Vec<String>> = vec![
+        vec!["-f".into(), a.clone()],
+        vec!["-f".into(), a.clone(), "-f".into(), b.clone()],
+        vec!["-f".into(), b.clone(), "-f".into(), a.clone()],
+        vec!["-f".into(), multi],
+        vec!["-f".into(), yaml11],
+        vec!["-f".into(), crlf],
+        vec![
+            "-f".into(),
+            a.clone(),
+            "--set".into(),
+            "ingress.hosts[0].host=c.example,ingress.enabled=false".into(),
+        ],
+        vec![
+            "-f".into(),
+            a.clone(),
+            "--set".into(),
+            "ingress.hosts[2].host=z".into(),
+        ],
+        vec![
+            "-f".into(),
+            a.clone(),
+            "--set".into(),
+            "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/x=600".into(),
+        ],
+        vec![
+            "--set".into(),
+            "ingress.className=null,global.airbyteUrl=null,other=null".into(),
+        ],
+        vec![
+            "--set".into(),
+            "a=1".into(),
+            "--set-string".into(),
+            "a=2".into(),
+            "--set-json".into(),
+            "a=3".into(),
+        ],
+        vec![
+            "--set-json".into(),
+            "ingress.hosts=[{\"host\":\"j.example\",\"paths\":[{\"path\":\"/\"}]}]".into(),
+            "--set".into(),
+            "ingress.hosts[0].paths[0].backend=server".into(),
+        ],
+        vec![
+            "--set".into(),
+            "l={a,b,007,-3,true}".into(),
+            "--set".into(),
+            "m=x\\,y".into(),
+        ],
+        vec!["--set".into(), "ingress.tls[1].hosts[0]=t.example".into()],
+    ];
+    for args in cases {
+        let ours = {
+            let mut argv = vec!["values".to_string()];
+            argv.extend(args.iter().cloned());
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let r = common::run(&argv);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            numbers_as_f64(serde_json::from_str(&r.stdout).unwrap())
+        };
+        let out = helm_template(&helm, &chart, &args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let json = text
+            .lines()
+            .find(|l| l.starts_with('{'))
+            .expect("helm printed the values");
+        let helms = numbers_as_f64(serde_json::from_str(json).unwrap());
+        assert_eq!(ours, helms, "{args:?}");
+    }
+}
