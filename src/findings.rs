@@ -221,7 +221,7 @@ struct JsonFinding<'a> {
     path: String,
 }
 
-fn file_pos<'a>(sources: &'a Sources, o: Origin) -> (Option<&'a str>, Option<u32>, Option<u32>) {
+fn file_pos(sources: &Sources, o: Origin) -> (Option<&str>, Option<u32>, Option<u32>) {
     match o {
         Origin::File { file, line, column } => (
             sources.files.get(file as usize).map(|f| f.name.as_str()),

@@ -62,14 +62,14 @@ pub fn write_dir(dir: &Path, target: Target, docs: &[Document]) -> Result<Vec<Pa
             n += 1;
         }
         let final_path = dir.join(&name);
-        if let Ok(m) = fs::symlink_metadata(&final_path) {
-            if m.file_type().is_symlink() || !m.is_file() {
-                cleanup(&temps);
-                return Err(format!(
-                    "{}: exists and is not a regular file; refusing to replace it",
-                    final_path.display()
-                ));
-            }
+        if let Ok(m) = fs::symlink_metadata(&final_path)
+            && (m.file_type().is_symlink() || !m.is_file())
+        {
+            cleanup(&temps);
+            return Err(format!(
+                "{}: exists and is not a regular file; refusing to replace it",
+                final_path.display()
+            ));
         }
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let mut content = crate::render::header(target);

@@ -188,23 +188,23 @@ fn type_finding(path: &Path, node: &Node) -> Finding {
             ),
         );
     }
-    if *path == Path::parse("ingress.enabled") {
-        if let Value::Str(s) = &node.value {
-            return Finding::new(
-                "enabled-not-boolean",
-                Severity::Error,
-                path.clone(),
-                node.origin,
-                format!(
-                    "`ingress.enabled` is the string `\"{s}\"`; Helm treats every non-empty string as true, so the Ingress is rendered"
-                ),
-                format!(
-                    "write `enabled: {}` without quotes (or `--set ingress.enabled={}`)",
-                    bool_guess(s),
-                    bool_guess(s)
-                ),
-            );
-        }
+    if *path == Path::parse("ingress.enabled")
+        && let Value::Str(s) = &node.value
+    {
+        return Finding::new(
+            "enabled-not-boolean",
+            Severity::Error,
+            path.clone(),
+            node.origin,
+            format!(
+                "`ingress.enabled` is the string `\"{s}\"`; Helm treats every non-empty string as true, so the Ingress is rendered"
+            ),
+            format!(
+                "write `enabled: {}` without quotes (or `--set ingress.enabled={}`)",
+                bool_guess(s),
+                bool_guess(s)
+            ),
+        );
     }
     let expected = expected_type(path);
     Finding::new(

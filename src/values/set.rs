@@ -266,10 +266,10 @@ impl Parser {
                 self.pos += 1;
             }
             return match self.chars.get(self.pos) {
-                None => Ok((self.from_json(v), true)),
+                None => Ok((self.json_value(v), true)),
                 Some(',') => {
                     self.pos += 1;
-                    Ok((self.from_json(v), false))
+                    Ok((self.json_value(v), false))
                 }
                 Some(c) => fail(format!("unexpected `{c}` after the JSON value")),
             };
@@ -319,16 +319,17 @@ impl Parser {
         if s == "0" {
             return Value::Int(0);
         }
-        if !s.is_empty() && !s.starts_with('0') {
-            if let Ok(i) = s.parse::<i64>() {
-                // Go's ParseInt accepts a leading '+' as Rust does
-                return Value::Int(i);
-            }
+        // Go's ParseInt accepts a leading '+' as Rust does
+        if !s.is_empty()
+            && !s.starts_with('0')
+            && let Ok(i) = s.parse::<i64>()
+        {
+            return Value::Int(i);
         }
         Value::Str(s.to_string())
     }
 
-    fn from_json(&self, v: serde_json::Value) -> Value {
+    fn json_value(&self, v: serde_json::Value) -> Value {
         use serde_json::Value as J;
         match v {
             J::Null => Value::Null,
@@ -339,12 +340,12 @@ impl Parser {
             J::String(s) => Value::Str(s),
             J::Array(a) => Value::Seq(
                 a.into_iter()
-                    .map(|x| self.node(self.from_json(x)))
+                    .map(|x| self.node(self.json_value(x)))
                     .collect(),
             ),
             J::Object(o) => Value::Map(
                 o.into_iter()
-                    .map(|(k, x)| (k, self.node(self.from_json(x))))
+                    .map(|(k, x)| (k, self.node(self.json_value(x))))
                     .collect(),
             ),
         }

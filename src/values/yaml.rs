@@ -575,10 +575,7 @@ mod tests {
         );
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            s.push_str(&format!(
-                "a{i}: &a{i} [{}]\n",
-                vec![prev.as_str(); 9].join(",")
-            ));
+            s.push_str(&format!("a{i}: &a{i} [{}]\n", [prev.as_str(); 9].join(",")));
         }
         let e = err(s.as_bytes());
         assert!(
