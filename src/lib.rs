@@ -162,7 +162,7 @@ pub fn check(
                 let (p, plan_findings) =
                     Plan::build(&typed, &loaded.root, &popts).map_err(Failure::Usage)?;
                 findings.extend(plan_findings);
-                findings.extend(rules::check_plan(&typed, &loaded.root, &p));
+                findings.extend(rules::check_plan(&typed, &loaded.root, &p, &loaded.sources));
                 plan = Some(p);
             }
             Err(e) => findings.push(Finding::new(

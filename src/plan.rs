@@ -139,6 +139,10 @@ pub struct HostRoutes {
     pub host: String,
     pub routes: Vec<Route>,
     pub at: Path,
+    /// Paths the values list, including those left out of `routes` for an invalid backend.
+    pub declared_paths: usize,
+    /// Whether the values list `/` for this host (whatever its backend).
+    pub declares_root: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -283,10 +287,13 @@ impl Plan {
                     at: pp,
                 });
             }
+            let declared = h.paths.as_deref().unwrap_or_default();
             hosts.push(HostRoutes {
                 host: h.host.clone().unwrap_or_default(),
                 routes,
                 at: hp,
+                declared_paths: declared.len(),
+                declares_root: declared.iter().any(|p| p.path.as_deref() == Some("/")),
             });
         }
         let tls = ingress

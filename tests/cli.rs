@@ -275,8 +275,20 @@ fn strict_fails_on_warnings() {
         c.join("1.yaml").display().to_string(),
         c.join("2.yaml").display().to_string(),
     );
-    assert_eq!(run(&["validate", "-f", &a, "-f", &b]).code, 0);
-    assert_eq!(run(&["validate", "-f", &a, "-f", &b, "--strict"]).code, 1);
+    let url = "global.airbyteUrl=https://airbyte.prod.example.com";
+    assert_eq!(run(&["validate", "-f", &a, "-f", &b, "--set", url]).code, 0);
+    assert_eq!(
+        run(&["validate", "-f", &a, "-f", &b, "--set", url, "--strict"]).code,
+        1
+    );
+    // without it the second file's hosts replace the first's and the URL matches none of them
+    let r = run(&["validate", "-f", &a, "-f", &b]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("error[url-host-mismatch]"),
+        "{}",
+        r.stdout
+    );
 }
 
 fn tempdir() -> std::path::PathBuf {

@@ -1,11 +1,15 @@
 //! Validation rules: the registry (`airbyte-ingress rules`) and the run over values and plan.
 
+mod annotations;
+mod edition;
+mod hosts;
 mod schema;
+mod url;
 
 use crate::findings::{Finding, Severity};
 use crate::model::Values;
 use crate::plan::Plan;
-use crate::values::{Node, Path, Value};
+use crate::values::{Node, Origin, Path, Sources, Value};
 
 pub use schema::check as check_schema;
 
@@ -24,71 +28,295 @@ pub struct RuleInfo {
     pub good: &'static str,
 }
 
-/// Every rule, sorted by id.
+/// Every rule, sorted by id. `bad` triggers the rule; `good` is the same values fixed (a test runs both).
 pub const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        id: "aks-nginx-eol",
+        severity: Severity::Info,
+        summary: "the AKS application routing add-on's NGINX support ends in November 2026",
+        help: "move to application routing's Gateway API (`approuting-istio`) or Application Gateway for Containers",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: webapprouting.kubernetes.azure.com\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: azure-alb-external\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "alb-target-type",
+        severity: Severity::Error,
+        summary: "an ALB Ingress without `target-type: ip`: the default `instance` needs a NodePort Service, and Airbyte's server Service is ClusterIP",
+        help: "set `alb.ingress.kubernetes.io/target-type: ip`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:123456789012:certificate/abc\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:123456789012:certificate/abc\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n    alb.ingress.kubernetes.io/target-type: ip\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+    },
+    RuleInfo {
+        id: "annotation-family-mismatch",
+        severity: Severity::Warning,
+        summary: "an annotation for another controller than the class's: that controller ignores it (and the setting it was meant to make is missing)",
+        help: "remove it, or use this controller's equivalent",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "annotation-high-risk",
+        severity: Severity::Warning,
+        summary: "an ingress-nginx annotation rated High risk (configuration injection)",
+        help: "keep it only if needed, on ingress-nginx v1.11.5/v1.12.1 or later",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/auth-url: https://auth.example.com/check\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
     RuleInfo {
         id: "annotation-not-string",
         severity: Severity::Error,
         summary: "an annotation value is a number or boolean; the API server accepts only strings",
         help: "quote the value in YAML, or pass it with `--set-string` instead of `--set`",
-        bad: "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: 600\n",
-        good: "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: 600\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "annotation-null",
         severity: Severity::Warning,
         summary: "an annotation is `null` (often a later values file trying to remove it); Helm keeps the key and the API server stores an empty string",
         help: "delete the key from the values file that sets it, or give it a string value; this tool leaves null annotations out",
-        bad: "ingress:\n  annotations:\n    nginx.ingress.kubernetes.io/ssl-redirect: null\n",
-        good: "ingress:\n  annotations: {}\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/ssl-redirect: null\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "backend-invalid",
         severity: Severity::Error,
         summary: "a path's backend is not one the chart version accepts; Helm fails with \"Invalid backend service\"",
         help: "use `backend: server`; `connector-builder-server` exists only on chart 2.0.18 - 2.0.19",
-        bad: "ingress:\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /connector-builder\n          pathType: Prefix\n          backend: connector-builder-server\n",
-        good: "ingress:\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n        - path: /connector-builder\n          pathType: Prefix\n          backend: connector-builder-server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "body-size-too-low",
+        severity: Severity::Warning,
+        summary: "the proxy's request body limit is under Airbyte's 10 MB (ingress-nginx defaults to 1m): large catalogs get 413",
+        help: "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 1m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "class-annotation-deprecated",
+        severity: Severity::Warning,
+        summary: "the class is set with the deprecated `kubernetes.io/ingress.class` annotation",
+        help: "use `ingress.className` and delete the annotation",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    kubernetes.io/ingress.class: nginx\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "cookie-secure-over-http",
+        severity: Severity::Warning,
+        summary: "`global.airbyteUrl` is `http` while login cookies require HTTPS: login fails with \"the server failed to set a cookie\"",
+        help: "serve Airbyte over HTTPS, or set `global.auth.security.cookieSecureSetting: false`",
+        bad: "global:\n  airbyteUrl: http://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        good: "global:\n  airbyteUrl: http://airbyte.example.com\n  auth:\n    security:\n      cookieSecureSetting: false\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
     },
     RuleInfo {
         id: "enabled-not-boolean",
         severity: Severity::Error,
         summary: "`ingress.enabled` is a string; Helm treats any non-empty string, even \"false\", as true",
         help: "write `enabled: true` or `enabled: false` without quotes",
-        bad: "ingress:\n  enabled: \"false\"\n",
-        good: "ingress:\n  enabled: false\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: \"true\"\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "enterprise-auth-route",
+        severity: Severity::Warning,
+        summary: "Enterprise needs `/auth/realms` and `/auth/resources` routed to Keycloak, which the chart's Ingress cannot do",
+        help: "add an Ingress of your own for those two paths to `<release>-airbyte-keycloak-svc:8180`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: enterprise\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: community\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "host-invalid",
+        severity: Severity::Error,
+        summary: "a host that is not a valid DNS name for an Ingress (scheme, port, path, uppercase, `_`, misplaced `*`)",
+        help: "write a DNS name such as `airbyte.example.com`; a wildcard only as `*.example.com`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: https://airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "host-path-duplicate",
+        severity: Severity::Error,
+        summary: "the same host and path twice: ingress-nginx's webhook rejects it, other controllers pick one",
+        help: "remove one of them",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "hosts-missing",
+        severity: Severity::Error,
+        summary: "the ingress is enabled with no hosts: the chart renders an Ingress with no rules",
+        help: "add a host with `/` to `backend: server`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts: []\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "ingress-nginx-retired",
+        severity: Severity::Info,
+        summary: "ingress-nginx was retired in March 2026: no more releases or security fixes",
+        help: "plan the move to Gateway API, Traefik or your cloud's controller",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "path-invalid",
+        severity: Severity::Error,
+        summary: "a Prefix or Exact path that does not start with `/` or uses characters ingress-nginx rejects",
+        help: "use a plain path such as `/`; regular expressions need ImplementationSpecific",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n        - path: /api/v1.*\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "path-type-missing",
+        severity: Severity::Error,
+        summary: "a path without `pathType`: networking.k8s.io/v1 requires it",
+        help: "add `pathType: Prefix`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "paths-missing",
+        severity: Severity::Error,
+        summary: "a host without paths: the API server rejects a rule without paths",
+        help: "add `paths: [{path: /, pathType: Prefix, backend: server}]`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n    - host: data.example.com\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "rewrite-target",
+        severity: Severity::Warning,
+        summary: "`rewrite-target` on Airbyte's routes: the UI and API break when their paths are rewritten",
+        help: "remove it",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/rewrite-target: /\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "root-route-missing",
+        severity: Severity::Error,
+        summary: "no `/` route to the server: Airbyte cannot be served under a sub-path",
+        help: "add `{path: /, pathType: Prefix, backend: server}`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /airbyte\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "snippet-critical",
+        severity: Severity::Error,
+        summary: "an ingress-nginx snippet annotation (raw NGINX configuration): rated Critical, rejected by default since v1.12",
+        help: "remove it and use the dedicated annotation for what it did",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/configuration-snippet: \"more_set_headers X-Frame-Options: DENY;\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "timeout-too-low",
+        severity: Severity::Warning,
+        summary: "a proxy timeout under Airbyte's floor (300 s; ALB idle 120 s) or left at the controller's default (60 s nginx and ALB, 50 s HAProxy, 30 s AGIC): source checks and discovers get 504s",
+        help: "set the controller's timeout annotation to 600 seconds (ALB idle timeout 240)",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"60\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "tls-host-unserved",
+        severity: Severity::Warning,
+        summary: "a TLS host that no rule serves",
+        help: "list the same names in `ingress.hosts[].host` and `ingress.tls[].hosts`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n        - data.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "tls-secret-invalid",
+        severity: Severity::Error,
+        summary: "a TLS entry whose `secretName` is missing (the controller's default certificate is served) or not a valid Secret name",
+        help: "name the `kubernetes.io/tls` Secret that holds the certificate",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: Airbyte_TLS\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "unknown-key",
         severity: Severity::Error,
         summary: "a key the chart does not read (a typo or a key from another chart version) is silently ignored by Helm",
         help: "fix the spelling (the message suggests the nearest key) or remove the key",
-        bad: "ingress:\n  enabled: true\n  host:\n    - host: airbyte.example.com\n",
-        good: "ingress:\n  enabled: true\n  hosts:\n    - host: airbyte.example.com\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  host: airbyte.example.com\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-host-mismatch",
+        severity: Severity::Error,
+        summary: "`global.airbyteUrl`'s host is not an ingress host: links, redirects and login cookies point elsewhere",
+        help: "make `global.airbyteUrl` and `ingress.hosts[].host` name the same host",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.org\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-https-without-tls",
+        severity: Severity::Warning,
+        summary: "`global.airbyteUrl` is `https` but nothing serves a certificate for its host",
+        help: "add an `ingress.tls` entry for the host, or a controller certificate annotation (ALB certificate-arn, AKS Key Vault)",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-invalid",
+        severity: Severity::Error,
+        summary: "`global.airbyteUrl` is not an absolute `http` or `https` URL",
+        help: "write `https://HOST`",
+        bad: "global:\n  airbyteUrl: airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-missing",
+        severity: Severity::Error,
+        summary: "`global.airbyteUrl` is empty while the ingress is enabled: the chart falls back to `http://localhost:8080`",
+        help: "set `global.airbyteUrl` to the URL people use, e.g. `https://airbyte.example.com`",
+        bad: "global:\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-path",
+        severity: Severity::Error,
+        summary: "`global.airbyteUrl` has a path: Airbyte cannot be served under a sub-path",
+        help: "serve Airbyte at the root of its own host",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com/airbyte\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-port",
+        severity: Severity::Warning,
+        summary: "`global.airbyteUrl` names a port: links and cookies carry it, and controllers listen on 80 and 443",
+        help: "drop the port unless clients really use it",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com:8443\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+    },
+    RuleInfo {
+        id: "url-trailing-slash",
+        severity: Severity::Error,
+        summary: "`global.airbyteUrl` ends with `/`: the chart appends `/api/public` and `/auth`",
+        help: "remove the trailing slash",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com/\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "v1-webapp-ingress",
         severity: Severity::Error,
         summary: "`webapp.ingress` is the V1 chart's ingress; the V2 chart ignores its hosts and routes to a webapp Service that no longer exists",
         help: "move it to the top-level `ingress` block and add `backend: server` to every path",
-        bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\n        paths:\n          - path: /\n            pathType: Prefix\n",
-        good: "ingress:\n  enabled: true\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "webapp:\n  enabled: false\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "value-invalid",
         severity: Severity::Error,
         summary: "a value is not one of the allowed choices or out of range",
         help: "use one of the values the message lists",
-        bad: "ingress:\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: prefix\n",
-        good: "ingress:\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
     RuleInfo {
         id: "wrong-type",
         severity: Severity::Error,
         summary: "a value has the wrong type (a map where a list belongs, a number where a string belongs, ...)",
         help: "write the value with the type the message names",
-        bad: "ingress:\n  hosts:\n    host: airbyte.example.com\n",
-        good: "ingress:\n  hosts:\n    - host: airbyte.example.com\n",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    host: airbyte.example.com\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
     },
 ];
 
@@ -122,25 +350,90 @@ pub fn check_values(root: &Node) -> Vec<Finding> {
     out
 }
 
+/// What the plan rules see, and where they put findings.
+pub struct Ctx<'a> {
+    pub root: &'a Node,
+    pub plan: &'a Plan,
+    pub sources: &'a Sources,
+    pub findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Where the value at `path` was written, or the nearest existing parent.
+    pub fn origin(&self, path: &Path) -> Origin {
+        self.root.nearest(path).origin
+    }
+
+    /// Where the key holding the value at `path` was written.
+    pub fn key_origin(&self, path: &Path) -> Origin {
+        self.root
+            .at(path)
+            .map_or_else(|| self.root.nearest(path).origin, |n| n.key_origin)
+    }
+
+    pub fn describe(&self, origin: Origin) -> String {
+        self.sources.describe(origin)
+    }
+
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        severity: Severity,
+        path: Path,
+        origin: Origin,
+        message: String,
+        help: String,
+    ) -> Finding {
+        debug_assert!(info(rule).is_some(), "rule `{rule}` is not registered");
+        Finding::new(rule, severity, path, origin, message, help)
+    }
+
+    pub fn push(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: Path,
+        origin: Origin,
+        message: String,
+        help: String,
+    ) {
+        let f = self.finding(rule, severity, path, origin, message, help);
+        self.findings.push(f);
+    }
+}
+
 /// Rules over the typed values and the plan.
-pub fn check_plan(_values: &Values, root: &Node, plan: &Plan) -> Vec<Finding> {
-    let mut out = Vec::new();
+pub fn check_plan(_values: &Values, root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
+    let mut ctx = Ctx {
+        root,
+        plan,
+        sources,
+        findings: Vec::new(),
+    };
+    null_annotations(&mut ctx);
+    url::check(&mut ctx);
+    hosts::check(&mut ctx);
+    annotations::check(&mut ctx);
+    edition::check(&mut ctx);
+    ctx.findings
+}
+
+fn null_annotations(ctx: &mut Ctx) {
     let ann = Path::parse("ingress.annotations");
-    for (key, value) in &plan.annotations {
+    for (key, value) in &ctx.plan.annotations {
         if value.is_none() {
             let p = ann.key(key);
-            let origin = root.at(&p).map_or(root.nearest(&ann).origin, |n| n.origin);
-            out.push(Finding::new(
+            let origin = ctx.origin(&p);
+            ctx.push(
                 "annotation-null",
                 Severity::Warning,
                 p,
                 origin,
                 format!("annotation `{key}` is `null`: Helm keeps the key and the API server stores it as an empty string"),
                 "delete the key from the values file that sets it, or give it a string value; the rendered manifests leave it out".into(),
-            ));
+            );
         }
     }
-    out
 }
 
 /// Levenshtein distance, for did-you-mean suggestions.
@@ -189,6 +482,41 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(ids, sorted);
+    }
+
+    fn rules_fired(values: &str) -> Vec<&'static str> {
+        let opts = crate::RunOptions {
+            inputs: crate::values::ValueInputs {
+                files: vec!["values.yaml".into()],
+                ..Default::default()
+            },
+            release: "airbyte".into(),
+            namespace: "airbyte".into(),
+            chart: crate::plan::NEWEST_CHART,
+        };
+        let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+        let checked = crate::check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"));
+        checked.findings.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn every_rule_fires_on_its_bad_example_and_not_on_the_fixed_one() {
+        for r in RULES {
+            let bad = rules_fired(r.bad);
+            assert!(
+                bad.contains(&r.id),
+                "`{}` did not fire on its bad example; fired: {bad:?}\n{}",
+                r.id,
+                r.bad
+            );
+            let good = rules_fired(r.good);
+            assert!(
+                !good.contains(&r.id),
+                "`{}` fired on its fixed example\n{}",
+                r.id,
+                r.good
+            );
+        }
     }
 
     #[test]
