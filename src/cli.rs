@@ -179,8 +179,10 @@ impl ValueArgs {
 pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
-    /// Colour stderr diagnostics (a terminal, no NO_COLOR, no --no-color).
+    /// Colour diagnostics on stderr (it is a terminal, and no NO_COLOR).
     pub color: bool,
+    /// Colour a text report on stdout (it is a terminal, and no NO_COLOR).
+    pub color_stdout: bool,
     /// Reads a values file; `-` is standard input.
     pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
 }
@@ -196,9 +198,10 @@ pub enum Exit {
 /// Runs a parsed command line.
 pub fn run(cli: Cli, io: &mut Io) -> Exit {
     let color = io.color && !cli.no_color;
+    let color_stdout = io.color_stdout && !cli.no_color;
     let result = match cli.command {
         Command::Render(args) => render(args, io, color),
-        Command::Validate(args) => validate(args, io, color),
+        Command::Validate(args) => validate(args, io, color_stdout),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io),
         Command::Rules => rules(io),

@@ -24,7 +24,9 @@ fn main() -> ExitCode {
     let cli = airbyte_ingress::cli::Cli::parse();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = stderr.is_terminal() && !no_color;
+    let color_stdout = stdout.is_terminal() && !no_color;
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err = stderr.lock();
     let mut read = read_input;

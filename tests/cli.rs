@@ -374,6 +374,10 @@ fn help_documents_exit_codes_and_limits() {
 fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
     for r in airbyte_ingress::rules::RULES {
-        assert!(readme.contains(&format!("| `{}` | {} |", r.id, r.severity.as_str())), "README.md does not list rule `{}`", r.id);
+        assert!(
+            readme.contains(&format!("| `{}` | {} |", r.id, r.severity.as_str())),
+            "README.md does not list rule `{}`",
+            r.id
+        );
     }
 }
