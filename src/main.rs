@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         stdout: &mut out,
         stderr: &mut err,
         color,
+        color_stdout,
         read: &mut read,
     };
     let exit = airbyte_ingress::cli::run(cli, &mut io);
