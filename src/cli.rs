@@ -101,6 +101,44 @@ pub struct RenderArgs {
     /// Write one file per object into this directory instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub target_options: TargetArgs,
+}
+
+/// Settings particular to one target.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// alb: `internal` (AWS's default) or `internet-facing`.
+    #[arg(long, value_name = "SCHEME")]
+    pub alb_scheme: Option<String>,
+    /// alb: the ACM certificate ARN(s) for HTTPS, comma-separated.
+    #[arg(long, value_name = "ARN")]
+    pub alb_certificate_arn: Option<String>,
+    /// aks: the versionless Key Vault certificate URI; the add-on stores it as `keyvault-<name>`.
+    #[arg(long, value_name = "URI")]
+    pub aks_keyvault_cert_uri: Option<String>,
+    /// aks-agc: the name of the Application Gateway for Containers the ALB controller manages.
+    #[arg(long, value_name = "NAME")]
+    pub agc_alb_name: Option<String>,
+    /// aks-agc: its namespace.
+    #[arg(long, value_name = "NS")]
+    pub agc_alb_namespace: Option<String>,
+    /// aks-agc: the ARM id of an Application Gateway for Containers of your own (instead of name/namespace).
+    #[arg(long, value_name = "ID")]
+    pub agc_alb_id: Option<String>,
+}
+
+impl TargetArgs {
+    fn options(&self) -> TargetOptions {
+        TargetOptions {
+            alb_scheme: self.alb_scheme.clone(),
+            alb_certificate_arn: self.alb_certificate_arn.clone(),
+            aks_keyvault_cert_uri: self.aks_keyvault_cert_uri.clone(),
+            agc_alb_name: self.agc_alb_name.clone(),
+            agc_alb_namespace: self.agc_alb_namespace.clone(),
+            agc_alb_id: self.agc_alb_id.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +166,8 @@ pub struct ValidateArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub target_options: TargetArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -152,7 +192,13 @@ fn parse_target(s: &str) -> Result<Target, String> {
 }
 
 impl ValueArgs {
-    fn run_options(&self, release: &str, namespace: &str) -> RunOptions {
+    fn run_options(
+        &self,
+        release: &str,
+        namespace: &str,
+        target: Option<Target>,
+        target_options: TargetOptions,
+    ) -> RunOptions {
         let mut sets = Vec::new();
         sets.extend(self.set_json.iter().map(|s| (SetKind::Json, s.clone())));
         sets.extend(self.set.iter().map(|s| (SetKind::Typed, s.clone())));
@@ -171,6 +217,8 @@ impl ValueArgs {
             release: release.to_string(),
             namespace: namespace.to_string(),
             chart: self.chart_version,
+            target,
+            target_options,
         }
     }
 }
@@ -240,7 +288,13 @@ fn print_notes(io: &mut Io, checked: &Checked) {
 
 fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     no_values(&args.values)?;
-    let opts = args.values.run_options(&args.release, &args.namespace);
+    let topts = args.target_options.options();
+    let opts = args.values.run_options(
+        &args.release,
+        &args.namespace,
+        Some(args.target),
+        topts.clone(),
+    );
     let checked = crate::check(&opts, io.read)?;
     print_notes(io, &checked);
     for f in &checked.findings {
@@ -265,10 +319,10 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         .ok_or_else(|| Failure::Internal("no plan without error findings".into()))?;
     let rendered = args
         .target
-        .render(plan, &TargetOptions::default())
+        .render(plan, &topts)
         .map_err(Failure::Internal)?;
     for n in &rendered.notes {
-        let _ = writeln!(io.stderr, "note: {n}");
+        let _ = writeln!(io.stderr, "{n}");
     }
     if rendered.docs.is_empty() {
         return Ok(Exit::Clean);
@@ -291,7 +345,12 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
 
 fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     no_values(&args.values)?;
-    let opts = args.values.run_options(&args.release, &args.namespace);
+    let opts = args.values.run_options(
+        &args.release,
+        &args.namespace,
+        args.target,
+        args.target_options.options(),
+    );
     let checked = crate::check(&opts, io.read)?;
     print_notes(io, &checked);
     let format = match args.format {
@@ -316,7 +375,9 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
 
 fn merged_values(args: ValuesArgs, io: &mut Io) -> Result<Exit, Failure> {
     no_values(&args.values)?;
-    let opts = args.values.run_options("airbyte", "default");
+    let opts = args
+        .values
+        .run_options("airbyte", "default", None, TargetOptions::default());
     let loaded = crate::values::load(&opts.inputs, &crate::chart_defaults(), io.read)
         .map_err(Failure::Input)?;
     for n in &loaded.notes {

@@ -28,6 +28,9 @@ pub struct RunOptions {
     pub release: String,
     pub namespace: String,
     pub chart: ChartVersion,
+    /// The target to check (and render) for; `None` checks the values as the chart reads them.
+    pub target: Option<targets::Target>,
+    pub target_options: targets::TargetOptions,
 }
 
 /// Why a run could not go on: exit code 2.
@@ -163,6 +166,22 @@ pub fn check(
                     Plan::build(&typed, &loaded.root, &popts).map_err(Failure::Usage)?;
                 findings.extend(plan_findings);
                 findings.extend(rules::check_plan(&typed, &loaded.root, &p, &loaded.sources));
+                if let Some(target) = opts.target {
+                    target
+                        .check_options(&p, &opts.target_options)
+                        .map_err(Failure::Usage)?;
+                    if let Some(eff) = target.effective(&p, &opts.target_options) {
+                        findings.retain(|f| !rules::CLASS_RULES.contains(&f.rule));
+                        // these targets route Keycloak themselves
+                        findings.retain(|f| f.rule != "enterprise-auth-route");
+                        findings.extend(rules::check_target(
+                            &loaded.root,
+                            &p,
+                            &loaded.sources,
+                            &eff,
+                        ));
+                    }
+                }
                 plan = Some(p);
             }
             Err(e) => findings.push(Finding::new(

@@ -172,6 +172,10 @@ pub struct Plan {
     pub airbyte_url: Option<String>,
     pub edition: String,
     pub cookie_secure: bool,
+    /// `server.service.port` (8001 by default).
+    pub server_port: u16,
+    /// `connectorBuilderServer.service.port` (80 by default; chart 2.0.18-2.0.19).
+    pub builder_port: u16,
 }
 
 /// Release, namespace and chart version: the `helm template` arguments.
@@ -232,28 +236,7 @@ impl Plan {
             .and_then(|s| s.port)
             .unwrap_or(80);
         let release = &opts.release;
-        let service = |b: Backend| match (b, line) {
-            (Backend::Server, ChartLine::V2_1) => Service {
-                name: format!("{release}-airbyte-server-svc"),
-                port: Port::Name("http"),
-                number: server_port,
-            },
-            (Backend::Server, ChartLine::V2_0) => Service {
-                name: format!("{release}-airbyte-server-svc"),
-                port: Port::Number(server_port),
-                number: server_port,
-            },
-            (Backend::ConnectorBuilder, _) => Service {
-                name: format!("{release}-airbyte-connector-builder-server-svc"),
-                port: Port::Number(builder_port),
-                number: builder_port,
-            },
-            (Backend::Keycloak, _) => Service {
-                name: format!("{release}-airbyte-keycloak-svc"),
-                port: Port::Number(8180),
-                number: 8180,
-            },
-        };
+        let service = |b: Backend| service_for(release, line, server_port, builder_port, b, false);
 
         let mut hosts = Vec::new();
         for (hi, h) in ingress.hosts.iter().flatten().enumerate() {
@@ -337,8 +320,31 @@ impl Plan {
                 .and_then(|a| a.security.as_ref())
                 .and_then(|s| s.cookie_secure_setting.as_ref())
                 .is_none_or(|b| b.as_bool()),
+            server_port,
+            builder_port,
         };
         Ok((plan, findings))
+    }
+
+    /// An Airbyte Service as the chart names it. `by_number` asks for the port number even where
+    /// the chart refers to it by name (bring-your-own manifests use numbers).
+    pub fn service(&self, backend: Backend, by_number: bool) -> Service {
+        service_for(
+            &self.release,
+            self.line,
+            self.server_port,
+            self.builder_port,
+            backend,
+            by_number,
+        )
+    }
+
+    /// Enterprise editions route `/auth/realms` and `/auth/resources` to Keycloak.
+    pub fn is_enterprise(&self) -> bool {
+        matches!(
+            self.edition.to_ascii_lowercase().as_str(),
+            "enterprise" | "pro"
+        )
     }
 
     /// Every route of every host, in values order.
@@ -347,6 +353,32 @@ impl Plan {
             .iter()
             .flat_map(|h| h.routes.iter().map(move |r| (h, r)))
     }
+}
+
+/// Services are named after the release (not the full name): `<release>-airbyte-<component>-svc`.
+/// The chart 2.1+ Ingress refers to the server port by its name `http`.
+fn service_for(
+    release: &str,
+    line: ChartLine,
+    server_port: u16,
+    builder_port: u16,
+    backend: Backend,
+    by_number: bool,
+) -> Service {
+    let (name, number) = match backend {
+        Backend::Server => (format!("{release}-airbyte-server-svc"), server_port),
+        Backend::ConnectorBuilder => (
+            format!("{release}-airbyte-connector-builder-server-svc"),
+            builder_port,
+        ),
+        Backend::Keycloak => (format!("{release}-airbyte-keycloak-svc"), 8180),
+    };
+    let port = if backend == Backend::Server && line == ChartLine::V2_1 && !by_number {
+        Port::Name("http")
+    } else {
+        Port::Number(number)
+    };
+    Service { name, port, number }
 }
 
 fn backend_finding(

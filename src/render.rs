@@ -170,9 +170,130 @@ pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, St
     Ok(docs)
 }
 
+/// Application Gateway for Containers kinds, as far as we emit them; unknown fields are refused.
+mod agc {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct IngressExtension {
+        #[serde(rename = "apiVersion")]
+        pub _api_version: String,
+        #[serde(rename = "kind")]
+        pub _kind: String,
+        #[serde(rename = "metadata")]
+        pub _metadata: serde_json::Value,
+        pub spec: IngressExtensionSpec,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct IngressExtensionSpec {
+        #[serde(default)]
+        pub backend_settings: Vec<BackendSettings>,
+        #[serde(default)]
+        pub rules: Vec<Rule>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct BackendSettings {
+        pub service: String,
+        pub ports: Vec<PortSetting>,
+        pub timeouts: Timeouts,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // read only to check the rendered shape
+    pub struct PortSetting {
+        pub port: u16,
+        pub protocol: Protocol,
+    }
+
+    #[derive(Deserialize)]
+    pub enum Protocol {
+        #[serde(rename = "HTTP")]
+        Http,
+        #[serde(rename = "HTTPS")]
+        Https,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct Timeouts {
+        pub request_timeout: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct Rule {
+        pub host: String,
+        pub request_redirect: Redirect,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct Redirect {
+        pub scheme: String,
+        pub status_code: u16,
+    }
+}
+
+/// A Kubernetes Duration such as `600s` or `10m`.
+fn is_duration(s: &str) -> bool {
+    let mut rest = s;
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "h", "m", "s"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// Kinds with Rust types are read into them, and must serialize back to the same data: nothing
-/// unknown, nothing of the wrong type.
+/// unknown, nothing of the wrong type. Kinds without published types are checked structurally.
 fn typed_check(d: &Document) -> Result<(), String> {
+    if d.api_version == "alb.networking.azure.io/v1" && d.kind == "IngressExtension" {
+        let ext: agc::IngressExtension = serde_json::from_value(d.json.clone())
+            .map_err(|e| format!("rendered IngressExtension `{}` is malformed: {e}", d.name))?;
+        for b in &ext.spec.backend_settings {
+            if b.service.is_empty()
+                || b.ports.is_empty()
+                || !is_duration(&b.timeouts.request_timeout)
+            {
+                return Err(format!(
+                    "rendered IngressExtension `{}` has an incomplete backend setting",
+                    d.name
+                ));
+            }
+        }
+        for r in &ext.spec.rules {
+            if r.host.is_empty()
+                || r.request_redirect.scheme != "https"
+                || ![301, 302, 307, 308].contains(&r.request_redirect.status_code)
+            {
+                return Err(format!(
+                    "rendered IngressExtension `{}` has an invalid redirect",
+                    d.name
+                ));
+            }
+        }
+    }
     if d.api_version == "networking.k8s.io/v1" && d.kind == "Ingress" {
         let ing: k8s_openapi::api::networking::v1::Ingress = serde_json::from_value(d.json.clone())
             .map_err(|e| format!("rendered Ingress `{}` is not a valid Ingress: {e}", d.name))?;
@@ -298,6 +419,37 @@ mod tests {
             name: "a".into(),
         }];
         assert!(parse_back(text, &exp).unwrap_err().contains("2 documents"));
+    }
+
+    #[test]
+    fn durations() {
+        assert!(
+            is_duration("600s")
+                && is_duration("10m")
+                && is_duration("1h30m")
+                && is_duration("500ms")
+        );
+        assert!(
+            !is_duration("600") && !is_duration("") && !is_duration("s") && !is_duration("10x")
+        );
+    }
+
+    #[test]
+    fn parse_back_refuses_malformed_ingress_extensions() {
+        let exp = [Expected {
+            api_version: "alb.networking.azure.io/v1",
+            kind: "IngressExtension",
+            name: "a".into(),
+        }];
+        let head = "apiVersion: alb.networking.azure.io/v1\nkind: IngressExtension\nmetadata:\n  name: a\n";
+        let ok = format!(
+            "{head}spec:\n  backendSettings:\n    - service: s\n      ports: [{{port: 8001, protocol: HTTP}}]\n      timeouts: {{requestTimeout: 600s}}\n"
+        );
+        assert!(parse_back(&ok, &exp).is_ok());
+        let bad_timeout = ok.replace("600s", "600");
+        assert!(parse_back(&bad_timeout, &exp).is_err());
+        let unknown = ok.replace("timeouts:", "timeoutz:");
+        assert!(parse_back(&unknown, &exp).is_err());
     }
 
     #[test]

@@ -57,6 +57,45 @@ fn valid_fixtures_validate_clean_and_render() {
 }
 
 #[test]
+fn every_target_renders_every_valid_fixture() {
+    for f in fixtures("valid") {
+        let file = rel(&f);
+        for t in airbyte_ingress::targets::Target::ALL
+            .iter()
+            .filter(|t| t.is_bring_your_own())
+        {
+            // the chart's own Ingress off, as these targets need
+            let mut args = vec![
+                "render",
+                "--target",
+                t.name(),
+                "-f",
+                &file,
+                "--namespace",
+                "airbyte",
+                "--set",
+                "ingress.enabled=false",
+            ];
+            args.extend(common::target_args(t.name()));
+            let r = run(&args);
+            assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
+            assert!(
+                !r.stderr.contains("chart-ingress-also-enabled"),
+                "{}",
+                r.stderr
+            );
+            insta::assert_snapshot!(format!("render-{}-{}", t.name(), stem(&f)), r.transcript());
+            assert_eq!(
+                run(&args).stdout,
+                r.stdout,
+                "{file} {}: output differs between runs",
+                t.name()
+            );
+        }
+    }
+}
+
+#[test]
 fn broken_inputs_exit_2_with_location_and_nothing_on_stdout() {
     for f in fixtures("broken") {
         let file = rel(&f);
@@ -380,4 +419,211 @@ fn readme_lists_every_rule() {
             r.id
         );
     }
+}
+
+/// (path, service, port) of every route in a rendered Ingress.
+fn routes(yaml: &str) -> Vec<(String, String, u64)> {
+    let v: serde_json::Value =
+        serde_saphyr::from_str(yaml.split("\n---\n").nth(1).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for rule in v["spec"]["rules"].as_array().unwrap() {
+        for p in rule["http"]["paths"].as_array().unwrap() {
+            let svc = &p["backend"]["service"];
+            out.push((
+                p["path"].as_str().unwrap().into(),
+                svc["name"].as_str().unwrap().into(),
+                svc["port"]["number"].as_u64().unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn enterprise_routes_keycloak_public_paths_only() {
+    let r = run(&[
+        "render",
+        "-t",
+        "nginx",
+        "-f",
+        "fixtures/valid/enterprise.yaml",
+        "--release",
+        "ab",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = routes(&r.stdout);
+    assert_eq!(
+        got,
+        vec![
+            (
+                "/auth/realms".to_string(),
+                "ab-airbyte-keycloak-svc".to_string(),
+                8180
+            ),
+            (
+                "/auth/resources".to_string(),
+                "ab-airbyte-keycloak-svc".to_string(),
+                8180
+            ),
+            ("/".to_string(), "ab-airbyte-server-svc".to_string(), 8001),
+        ]
+    );
+    assert!(
+        !r.stdout.contains("path: /auth\n"),
+        "all of /auth would expose the admin console"
+    );
+    // the chart cannot route Keycloak: validating for it says so, validating for a bring-your-own target does not
+    let on = [
+        "validate",
+        "-f",
+        "fixtures/valid/enterprise.yaml",
+        "--set",
+        "ingress.enabled=true",
+    ];
+    assert!(run(&on).stdout.contains("warning[enterprise-auth-route]"));
+    assert!(
+        !run(&[
+            "validate",
+            "-f",
+            "fixtures/valid/enterprise.yaml",
+            "--target",
+            "nginx"
+        ])
+        .stdout
+        .contains("enterprise-auth-route")
+    );
+}
+
+#[test]
+fn chart_2_0_routes_the_connector_builder() {
+    let r = run(&[
+        "render",
+        "-t",
+        "haproxy",
+        "-f",
+        "examples/values.yaml",
+        "--chart-version",
+        "2.0.19",
+        "--set",
+        "ingress.enabled=false,connectorBuilderServer.service.port=8080",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = routes(&r.stdout);
+    assert_eq!(
+        got[0],
+        (
+            "/api/v1/connector_builder/".into(),
+            "airbyte-airbyte-connector-builder-server-svc".into(),
+            8080
+        )
+    );
+    assert_eq!(
+        got[1],
+        ("/".into(), "airbyte-airbyte-server-svc".into(), 8001)
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "haproxy",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+    ]);
+    assert!(
+        !r.stdout.contains("connector"),
+        "chart 2.1+ has no connector builder Service"
+    );
+}
+
+#[test]
+fn user_annotations_override_target_defaults_and_low_overrides_are_reported() {
+    let r = run(&[
+        "render",
+        "-t",
+        "nginx",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--set-string",
+        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=900",
+    ]);
+    assert!(
+        r.stdout
+            .contains("nginx.ingress.kubernetes.io/proxy-read-timeout: \"900\""),
+        "{}",
+        r.stdout
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "nginx",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--set-string",
+        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=30",
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.contains("--set-string ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=30: warning[timeout-too-low]"), "{}", r.stderr);
+    let r = run(&[
+        "render",
+        "-t",
+        "alb",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--set-string",
+        "ingress.annotations.alb\\.ingress\\.kubernetes\\.io/target-type=instance",
+    ]);
+    assert_eq!(
+        r.code, 1,
+        "an ALB that registers no targets is an error: {}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn target_options_are_checked() {
+    let r = run(&["render", "-t", "aks-agc", "-f", "examples/values.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--agc-alb-name NAME --agc-alb-namespace NS"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "alb",
+        "-f",
+        "examples/values.yaml",
+        "--alb-scheme",
+        "public",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("use `internal` or `internet-facing`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "render",
+        "-t",
+        "aks",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--aks-keyvault-cert-uri",
+        "https://kv.vault.azure.net/certificates/airbyte",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kubernetes.azure.com/tls-cert-keyvault-uri: \"https://kv.vault.azure.net/certificates/airbyte\""));
+    assert!(r.stdout.contains("secretName: keyvault-airbyte"));
 }

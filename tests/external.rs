@@ -21,15 +21,25 @@ fn rendered() -> Vec<(String, PathBuf)> {
     for f in common::fixtures("valid") {
         for t in Target::ALL {
             let file = common::rel(&f);
-            let r = common::run(&[
+            // the chart renders its own Ingress only when enabled; the others need it off
+            let enabled = if t.is_bring_your_own() {
+                "ingress.enabled=false"
+            } else {
+                "ingress.enabled=true"
+            };
+            let mut args = vec![
                 "render",
                 "--target",
                 t.name(),
                 "-f",
                 &file,
-                "--namespace",
+                "-n",
                 "airbyte",
-            ]);
+                "--set",
+                enabled,
+            ];
+            args.extend(common::target_args(t.name()));
+            let r = common::run(&args);
             assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
             let label = format!("{}-{}", t.name(), f.file_stem().unwrap().to_string_lossy());
             let path = dir.join(format!("{label}.yaml"));
@@ -56,6 +66,14 @@ fn rendered_documents_pass_the_official_schemas() {
     }
     let rendered = rendered();
     for (label, path) in &rendered {
+        // IngressExtension has no published schema; render.rs checks it structurally
+        let text = std::fs::read_to_string(path).unwrap();
+        let docs: Vec<&str> = text
+            .split("\n---\n")
+            .filter(|d| !d.contains("kind: IngressExtension"))
+            .collect();
+        let path = &path.with_extension("schema.yaml");
+        std::fs::write(path, docs.join("\n---\n")).unwrap();
         let out = validate_py(&[path]);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(

@@ -93,6 +93,28 @@ pub fn equivalent(key: &str, family: Family) -> Option<&'static str> {
         (Family::Agic, "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server") => {
             Some("`appgw.ingress.kubernetes.io/request-timeout: \"600\"`")
         }
+        (
+            Family::Agc,
+            "proxy-read-timeout"
+            | "proxy-send-timeout"
+            | "timeout-server"
+            | "request-timeout"
+            | "load-balancer-attributes",
+        ) => Some("the IngressExtension's `requestTimeout: 600s`, which this target renders"),
+        (Family::IngressNginx, "load-balancer-attributes") => {
+            Some("`nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"` for the idle timeout")
+        }
+        (Family::Haproxy, "load-balancer-attributes") => {
+            Some("`haproxy.org/timeout-server: 600s` for the idle timeout")
+        }
+        (
+            Family::IngressNginx | Family::Haproxy | Family::Agc,
+            "certificate-arn" | "tls-cert-keyvault-uri",
+        ) => Some("`ingress.tls` with a `kubernetes.io/tls` Secret (e.g. from cert-manager)"),
+        (Family::Alb, "tls-cert-keyvault-uri") => Some("`--alb-certificate-arn`"),
+        (Family::Alb, "check-http") | (Family::Haproxy, "healthcheck-path") => {
+            Some("the health check this target sets on `/api/v1/health`")
+        }
         _ => None,
     }
 }

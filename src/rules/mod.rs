@@ -1,6 +1,6 @@
 //! Validation rules: the registry (`airbyte-ingress rules`) and the run over values and plan.
 
-mod annotations;
+pub mod annotations;
 mod edition;
 mod hosts;
 mod schema;
@@ -26,6 +26,8 @@ pub struct RuleInfo {
     pub bad: &'static str,
     /// The same values, fixed.
     pub good: &'static str,
+    /// The `--target` the examples are checked for (rules that only apply to a target).
+    pub target: Option<&'static str>,
 }
 
 /// Every rule, sorted by id. `bad` triggers the rule; `good` is the same values fixed (a test runs both).
@@ -37,6 +39,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "move to application routing's Gateway API (`approuting-istio`) or Application Gateway for Containers",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: webapprouting.kubernetes.azure.com\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: azure-alb-external\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "alb-target-type",
@@ -45,6 +48,16 @@ pub const RULES: &[RuleInfo] = &[
         help: "set `alb.ingress.kubernetes.io/target-type: ip`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:123456789012:certificate/abc\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-east-1:123456789012:certificate/abc\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n    alb.ingress.kubernetes.io/target-type: ip\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        target: None,
+    },
+    RuleInfo {
+        id: "annotation-dropped",
+        severity: Severity::Warning,
+        summary: "rendering for a target leaves out an annotation of another controller (it would be ignored); the message names this target's equivalent",
+        help: "move the setting to this controller's annotation, or drop it from the values",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: false\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: false\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        target: Some("alb"),
     },
     RuleInfo {
         id: "annotation-family-mismatch",
@@ -53,6 +66,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "remove it, or use this controller's equivalent",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "annotation-high-risk",
@@ -61,6 +75,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "keep it only if needed, on ingress-nginx v1.11.5/v1.12.1 or later",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/auth-url: https://auth.example.com/check\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "annotation-not-string",
@@ -69,6 +84,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "quote the value in YAML, or pass it with `--set-string` instead of `--set`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: 600\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "annotation-null",
@@ -77,6 +93,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "delete the key from the values file that sets it, or give it a string value; this tool leaves null annotations out",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/ssl-redirect: null\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "backend-invalid",
@@ -85,6 +102,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "use `backend: server`; `connector-builder-server` exists only on chart 2.0.18 - 2.0.19",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n        - path: /connector-builder\n          pathType: Prefix\n          backend: connector-builder-server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "body-size-too-low",
@@ -93,6 +111,16 @@ pub const RULES: &[RuleInfo] = &[
         help: "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 1m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
+    },
+    RuleInfo {
+        id: "chart-ingress-also-enabled",
+        severity: Severity::Warning,
+        summary: "rendering a bring-your-own ingress while the chart's own Ingress is enabled: two ingresses claim the same host",
+        help: "set `ingress.enabled: false` in the values the chart is installed with",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: false\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        target: Some("nginx"),
     },
     RuleInfo {
         id: "class-annotation-deprecated",
@@ -101,6 +129,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "use `ingress.className` and delete the annotation",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    kubernetes.io/ingress.class: nginx\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "cookie-secure-over-http",
@@ -109,6 +138,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "serve Airbyte over HTTPS, or set `global.auth.security.cookieSecureSetting: false`",
         bad: "global:\n  airbyteUrl: http://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
         good: "global:\n  airbyteUrl: http://airbyte.example.com\n  auth:\n    security:\n      cookieSecureSetting: false\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
+        target: None,
     },
     RuleInfo {
         id: "enabled-not-boolean",
@@ -117,6 +147,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "write `enabled: true` or `enabled: false` without quotes",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: \"true\"\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "enterprise-auth-route",
@@ -125,6 +156,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add an Ingress of your own for those two paths to `<release>-airbyte-keycloak-svc:8180`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: enterprise\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: community\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "host-invalid",
@@ -133,6 +165,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "write a DNS name such as `airbyte.example.com`; a wildcard only as `*.example.com`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: https://airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "host-path-duplicate",
@@ -141,6 +174,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "remove one of them",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "hosts-missing",
@@ -149,6 +183,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add a host with `/` to `backend: server`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts: []\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "ingress-nginx-retired",
@@ -157,6 +192,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "plan the move to Gateway API, Traefik or your cloud's controller",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "path-invalid",
@@ -165,6 +201,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "use a plain path such as `/`; regular expressions need ImplementationSpecific",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n        - path: /api/v1.*\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "path-type-missing",
@@ -173,6 +210,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add `pathType: Prefix`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "paths-missing",
@@ -181,6 +219,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add `paths: [{path: /, pathType: Prefix, backend: server}]`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n    - host: data.example.com\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "rewrite-target",
@@ -189,6 +228,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "remove it",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/rewrite-target: /\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "root-route-missing",
@@ -197,6 +237,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add `{path: /, pathType: Prefix, backend: server}`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /airbyte\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "snippet-critical",
@@ -205,6 +246,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "remove it and use the dedicated annotation for what it did",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    nginx.ingress.kubernetes.io/configuration-snippet: \"more_set_headers X-Frame-Options: DENY;\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "timeout-too-low",
@@ -213,6 +255,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "set the controller's timeout annotation to 600 seconds (ALB idle timeout 240)",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"60\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "tls-host-unserved",
@@ -221,6 +264,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "list the same names in `ingress.hosts[].host` and `ingress.tls[].hosts`",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n        - data.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "tls-secret-invalid",
@@ -229,6 +273,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "name the `kubernetes.io/tls` Secret that holds the certificate",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: Airbyte_TLS\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "unknown-key",
@@ -237,6 +282,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "fix the spelling (the message suggests the nearest key) or remove the key",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  host: airbyte.example.com\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-host-mismatch",
@@ -245,6 +291,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "make `global.airbyteUrl` and `ingress.hosts[].host` name the same host",
         bad: "global:\n  airbyteUrl: https://airbyte.example.org\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-https-without-tls",
@@ -253,6 +300,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "add an `ingress.tls` entry for the host, or a controller certificate annotation (ALB certificate-arn, AKS Key Vault)",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-invalid",
@@ -261,6 +309,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "write `https://HOST`",
         bad: "global:\n  airbyteUrl: airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-missing",
@@ -269,6 +318,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "set `global.airbyteUrl` to the URL people use, e.g. `https://airbyte.example.com`",
         bad: "global:\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-path",
@@ -277,6 +327,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "serve Airbyte at the root of its own host",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com/airbyte\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-port",
@@ -285,6 +336,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "drop the port unless clients really use it",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com:8443\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "url-trailing-slash",
@@ -293,6 +345,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "remove the trailing slash",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com/\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "v1-webapp-ingress",
@@ -301,6 +354,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "move it to the top-level `ingress` block and add `backend: server` to every path",
         bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "webapp:\n  enabled: false\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "value-invalid",
@@ -309,6 +363,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "use one of the values the message lists",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
     RuleInfo {
         id: "wrong-type",
@@ -317,6 +372,7 @@ pub const RULES: &[RuleInfo] = &[
         help: "write the value with the type the message names",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    host: airbyte.example.com\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
     },
 ];
 
@@ -418,6 +474,80 @@ pub fn check_plan(_values: &Values, root: &Node, plan: &Plan, sources: &Sources)
     ctx.findings
 }
 
+/// Rules that judge annotations by the class; for a bring-your-own target they are judged on what
+/// the target will emit instead.
+pub const CLASS_RULES: &[&str] = &[
+    "timeout-too-low",
+    "body-size-too-low",
+    "annotation-family-mismatch",
+    "alb-target-type",
+    "ingress-nginx-retired",
+    "aks-nginx-eol",
+];
+
+/// Findings for rendering `plan` with a bring-your-own target that makes `eff` of it.
+pub fn check_target(
+    root: &Node,
+    plan: &Plan,
+    sources: &Sources,
+    eff: &crate::targets::ingress::Effective,
+) -> Vec<Finding> {
+    let mut derived = plan.clone();
+    derived.class = Some(eff.class.clone());
+    derived.annotations = eff
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.clone(), Some(v.clone())))
+        .collect();
+    let mut ctx = Ctx {
+        root,
+        plan: &derived,
+        sources,
+        findings: Vec::new(),
+    };
+    annotations::check(&mut ctx);
+    ctx.findings.retain(|f| {
+        CLASS_RULES.contains(&f.rule)
+            && f.rule != "ingress-nginx-retired"
+            && f.rule != "aks-nginx-eol"
+    });
+    let ann = Path::parse("ingress.annotations");
+    for d in &eff.dropped {
+        let p = ann.key(&d.key);
+        let origin = ctx.key_origin(&p);
+        let eq = d
+            .equivalent
+            .map(|e| format!("; this target's equivalent is {e}"))
+            .unwrap_or_default();
+        ctx.push(
+            "annotation-dropped",
+            Severity::Warning,
+            p,
+            origin,
+            format!(
+                "annotation `{}` is for {}; the `{}` output leaves it out",
+                d.key,
+                d.family.controller(),
+                eff.class
+            ),
+            format!("move the setting to this controller's annotations or drop it{eq}"),
+        );
+    }
+    if plan.enabled {
+        let p = Path::parse("ingress.enabled");
+        let origin = ctx.origin(&p);
+        ctx.push(
+            "chart-ingress-also-enabled",
+            Severity::Warning,
+            p,
+            origin,
+            "`ingress.enabled` is true: the chart renders its own Ingress too, and two ingresses claim the same host".into(),
+            "set `ingress.enabled: false` in the values the chart is installed with".into(),
+        );
+    }
+    ctx.findings
+}
+
 fn null_annotations(ctx: &mut Ctx) {
     let ann = Path::parse("ingress.annotations");
     for (key, value) in &ctx.plan.annotations {
@@ -484,7 +614,7 @@ mod tests {
         assert_eq!(ids, sorted);
     }
 
-    fn rules_fired(values: &str) -> Vec<&'static str> {
+    fn rules_fired(values: &str, target: Option<&str>) -> Vec<&'static str> {
         let opts = crate::RunOptions {
             inputs: crate::values::ValueInputs {
                 files: vec!["values.yaml".into()],
@@ -493,6 +623,8 @@ mod tests {
             release: "airbyte".into(),
             namespace: "airbyte".into(),
             chart: crate::plan::NEWEST_CHART,
+            target: target.and_then(crate::targets::Target::from_name),
+            target_options: Default::default(),
         };
         let mut read = |_: &str| Ok(values.as_bytes().to_vec());
         let checked = crate::check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"));
@@ -502,14 +634,14 @@ mod tests {
     #[test]
     fn every_rule_fires_on_its_bad_example_and_not_on_the_fixed_one() {
         for r in RULES {
-            let bad = rules_fired(r.bad);
+            let bad = rules_fired(r.bad, r.target);
             assert!(
                 bad.contains(&r.id),
                 "`{}` did not fire on its bad example; fired: {bad:?}\n{}",
                 r.id,
                 r.bad
             );
-            let good = rules_fired(r.good);
+            let good = rules_fired(r.good, r.target);
             assert!(
                 !good.contains(&r.id),
                 "`{}` fired on its fixed example\n{}",

@@ -1,28 +1,69 @@
 //! The targets: one enum (also the CLI's `--target` values) and the one match that dispatches.
 
+mod aks;
+mod aks_agc;
+mod alb;
 mod chart;
+mod haproxy;
+pub mod ingress;
+mod nginx;
 
 use crate::plan::Plan;
 use crate::render::Rendered;
+use ingress::Effective;
 
 /// What `render --target` can produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     /// The Ingress exactly as the Airbyte Helm chart renders it from these values.
     Chart,
+    /// ingress-nginx (retired March 2026).
+    Nginx,
+    /// The AWS Load Balancer Controller.
+    Alb,
+    /// The AKS application routing add-on (managed NGINX).
+    Aks,
+    /// Application Gateway for Containers through the Ingress API.
+    AksAgc,
+    /// The HAProxy Kubernetes Ingress Controller.
+    Haproxy,
 }
 
 /// Options some targets need, from the command line.
-#[derive(Clone, Debug, Default)]
-pub struct TargetOptions {}
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TargetOptions {
+    /// `alb`: `internal` (the AWS default) or `internet-facing`.
+    pub alb_scheme: Option<String>,
+    /// `alb`: the ACM certificate ARN(s), comma-separated.
+    pub alb_certificate_arn: Option<String>,
+    /// `aks`: the versionless Key Vault certificate URI.
+    pub aks_keyvault_cert_uri: Option<String>,
+    /// `aks-agc`: the managed Application Gateway for Containers' name and namespace.
+    pub agc_alb_name: Option<String>,
+    pub agc_alb_namespace: Option<String>,
+    /// `aks-agc`: the ARM id of an Application Gateway for Containers of your own.
+    pub agc_alb_id: Option<String>,
+}
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Chart];
+    pub const ALL: &'static [Target] = &[
+        Target::Chart,
+        Target::Nginx,
+        Target::Alb,
+        Target::Aks,
+        Target::AksAgc,
+        Target::Haproxy,
+    ];
 
     /// The one spelling used on the command line, in template folders, snapshots and docs.
     pub fn name(self) -> &'static str {
         match self {
             Target::Chart => "chart",
+            Target::Nginx => "nginx",
+            Target::Alb => "alb",
+            Target::Aks => "aks",
+            Target::AksAgc => "aks-agc",
+            Target::Haproxy => "haproxy",
         }
     }
 
@@ -33,14 +74,53 @@ impl Target {
     /// The templates of this target, as (name, source), embedded at build time.
     pub fn templates(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Target::Chart => chart::TEMPLATES,
+            Target::AksAgc => aks_agc::TEMPLATES,
+            // the Ingress template is shared by every Ingress-API target; registered once
+            Target::Chart => ingress::TEMPLATES,
+            Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => &[],
+        }
+    }
+
+    /// A target that renders an ingress of its own next to the chart (whose Ingress must then be off).
+    pub fn is_bring_your_own(self) -> bool {
+        self != Target::Chart
+    }
+
+    /// What a bring-your-own target makes of the values' class and annotations; `None` for `chart`.
+    pub fn effective(self, plan: &Plan, opts: &TargetOptions) -> Option<Effective> {
+        Some(match self {
+            Target::Chart => return None,
+            Target::Nginx => nginx::effective(plan, opts),
+            Target::Alb => alb::effective(plan, opts),
+            Target::Aks => aks::effective(plan, opts),
+            Target::AksAgc => aks_agc::effective(plan, opts),
+            Target::Haproxy => haproxy::effective(plan, opts),
+        })
+    }
+
+    /// Checks the target's own options against the values; the message is a usage error.
+    pub fn check_options(self, plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
+        match self {
+            Target::AksAgc => aks_agc::check_options(plan, opts),
+            Target::Alb => match opts.alb_scheme.as_deref() {
+                None | Some("internal" | "internet-facing") => Ok(()),
+                Some(s) => Err(format!(
+                    "`--alb-scheme {s}`: use `internal` or `internet-facing`"
+                )),
+            },
+            _ => Ok(()),
         }
     }
 
     /// Renders the plan for this target.
     pub fn render(self, plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         match self {
-            Target::Chart => chart::render(plan, opts),
+            Target::Chart => chart::render(plan),
+            Target::Nginx => nginx::render(plan, opts),
+            Target::Alb => alb::render(plan, opts),
+            Target::Aks => aks::render(plan, opts),
+            Target::AksAgc => aks_agc::render(plan, opts),
+            Target::Haproxy => haproxy::render(plan, opts),
         }
     }
 }

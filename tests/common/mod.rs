@@ -78,6 +78,19 @@ pub fn fixtures(kind: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The flags a target needs to render at all (the Application Gateway for Containers to attach to).
+pub fn target_args(target: &str) -> Vec<&'static str> {
+    match target {
+        "aks-agc" => vec![
+            "--agc-alb-name",
+            "airbyte-agc",
+            "--agc-alb-namespace",
+            "alb-infra",
+        ],
+        _ => vec![],
+    }
+}
+
 /// `fixtures/valid/x.yaml` relative to the repository root.
 pub fn rel(p: &Path) -> String {
     p.strip_prefix(root()).unwrap_or(p).display().to_string()

@@ -1,0 +1,40 @@
+//! `haproxy`: the HAProxy Kubernetes Ingress Controller (haproxytech), with only Ingress-scope
+//! annotations; the client timeout is controller-wide and said on stderr.
+
+use super::TargetOptions;
+use super::ingress::{
+    Effective, byo_ingress, class_for, merge_annotations, render_ingress, values_tls,
+};
+use crate::plan::Plan;
+use crate::render::Rendered;
+use crate::rules::annotations::Family;
+
+pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
+    let mut defaults: Vec<(&str, String)> = vec![
+        ("haproxy.org/timeout-server", "600s".into()),
+        ("haproxy.org/check", "true".into()),
+        ("haproxy.org/check-http", "/api/v1/health".into()),
+        ("haproxy.org/forwarded-for", "true".into()),
+    ];
+    if !plan.tls.is_empty() {
+        defaults.push(("haproxy.org/ssl-redirect", "true".into()));
+    }
+    let (annotations, dropped) = merge_annotations(plan, &[Family::Haproxy], &defaults);
+    Effective {
+        class: class_for(plan, Family::Haproxy, "haproxy"),
+        annotations,
+        dropped,
+    }
+}
+
+pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
+    let eff = effective(plan, opts);
+    let mut r = Rendered {
+        docs: render_ingress(&byo_ingress(plan, &eff, values_tls(plan)))?,
+        ..Rendered::default()
+    };
+    r.notes.push(
+        "note: HAProxy's client timeout is controller-wide: set `timeout-client: 600s` (and `timeout-http-request: 10s`) in the controller's ConfigMap; it is not an Ingress annotation".into(),
+    );
+    Ok(r)
+}
