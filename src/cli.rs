@@ -114,7 +114,7 @@ pub struct TargetArgs {
     /// alb: the ACM certificate ARN(s) for HTTPS, comma-separated.
     #[arg(long, value_name = "ARN")]
     pub alb_certificate_arn: Option<String>,
-    /// aks: the versionless Key Vault certificate URI; the add-on stores it as `keyvault-<name>`.
+    /// aks, gateway-api (approuting-istio): the versionless Key Vault certificate URI.
     #[arg(long, value_name = "URI")]
     pub aks_keyvault_cert_uri: Option<String>,
     /// aks-agc: the name of the Application Gateway for Containers the ALB controller manages.
@@ -126,6 +126,24 @@ pub struct TargetArgs {
     /// aks-agc: the ARM id of an Application Gateway for Containers of your own (instead of name/namespace).
     #[arg(long, value_name = "ID")]
     pub agc_alb_id: Option<String>,
+    /// traefik: use this certificate resolver instead of the values' TLS Secrets.
+    #[arg(long, value_name = "NAME")]
+    pub traefik_cert_resolver: Option<String>,
+    /// gateway-api: render a Gateway of this GatewayClass (`approuting-istio` on AKS).
+    #[arg(long, value_name = "CLASS")]
+    pub gateway_class: Option<String>,
+    /// gateway-api: attach the HTTPRoutes to this existing Gateway instead of rendering one.
+    #[arg(long, value_name = "NAME")]
+    pub gateway_name: Option<String>,
+    /// gateway-api: the Gateway's namespace (default: the release namespace).
+    #[arg(long, value_name = "NS")]
+    pub gateway_namespace: Option<String>,
+    /// gateway-api: the listener (sectionName) of the existing Gateway to attach to.
+    #[arg(long, value_name = "LISTENER")]
+    pub gateway_section: Option<String>,
+    /// gateway-api with approuting-istio: the service account that reads the Key Vault certificate.
+    #[arg(long, value_name = "NAME")]
+    pub aks_keyvault_service_account: Option<String>,
 }
 
 impl TargetArgs {
@@ -137,6 +155,12 @@ impl TargetArgs {
             agc_alb_name: self.agc_alb_name.clone(),
             agc_alb_namespace: self.agc_alb_namespace.clone(),
             agc_alb_id: self.agc_alb_id.clone(),
+            traefik_cert_resolver: self.traefik_cert_resolver.clone(),
+            gateway_class: self.gateway_class.clone(),
+            gateway_name: self.gateway_name.clone(),
+            gateway_namespace: self.gateway_namespace.clone(),
+            gateway_section: self.gateway_section.clone(),
+            aks_keyvault_service_account: self.aks_keyvault_service_account.clone(),
         }
     }
 }

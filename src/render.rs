@@ -130,7 +130,7 @@ pub fn render_docs<C: Serialize>(
         .map_err(|e| format!("template {template}: {e}"))?;
     let text = tmpl
         .render(minijinja::value::Serde(ctx))
-        .map_err(|e| format!("template {template}: {e:#}"))?;
+        .map_err(|e| format!("template {template}: {e}"))?;
     parse_back(&text, expected)
 }
 
@@ -268,6 +268,23 @@ fn is_duration(s: &str) -> bool {
 /// Kinds with Rust types are read into them, and must serialize back to the same data: nothing
 /// unknown, nothing of the wrong type. Kinds without published types are checked structurally.
 fn typed_check(d: &Document) -> Result<(), String> {
+    if d.kind == "ReferenceGrant" {
+        let ok = |p: &str| {
+            d.json
+                .pointer(p)
+                .and_then(|v| v.as_array())
+                .is_some_and(|a| !a.is_empty())
+        };
+        if !ok("/spec/from")
+            || !ok("/spec/to")
+            || d.json.as_object().is_some_and(|o| {
+                o.keys()
+                    .any(|k| !["apiVersion", "kind", "metadata", "spec"].contains(&k.as_str()))
+            })
+        {
+            return Err(format!("rendered ReferenceGrant `{}` is malformed", d.name));
+        }
+    }
     if d.api_version == "alb.networking.azure.io/v1" && d.kind == "IngressExtension" {
         let ext: agc::IngressExtension = serde_json::from_value(d.json.clone())
             .map_err(|e| format!("rendered IngressExtension `{}` is malformed: {e}", d.name))?;

@@ -627,3 +627,144 @@ fn target_options_are_checked() {
     assert!(r.stdout.contains("kubernetes.azure.com/tls-cert-keyvault-uri: \"https://kv.vault.azure.net/certificates/airbyte\""));
     assert!(r.stdout.contains("secretName: keyvault-airbyte"));
 }
+
+#[test]
+fn traefik_redirects_and_uses_a_cert_resolver_when_asked() {
+    let base = [
+        "render",
+        "-t",
+        "traefik",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+    ];
+    let r = run(&base);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("secretName: airbyte-example-tls")
+            && r.stdout.contains("kind: Middleware")
+    );
+    assert!(
+        r.stderr.contains("respondingTimeouts.readTimeout=600s"),
+        "the entrypoint timeout note: {}",
+        r.stderr
+    );
+    let mut args = base.to_vec();
+    args.extend(["--traefik-cert-resolver", "letsencrypt"]);
+    let r = run(&args);
+    assert!(
+        r.stdout.contains("certResolver: letsencrypt") && !r.stdout.contains("secretName"),
+        "{}",
+        r.stdout
+    );
+    // no TLS: one IngressRoute on `web`, no redirect
+    let r = run(&[
+        "render",
+        "-t",
+        "traefik",
+        "-f",
+        "fixtures/valid/minimal-http.yaml",
+        "--set",
+        "ingress.enabled=false",
+    ]);
+    assert!(
+        r.stdout.contains("- web")
+            && !r.stdout.contains("websecure")
+            && !r.stdout.contains("Middleware"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn gateway_api_modes() {
+    let base = [
+        "render",
+        "-t",
+        "gateway-api",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+    ];
+    let r = run(&base);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--gateway-class CLASS"), "{}", r.stderr);
+    // attach to an existing Gateway: one HTTPRoute, no Gateway
+    let mut args = base.to_vec();
+    args.extend([
+        "--gateway-name",
+        "shared",
+        "--gateway-namespace",
+        "infra",
+        "--gateway-section",
+        "https",
+    ]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains("kind: Gateway\n") && r.stdout.matches("kind: HTTPRoute").count() == 1,
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("namespace: infra") && r.stdout.contains("sectionName: https"),
+        "{}",
+        r.stdout
+    );
+    // our own Gateway in the release namespace: no ReferenceGrant
+    let mut args = base.to_vec();
+    args.extend(["--gateway-class", "istio"]);
+    let r = run(&args);
+    assert!(
+        r.stdout.contains("kind: Gateway\n") && !r.stdout.contains("ReferenceGrant"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("request: \"600s\"") && r.stdout.contains("statusCode: 301"));
+    // AKS application routing with a Key Vault certificate: listener options, no certificateRefs
+    let mut args = base.to_vec();
+    args.extend([
+        "--gateway-class",
+        "approuting-istio",
+        "--aks-keyvault-cert-uri",
+        "https://kv.vault.azure.net/certificates/airbyte",
+        "--aks-keyvault-service-account",
+        "airbyte-tls",
+    ]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kubernetes.azure.com/tls-cert-keyvault-uri: \"https://kv.vault.azure.net/certificates/airbyte\""), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("kubernetes.azure.com/tls-cert-service-account: airbyte-tls")
+            && !r.stdout.contains("certificateRefs")
+    );
+    let mut args = base.to_vec();
+    args.extend([
+        "--gateway-class",
+        "istio",
+        "--aks-keyvault-cert-uri",
+        "https://kv.vault.azure.net/certificates/airbyte",
+    ]);
+    assert_eq!(run(&args).code, 2);
+}
+
+#[test]
+fn hostile_hosts_never_reach_a_traefik_rule() {
+    let r = run(&[
+        "render",
+        "-t",
+        "traefik",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--set",
+        "ingress.hosts[0].host=a`) || Host(`evil.example",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("error[host-invalid]"), "{}", r.stderr);
+}

@@ -4,7 +4,7 @@ pub mod annotations;
 mod edition;
 mod hosts;
 mod schema;
-mod url;
+pub mod url;
 
 use crate::findings::{Finding, Severity};
 use crate::model::Values;
@@ -505,7 +505,9 @@ pub fn check_target(
         sources,
         findings: Vec::new(),
     };
-    annotations::check(&mut ctx);
+    if eff.ingress_api {
+        annotations::check(&mut ctx);
+    }
     ctx.findings.retain(|f| {
         CLASS_RULES.contains(&f.rule)
             && f.rule != "ingress-nginx-retired"
@@ -524,12 +526,10 @@ pub fn check_target(
             Severity::Warning,
             p,
             origin,
-            format!(
-                "annotation `{}` is for {}; the `{}` output leaves it out",
-                d.key,
-                d.family.controller(),
-                eff.class
-            ),
+            match d.family {
+                Some(f) => format!("annotation `{}` is for {}; the `{}` output leaves it out", d.key, f.controller(), eff.class),
+                None => format!("annotation `{}` applies to Ingress objects; the `{}` output has none, so it is left out", d.key, eff.class),
+            },
             format!("move the setting to this controller's annotations or drop it{eq}"),
         );
     }

@@ -26,6 +26,7 @@ pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
         &defaults,
     );
     Effective {
+        ingress_api: true,
         class: CLASS.into(),
         annotations,
         dropped,

@@ -77,6 +77,7 @@ pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
     }
     let (annotations, dropped) = merge_annotations(plan, &[Family::Agc], &defaults);
     Effective {
+        ingress_api: true,
         class: CLASS.into(),
         annotations,
         dropped,

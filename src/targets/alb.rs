@@ -43,6 +43,7 @@ pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
             .or_insert_with(|| "443".into());
     }
     Effective {
+        ingress_api: true,
         class: class_for(plan, Family::Alb, "alb"),
         annotations,
         dropped,

@@ -21,6 +21,7 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
     }
     let (annotations, dropped) = merge_annotations(plan, &[Family::Haproxy], &defaults);
     Effective {
+        ingress_api: true,
         class: class_for(plan, Family::Haproxy, "haproxy"),
         annotations,
         dropped,

@@ -67,7 +67,8 @@ impl PathCtx {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dropped {
     pub key: String,
-    pub family: Family,
+    /// `None` for controller-neutral annotations that a CRD target cannot carry.
+    pub family: Option<Family>,
     /// This target's way to do the same, when there is one.
     pub equivalent: Option<&'static str>,
 }
@@ -76,6 +77,8 @@ pub struct Dropped {
 /// the user's), and what it left out. Used both to render and to validate for the target.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Effective {
+    /// Whether the output is an Ingress whose annotations the controller reads.
+    pub ingress_api: bool,
     pub class: String,
     pub annotations: BTreeMap<String, String>,
     pub dropped: Vec<Dropped>,
@@ -110,7 +113,7 @@ pub fn merge_annotations(
         match family_of(key) {
             Some(f) if !reads.contains(&f) => dropped.push(Dropped {
                 key: key.clone(),
-                family: f,
+                family: Some(f),
                 equivalent: equivalent(key, reads[0]),
             }),
             _ => {
@@ -121,33 +124,91 @@ pub fn merge_annotations(
     (map, dropped)
 }
 
+/// Every annotation of the values, for targets whose objects carry none (IngressRoute, HTTPRoute).
+pub fn drop_all_annotations(
+    plan: &Plan,
+    equivalent_for: fn(&str) -> Option<&'static str>,
+) -> Vec<Dropped> {
+    plan.annotations
+        .iter()
+        .filter(|(k, v)| v.is_some() && k.as_str() != "kubernetes.io/ingress.class")
+        .map(|(k, _)| Dropped {
+            key: k.clone(),
+            family: family_of(k),
+            equivalent: equivalent_for(k),
+        })
+        .collect()
+}
+
+/// One of Airbyte's routes: a path prefix, the Service behind it, and how specific it is.
+#[derive(Clone, Debug)]
+pub struct AirbytePath {
+    pub path: &'static str,
+    pub service: Service,
+    /// Higher wins where a router orders by priority (Traefik): Keycloak's paths over `/`.
+    pub priority: u32,
+}
+
+/// Airbyte's routes, most specific first (see [`airbyte_rules`]).
+pub fn airbyte_paths(plan: &Plan) -> Vec<AirbytePath> {
+    let mut out = Vec::new();
+    if plan.is_enterprise() {
+        let kc = plan.service(Backend::Keycloak, true);
+        out.push(AirbytePath {
+            path: "/auth/realms",
+            service: kc.clone(),
+            priority: 100,
+        });
+        out.push(AirbytePath {
+            path: "/auth/resources",
+            service: kc,
+            priority: 100,
+        });
+    }
+    if plan.line == ChartLine::V2_0 {
+        out.push(AirbytePath {
+            path: "/api/v1/connector_builder/",
+            service: plan.service(Backend::ConnectorBuilder, true),
+            priority: 90,
+        });
+    }
+    out.push(AirbytePath {
+        path: "/",
+        service: plan.service(Backend::Server, true),
+        priority: 10,
+    });
+    out
+}
+
+/// The TLS entries' hosts that the values also route, each with its Secret, in values order.
+pub fn tls_hosts(plan: &Plan) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for t in &plan.tls {
+        for h in &t.hosts {
+            let routed = plan.hosts.iter().any(|r| {
+                crate::rules::url::host_covers(&r.host, h) || r.host.eq_ignore_ascii_case(h)
+            });
+            if routed && !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(h)) {
+                out.push((h.clone(), t.secret_name.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Airbyte's routes on every host of the values: `/` to the server, the connector builder on
 /// chart 2.0.18-2.0.19, and Keycloak's public paths for Enterprise (never all of `/auth`, which
 /// would expose the admin console). Most specific first.
 pub fn airbyte_rules(plan: &Plan) -> Vec<RuleCtx> {
-    let server = plan.service(Backend::Server, true);
-    let mut extra: Vec<PathCtx> = Vec::new();
-    if plan.is_enterprise() {
-        let kc = plan.service(Backend::Keycloak, true);
-        extra.push(PathCtx::new("/auth/realms", Some("Prefix"), &kc));
-        extra.push(PathCtx::new("/auth/resources", Some("Prefix"), &kc));
-    }
-    if plan.line == ChartLine::V2_0 {
-        extra.push(PathCtx::new(
-            "/api/v1/connector_builder/",
-            Some("Prefix"),
-            &plan.service(Backend::ConnectorBuilder, true),
-        ));
-    }
+    let paths: Vec<PathCtx> = airbyte_paths(plan)
+        .iter()
+        .map(|p| PathCtx::new(p.path, Some("Prefix"), &p.service))
+        .collect();
     plan.hosts
         .iter()
-        .map(|h| {
-            let mut paths = extra.clone();
-            paths.push(PathCtx::new("/", Some("Prefix"), &server));
-            RuleCtx {
-                host: h.host.clone(),
-                paths,
-            }
+        .map(|h| RuleCtx {
+            host: h.host.clone(),
+            paths: paths.clone(),
         })
         .collect()
 }

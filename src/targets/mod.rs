@@ -4,9 +4,11 @@ mod aks;
 mod aks_agc;
 mod alb;
 mod chart;
+mod gateway_api;
 mod haproxy;
 pub mod ingress;
 mod nginx;
+mod traefik;
 
 use crate::plan::Plan;
 use crate::render::Rendered;
@@ -27,6 +29,10 @@ pub enum Target {
     AksAgc,
     /// The HAProxy Kubernetes Ingress Controller.
     Haproxy,
+    /// Traefik v3 IngressRoutes.
+    Traefik,
+    /// Gateway API v1: Gateway and HTTPRoutes (also AKS application routing's `approuting-istio`).
+    GatewayApi,
 }
 
 /// Options some targets need, from the command line.
@@ -43,6 +49,18 @@ pub struct TargetOptions {
     pub agc_alb_namespace: Option<String>,
     /// `aks-agc`: the ARM id of an Application Gateway for Containers of your own.
     pub agc_alb_id: Option<String>,
+    /// `traefik`: a certificate resolver instead of the values' TLS Secrets.
+    pub traefik_cert_resolver: Option<String>,
+    /// `gateway-api`: render a Gateway of this class.
+    pub gateway_class: Option<String>,
+    /// `gateway-api`: attach to this existing Gateway instead.
+    pub gateway_name: Option<String>,
+    /// `gateway-api`: the Gateway's namespace (default: the release namespace).
+    pub gateway_namespace: Option<String>,
+    /// `gateway-api`: the listener of the existing Gateway to attach to.
+    pub gateway_section: Option<String>,
+    /// `gateway-api` with `approuting-istio`: the service account that reads the Key Vault certificate.
+    pub aks_keyvault_service_account: Option<String>,
 }
 
 impl Target {
@@ -53,6 +71,8 @@ impl Target {
         Target::Aks,
         Target::AksAgc,
         Target::Haproxy,
+        Target::Traefik,
+        Target::GatewayApi,
     ];
 
     /// The one spelling used on the command line, in template folders, snapshots and docs.
@@ -64,6 +84,8 @@ impl Target {
             Target::Aks => "aks",
             Target::AksAgc => "aks-agc",
             Target::Haproxy => "haproxy",
+            Target::Traefik => "traefik",
+            Target::GatewayApi => "gateway-api",
         }
     }
 
@@ -75,6 +97,8 @@ impl Target {
     pub fn templates(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Target::AksAgc => aks_agc::TEMPLATES,
+            Target::Traefik => traefik::TEMPLATES,
+            Target::GatewayApi => gateway_api::TEMPLATES,
             // the Ingress template is shared by every Ingress-API target; registered once
             Target::Chart => ingress::TEMPLATES,
             Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => &[],
@@ -95,6 +119,8 @@ impl Target {
             Target::Aks => aks::effective(plan, opts),
             Target::AksAgc => aks_agc::effective(plan, opts),
             Target::Haproxy => haproxy::effective(plan, opts),
+            Target::Traefik => traefik::effective(plan, opts),
+            Target::GatewayApi => gateway_api::effective(plan, opts),
         })
     }
 
@@ -102,6 +128,7 @@ impl Target {
     pub fn check_options(self, plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
         match self {
             Target::AksAgc => aks_agc::check_options(plan, opts),
+            Target::GatewayApi => gateway_api::check_options(plan, opts),
             Target::Alb => match opts.alb_scheme.as_deref() {
                 None | Some("internal" | "internet-facing") => Ok(()),
                 Some(s) => Err(format!(
@@ -121,6 +148,8 @@ impl Target {
             Target::Aks => aks::render(plan, opts),
             Target::AksAgc => aks_agc::render(plan, opts),
             Target::Haproxy => haproxy::render(plan, opts),
+            Target::Traefik => traefik::render(plan, opts),
+            Target::GatewayApi => gateway_api::render(plan, opts),
         }
     }
 }

@@ -35,6 +35,7 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
     let (annotations, dropped) =
         merge_annotations(plan, &[Family::IngressNginx], &nginx_defaults(plan));
     Effective {
+        ingress_api: true,
         class: class_for(plan, Family::IngressNginx, "nginx"),
         annotations,
         dropped,

@@ -87,6 +87,7 @@ pub fn target_args(target: &str) -> Vec<&'static str> {
             "--agc-alb-namespace",
             "alb-infra",
         ],
+        "gateway-api" => vec!["--gateway-class", "istio"],
         _ => vec![],
     }
 }

@@ -1,0 +1,291 @@
+//! `traefik`: Traefik v3 IngressRoutes (`traefik.io/v1alpha1`) with a ServersTransport whose
+//! timeouts fit Airbyte, and with TLS a permanent redirect from `web` to `websecure`.
+
+use serde::Serialize;
+
+use super::TargetOptions;
+use super::ingress::{AirbytePath, Effective, airbyte_paths, drop_all_annotations, tls_hosts};
+use crate::plan::Plan;
+use crate::render::{Expected, Rendered, render_docs};
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "traefik/ingressroute.yaml.j2",
+        include_str!("../../templates/traefik/ingressroute.yaml.j2"),
+    ),
+    (
+        "traefik/middleware.yaml.j2",
+        include_str!("../../templates/traefik/middleware.yaml.j2"),
+    ),
+    (
+        "traefik/serverstransport.yaml.j2",
+        include_str!("../../templates/traefik/serverstransport.yaml.j2"),
+    ),
+];
+const API: &str = "traefik.io/v1alpha1";
+
+#[derive(Serialize)]
+struct RouteCtx {
+    rule: String,
+    priority: u32,
+    middleware: Option<String>,
+    service: Option<String>,
+    port: u16,
+}
+
+#[derive(Serialize)]
+struct IngressRouteCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    entry_point: &'static str,
+    routes: Vec<RouteCtx>,
+    transport: String,
+    tls_secret: Option<String>,
+    cert_resolver: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NamedCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+}
+
+/// A Traefik host matcher. Hosts reach here validated (`host-invalid` stops rendering), and this
+/// refuses anything outside DNS characters anyway, so no value can break out of the backticks.
+pub fn host_matcher(host: &str) -> Result<String, String> {
+    let (wild, rest) = match host.strip_prefix("*.") {
+        Some(r) => (true, r),
+        None => (false, host),
+    };
+    if rest.is_empty()
+        || !rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return Err(format!(
+            "host `{host}` cannot be written into a Traefik rule"
+        ));
+    }
+    Ok(if wild {
+        // v3's Host() takes no wildcard: one DNS label before the rest, as Ingress wildcards mean
+        format!("HostRegexp(`^[a-z0-9-]+\\.{}$`)", rest.replace('.', "\\."))
+    } else {
+        format!("Host(`{rest}`)")
+    })
+}
+
+/// Keycloak's prefixes end with `/` so that `PathPrefix` does not also match `/auth/realmsX`.
+fn rule(host: &str, p: &AirbytePath) -> Result<String, String> {
+    let path = if p.path == "/" || p.path.ends_with('/') {
+        p.path.to_string()
+    } else {
+        format!("{}/", p.path)
+    };
+    Ok(format!("{} && PathPrefix(`{path}`)", host_matcher(host)?))
+}
+
+pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
+    Effective {
+        ingress_api: false,
+        class: "traefik".into(),
+        annotations: Default::default(),
+        dropped: drop_all_annotations(plan, equivalent),
+    }
+}
+
+fn equivalent(key: &str) -> Option<&'static str> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    match name {
+        "proxy-read-timeout"
+        | "proxy-send-timeout"
+        | "timeout-server"
+        | "request-timeout"
+        | "load-balancer-attributes" => {
+            Some("the ServersTransport's `responseHeaderTimeout: 600s`, which this target renders")
+        }
+        "ssl-redirect" | "force-ssl-redirect" => {
+            Some("the redirect Middleware this target renders with TLS")
+        }
+        "cluster-issuer" | "issuer" => {
+            Some("a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`")
+        }
+        _ => None,
+    }
+}
+
+pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
+    let ns = plan.namespace.as_str();
+    let release = plan.release.as_str();
+    let transport = plan.name.clone();
+    let redirect_mw = format!("{}-redirect-https", plan.name);
+    let paths = airbyte_paths(plan);
+    let app_routes = |hosts: &[&str]| -> Result<Vec<RouteCtx>, String> {
+        let mut out = Vec::new();
+        for h in hosts {
+            for p in &paths {
+                out.push(RouteCtx {
+                    rule: rule(h, p)?,
+                    priority: p.priority,
+                    middleware: None,
+                    service: Some(p.service.name.clone()),
+                    port: p.service.number,
+                });
+            }
+        }
+        Ok(out)
+    };
+
+    // which hosts are served on websecure, and with which certificate
+    let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
+    if opts.traefik_cert_resolver.is_some() {
+        groups.push((None, plan.hosts.iter().map(|h| h.host.clone()).collect()));
+    } else {
+        for (host, secret) in tls_hosts(plan) {
+            match groups.iter_mut().find(|(s, _)| *s == secret) {
+                Some((_, hs)) => hs.push(host),
+                None => groups.push((secret, vec![host])),
+            }
+        }
+    }
+    let secure: Vec<String> = groups.iter().flat_map(|(_, h)| h.clone()).collect();
+    let plain: Vec<&str> = plan
+        .hosts
+        .iter()
+        .map(|h| h.host.as_str())
+        .filter(|h| !secure.iter().any(|s| s.eq_ignore_ascii_case(h)))
+        .collect();
+
+    let mut docs = Vec::new();
+    let mut r = Rendered::default();
+    for (i, (secret, hosts)) in groups.iter().enumerate() {
+        let name = if i == 0 {
+            plan.name.clone()
+        } else {
+            format!("{}-tls-{}", plan.name, i + 1)
+        };
+        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+        let ctx = IngressRouteCtx {
+            name: name.clone(),
+            namespace: ns,
+            release,
+            entry_point: "websecure",
+            routes: app_routes(&hosts)?,
+            transport: transport.clone(),
+            tls_secret: if opts.traefik_cert_resolver.is_some() {
+                None
+            } else {
+                secret.clone()
+            },
+            cert_resolver: opts.traefik_cert_resolver.clone(),
+        };
+        if ctx.tls_secret.is_none() && ctx.cert_resolver.is_none() {
+            r.notes.push(format!("note: the TLS entry for {} has no `secretName`: the IngressRoute serves Traefik's default certificate", hosts.join(", ")));
+        }
+        docs.extend(render_docs(
+            "traefik/ingressroute.yaml.j2",
+            &ctx,
+            &[expected("IngressRoute", &name)],
+        )?);
+    }
+    // web: redirects for the TLS hosts, Airbyte itself for the others
+    let mut web_routes = Vec::new();
+    for h in &secure {
+        web_routes.push(RouteCtx {
+            rule: host_matcher(h)?,
+            priority: 1,
+            middleware: Some(redirect_mw.clone()),
+            service: None,
+            port: 0,
+        });
+    }
+    web_routes.extend(app_routes(&plain)?);
+    if !web_routes.is_empty() {
+        let name = if groups.is_empty() {
+            plan.name.clone()
+        } else {
+            format!("{}-http", plan.name)
+        };
+        let ctx = IngressRouteCtx {
+            name: name.clone(),
+            namespace: ns,
+            release,
+            entry_point: "web",
+            routes: web_routes,
+            transport: transport.clone(),
+            tls_secret: None,
+            cert_resolver: None,
+        };
+        docs.extend(render_docs(
+            "traefik/ingressroute.yaml.j2",
+            &ctx,
+            &[expected("IngressRoute", &name)],
+        )?);
+    }
+    if !secure.is_empty() {
+        let mw = NamedCtx {
+            name: redirect_mw.clone(),
+            namespace: ns,
+            release,
+        };
+        docs.extend(render_docs(
+            "traefik/middleware.yaml.j2",
+            &mw,
+            &[expected("Middleware", &redirect_mw)],
+        )?);
+    }
+    let st = NamedCtx {
+        name: transport.clone(),
+        namespace: ns,
+        release,
+    };
+    docs.extend(render_docs(
+        "traefik/serverstransport.yaml.j2",
+        &st,
+        &[expected("ServersTransport", &transport)],
+    )?);
+    r.docs = docs;
+    r.notes.push(
+        "note: Traefik's entrypoints end a request after `readTimeout` (60s by default since v3.0), whatever the ServersTransport says: \
+         raise it to 600s for `web` and `websecure` (`--entryPoints.websecure.transport.respondingTimeouts.readTimeout=600s`, or the Helm \
+         chart's `ports.websecure.transport.respondingTimeouts.readTimeout: 600s`)"
+            .into(),
+    );
+    Ok(r)
+}
+
+fn expected(kind: &'static str, name: &str) -> Expected {
+    Expected {
+        api_version: API,
+        kind,
+        name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_matchers() {
+        assert_eq!(
+            host_matcher("airbyte.example.com").unwrap(),
+            "Host(`airbyte.example.com`)"
+        );
+        assert_eq!(
+            host_matcher("*.example.com").unwrap(),
+            "HostRegexp(`^[a-z0-9-]+\\.example\\.com$`)"
+        );
+        for bad in [
+            "a`) || Host(`evil.com",
+            "a\"b",
+            "a b",
+            "Airbyte.example.com",
+            "",
+            "*.",
+        ] {
+            assert!(host_matcher(bad).is_err(), "{bad}");
+        }
+    }
+}
