@@ -78,6 +78,15 @@ pub const RULES: &[RuleInfo] = &[
         target: None,
     },
     RuleInfo {
+        id: "annotation-key-invalid",
+        severity: Severity::Error,
+        summary: "an annotation key that is not a valid Kubernetes key: the API server rejects the Ingress",
+        help: "write `prefix.example.com/name`",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  annotations:\n    \"example.com/my note\": \"x\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  annotations:\n    example.com/my-note: \"x\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
+    },
+    RuleInfo {
         id: "annotation-not-string",
         severity: Severity::Error,
         summary: "an annotation value is a number or boolean; the API server accepts only strings",
@@ -129,6 +138,15 @@ pub const RULES: &[RuleInfo] = &[
         help: "use `ingress.className` and delete the annotation",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n    kubernetes.io/ingress.class: nginx\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        target: None,
+    },
+    RuleInfo {
+        id: "class-invalid",
+        severity: Severity::Error,
+        summary: "`className` is not a valid IngressClass name: the API server rejects the Ingress",
+        help: "use the name of an IngressClass in the cluster",
+        bad: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: Traefik_Internal\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         target: None,
     },
     RuleInfo {
@@ -470,6 +488,7 @@ pub fn check_plan(_values: &Values, root: &Node, plan: &Plan, sources: &Sources)
     url::check(&mut ctx);
     hosts::check(&mut ctx);
     annotations::check(&mut ctx);
+    annotations::check_names(&mut ctx);
     edition::check(&mut ctx);
     ctx.findings
 }
