@@ -144,6 +144,21 @@ pub struct TargetArgs {
     /// gateway-api with approuting-istio: the service account that reads the Key Vault certificate.
     #[arg(long, value_name = "NAME")]
     pub aks_keyvault_service_account: Option<String>,
+    /// haproxy-cfg: the PEM file (certificate and key) for HTTPS; required when the values configure TLS.
+    #[arg(long, value_name = "PEM")]
+    pub haproxy_cert: Option<String>,
+    /// haproxy-cfg: an Airbyte server, HOST:PORT (repeatable; default the in-cluster server Service, port 8001).
+    #[arg(long = "upstream", value_name = "HOST:PORT")]
+    pub upstreams: Vec<String>,
+    /// haproxy-cfg: where the HTTP frontend listens (default `:80`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub http_bind: Option<String>,
+    /// haproxy-cfg: where the HTTPS frontend listens (default `:443`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub https_bind: Option<String>,
+    /// haproxy-cfg: keep each browser on one Airbyte server with a cookie.
+    #[arg(long)]
+    pub sticky: bool,
 }
 
 impl TargetArgs {
@@ -161,6 +176,11 @@ impl TargetArgs {
             gateway_namespace: self.gateway_namespace.clone(),
             gateway_section: self.gateway_section.clone(),
             aks_keyvault_service_account: self.aks_keyvault_service_account.clone(),
+            haproxy_cert: self.haproxy_cert.clone(),
+            upstreams: self.upstreams.clone(),
+            http_bind: self.http_bind.clone(),
+            https_bind: self.https_bind.clone(),
+            sticky: self.sticky,
         }
     }
 }
@@ -348,20 +368,30 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     for n in &rendered.notes {
         let _ = writeln!(io.stderr, "{n}");
     }
-    if rendered.docs.is_empty() {
+    let files: Vec<(String, String)> = match &rendered.file {
+        Some(f) => vec![(f.name.clone(), f.text.clone())],
+        None => crate::output::document_files(args.target, &rendered.docs),
+    };
+    if files.is_empty() {
         return Ok(Exit::Clean);
     }
     if let Some(dir) = &args.output_dir {
-        let written = crate::output::write_dir(dir, args.target, &rendered.docs)
-            .map_err(Failure::Internal)?;
+        let written = crate::output::write_dir(dir, &files).map_err(Failure::Internal)?;
         for p in written {
             let _ = writeln!(io.stderr, "wrote {}", p.display());
         }
         return Ok(Exit::Clean);
     }
-    let text = match args.output {
-        OutputFormat::Yaml => crate::render::to_yaml(args.target, &rendered.docs),
-        OutputFormat::Json => crate::render::to_json(&rendered.docs),
+    let text = match (&rendered.file, args.output) {
+        (Some(f), OutputFormat::Yaml) => f.text.clone(),
+        (Some(_), OutputFormat::Json) => {
+            return Err(Failure::Usage(format!(
+                "`-o json` lists Kubernetes objects; `{}` renders a configuration file",
+                args.target.name()
+            )));
+        }
+        (None, OutputFormat::Yaml) => crate::render::to_yaml(args.target, &rendered.docs),
+        (None, OutputFormat::Json) => crate::render::to_json(&rendered.docs),
     };
     write_out(io, &text)?;
     Ok(Exit::Clean)

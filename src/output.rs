@@ -30,8 +30,27 @@ pub fn file_name(doc: &Document) -> String {
     )
 }
 
-/// Writes every document; on any failure removes what it wrote in this call and returns the error.
-pub fn write_dir(dir: &Path, target: Target, docs: &[Document]) -> Result<Vec<PathBuf>, String> {
+/// One file per object: its name and its content (the generated-by header, `---`, the document).
+pub fn document_files(target: Target, docs: &[Document]) -> Vec<(String, String)> {
+    let mut seen = std::collections::HashSet::new();
+    docs.iter()
+        .map(|doc| {
+            let mut name = file_name(doc);
+            let mut n = 2;
+            while !seen.insert(name.clone()) {
+                name = format!("{}-{n}.yaml", file_name(doc).trim_end_matches(".yaml"));
+                n += 1;
+            }
+            let mut content = crate::render::header(target);
+            content.push_str("---\n");
+            content.push_str(&doc.text);
+            (name, content)
+        })
+        .collect()
+}
+
+/// Writes every file; on any failure removes what it wrote in this call and returns the error.
+pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
     match fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(format!(
@@ -53,15 +72,8 @@ pub fn write_dir(dir: &Path, target: Target, docs: &[Document]) -> Result<Vec<Pa
             let _ = fs::remove_file(t);
         }
     };
-    let mut seen = std::collections::HashSet::new();
-    for doc in docs {
-        let mut name = file_name(doc);
-        let mut n = 2;
-        while !seen.insert(name.clone()) {
-            name = format!("{}-{n}.yaml", file_name(doc).trim_end_matches(".yaml"));
-            n += 1;
-        }
-        let final_path = dir.join(&name);
+    for (name, content) in files {
+        let final_path = dir.join(name);
         if let Ok(m) = fs::symlink_metadata(&final_path)
             && (m.file_type().is_symlink() || !m.is_file())
         {
@@ -72,9 +84,6 @@ pub fn write_dir(dir: &Path, target: Target, docs: &[Document]) -> Result<Vec<Pa
             ));
         }
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let mut content = crate::render::header(target);
-        content.push_str("---\n");
-        content.push_str(&doc.text);
         let written = fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -21,12 +21,21 @@ pub struct Document {
     pub json: serde_json::Value,
 }
 
-/// What a target produced: documents for stdout and notes for people (stderr).
+/// What a target produced: documents (or a configuration file) for stdout, notes for people (stderr).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rendered {
     pub docs: Vec<Document>,
-    /// Plain text files (e.g. haproxy.cfg) are not YAML documents.
+    /// A configuration file instead of Kubernetes objects (haproxy.cfg).
+    pub file: Option<TextFile>,
+    /// `note: ...` lines for stderr.
     pub notes: Vec<String>,
+}
+
+/// A rendered configuration file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextFile {
+    pub name: String,
+    pub text: String,
 }
 
 /// A document the target means to render: its identity, checked against what the template produced.
@@ -51,6 +60,7 @@ fn env() -> &'static Environment<'static> {
         }
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.add_filter("y", yaml_filter);
+        env.add_filter("cfg", cfg_filter);
         for t in Target::ALL {
             for (name, source) in t.templates() {
                 // templates are compiled into the binary; a syntax error is caught by the test suite
@@ -75,6 +85,40 @@ fn yaml_filter(v: JValue) -> Result<String, minijinja::Error> {
             format!("the `y` filter takes a string, number or boolean, not {kind}"),
         )),
     }
+}
+
+/// The `cfg` filter: a word for a configuration file such as haproxy.cfg. Anything that could end
+/// the word, the line or start a comment or escape (whitespace, control characters, `#`, quotes,
+/// backslashes) is refused, so no value can add a directive.
+fn cfg_filter(v: JValue) -> Result<String, minijinja::Error> {
+    let s = v.to_string();
+    let bad = s.is_empty()
+        || s.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '#' | '"' | '\'' | '\\'));
+    if bad {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "`{}` cannot be written as one configuration word",
+                s.escape_debug()
+            ),
+        ));
+    }
+    Ok(s)
+}
+
+/// Renders a template into a configuration file (no YAML parse-back; its values went through `cfg`).
+pub fn render_text<C: Serialize>(template: &str, ctx: &C) -> Result<String, String> {
+    let tmpl = env()
+        .get_template(template)
+        .map_err(|e| format!("template {template}: {e}"))?;
+    let mut text = tmpl
+        .render(minijinja::value::Serde(ctx))
+        .map_err(|e| format!("template {template}: {e}"))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// A string as a YAML scalar: plain when it cannot be read as anything else, otherwise double-quoted

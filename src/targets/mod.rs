@@ -6,6 +6,7 @@ mod alb;
 mod chart;
 mod gateway_api;
 mod haproxy;
+mod haproxy_cfg;
 pub mod ingress;
 mod nginx;
 mod traefik;
@@ -33,6 +34,8 @@ pub enum Target {
     Traefik,
     /// Gateway API v1: Gateway and HTTPRoutes (also AKS application routing's `approuting-istio`).
     GatewayApi,
+    /// A standalone haproxy.cfg.
+    HaproxyCfg,
 }
 
 /// Options some targets need, from the command line.
@@ -61,6 +64,15 @@ pub struct TargetOptions {
     pub gateway_section: Option<String>,
     /// `gateway-api` with `approuting-istio`: the service account that reads the Key Vault certificate.
     pub aks_keyvault_service_account: Option<String>,
+    /// `haproxy-cfg`: the PEM (certificate and key) for the HTTPS frontend.
+    pub haproxy_cert: Option<String>,
+    /// `haproxy-cfg`: the Airbyte servers, `HOST:PORT`.
+    pub upstreams: Vec<String>,
+    /// `haproxy-cfg`: where the HTTP and HTTPS frontends listen.
+    pub http_bind: Option<String>,
+    pub https_bind: Option<String>,
+    /// `haproxy-cfg`: cookie persistence to one server.
+    pub sticky: bool,
 }
 
 impl Target {
@@ -73,6 +85,7 @@ impl Target {
         Target::Haproxy,
         Target::Traefik,
         Target::GatewayApi,
+        Target::HaproxyCfg,
     ];
 
     /// The one spelling used on the command line, in template folders, snapshots and docs.
@@ -86,6 +99,7 @@ impl Target {
             Target::Haproxy => "haproxy",
             Target::Traefik => "traefik",
             Target::GatewayApi => "gateway-api",
+            Target::HaproxyCfg => "haproxy-cfg",
         }
     }
 
@@ -99,10 +113,16 @@ impl Target {
             Target::AksAgc => aks_agc::TEMPLATES,
             Target::Traefik => traefik::TEMPLATES,
             Target::GatewayApi => gateway_api::TEMPLATES,
+            Target::HaproxyCfg => haproxy_cfg::TEMPLATES,
             // the Ingress template is shared by every Ingress-API target; registered once
             Target::Chart => ingress::TEMPLATES,
             Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => &[],
         }
+    }
+
+    /// Whether the output is Kubernetes objects (everything but `haproxy-cfg`, a configuration file).
+    pub fn renders_objects(self) -> bool {
+        self != Target::HaproxyCfg
     }
 
     /// A target that renders an ingress of its own next to the chart (whose Ingress must then be off).
@@ -121,6 +141,7 @@ impl Target {
             Target::Haproxy => haproxy::effective(plan, opts),
             Target::Traefik => traefik::effective(plan, opts),
             Target::GatewayApi => gateway_api::effective(plan, opts),
+            Target::HaproxyCfg => haproxy_cfg::effective(plan, opts),
         })
     }
 
@@ -129,6 +150,7 @@ impl Target {
         match self {
             Target::AksAgc => aks_agc::check_options(plan, opts),
             Target::GatewayApi => gateway_api::check_options(plan, opts),
+            Target::HaproxyCfg => haproxy_cfg::check_options(plan, opts),
             Target::Alb => match opts.alb_scheme.as_deref() {
                 None | Some("internal" | "internet-facing") => Ok(()),
                 Some(s) => Err(format!(
@@ -150,6 +172,7 @@ impl Target {
             Target::Haproxy => haproxy::render(plan, opts),
             Target::Traefik => traefik::render(plan, opts),
             Target::GatewayApi => gateway_api::render(plan, opts),
+            Target::HaproxyCfg => haproxy_cfg::render(plan, opts),
         }
     }
 }

@@ -88,6 +88,7 @@ pub fn target_args(target: &str) -> Vec<&'static str> {
             "alb-infra",
         ],
         "gateway-api" => vec!["--gateway-class", "istio"],
+        "haproxy-cfg" => vec!["--haproxy-cert", "/etc/haproxy/certs/airbyte.pem"],
         _ => vec![],
     }
 }
