@@ -19,7 +19,8 @@ Exit codes:
   2  could not run: bad arguments, unknown target, unreadable or unparsable input
 
 Limits (raise them with the flags of the same name when a real file needs it):
-  --max-file-bytes 8388608   --max-depth 64   --max-alias-events 100000";
+  --max-file-bytes 8388608   --max-depth 64   --max-alias-events 100000
+  --max-hosts 10000          --max-paths 100 (per host); a scalar is at most 1 MiB";
 
 /// Validate Airbyte Helm ingress values and render ingress manifests for the chart and for common
 /// ingress controllers.
@@ -80,6 +81,12 @@ pub struct ValueArgs {
     /// Most events YAML aliases may expand to in one file.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
     pub max_alias_events: usize,
+    /// Most entries in `ingress.hosts` and `ingress.tls`.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_hosts)]
+    pub max_hosts: usize,
+    /// Most paths under one host.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_paths)]
+    pub max_paths: usize,
 }
 
 #[derive(Debug, Args)]
@@ -255,6 +262,8 @@ impl ValueArgs {
                     max_file_bytes: self.max_file_bytes,
                     max_depth: self.max_depth,
                     max_alias_events: self.max_alias_events,
+                    max_hosts: self.max_hosts,
+                    max_paths: self.max_paths,
                     ..Limits::default()
                 },
             },

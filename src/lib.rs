@@ -146,6 +146,7 @@ pub fn check(
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
     let loaded = values::load(&opts.inputs, &chart_defaults(), read).map_err(Failure::Input)?;
+    check_counts(&loaded, &opts.inputs.limits).map_err(Failure::Input)?;
     let mut findings = rules::check_values(&loaded.root);
     let schema_findings = rules::check_schema(&loaded.root);
     let shape_ok = schema_findings
@@ -200,6 +201,52 @@ pub fn check(
         plan,
         findings,
     })
+}
+
+/// The explicit limits on hosts and paths (the rest are enforced while reading).
+fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadError> {
+    let too_many = |node: &Node, what: &str, n: usize, max: usize, flag: &str| LoadError {
+        location: loaded.sources.describe(node.origin),
+        message: format!("{what} has {n} entries, over the limit of {max} ({flag})"),
+    };
+    for list in ["ingress.hosts", "ingress.tls"] {
+        if let Some(
+            node @ Node {
+                value: Value::Seq(items),
+                ..
+            },
+        ) = loaded.root.at(&values::Path::parse(list))
+        {
+            if items.len() > limits.max_hosts {
+                return Err(too_many(
+                    node,
+                    &format!("`{list}`"),
+                    items.len(),
+                    limits.max_hosts,
+                    "--max-hosts",
+                ));
+            }
+            for (i, h) in items.iter().enumerate() {
+                if let Some(
+                    p @ Node {
+                        value: Value::Seq(paths),
+                        ..
+                    },
+                ) = h.at(&values::Path::parse("paths"))
+                    && paths.len() > limits.max_paths
+                {
+                    return Err(too_many(
+                        p,
+                        &format!("`{list}[{i}].paths`"),
+                        paths.len(),
+                        limits.max_paths,
+                        "--max-paths",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The keys the model describes, as JSON (the rest of a full values.yaml is not converted).

@@ -768,3 +768,36 @@ fn hostile_hosts_never_reach_a_traefik_rule() {
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains("error[host-invalid]"), "{}", r.stderr);
 }
+
+#[test]
+fn host_and_path_counts_are_limited() {
+    let dir = tempdir();
+    let mut hosts = String::from("ingress:\n  hosts:\n");
+    for i in 0..11 {
+        hosts.push_str(&format!("    - host: h{i}.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n"));
+    }
+    std::fs::write(dir.join("many.yaml"), &hosts).unwrap();
+    let r = run_in(
+        &dir,
+        &["validate", "-f", "many.yaml", "--max-hosts", "10"],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: many.yaml:3:5: `ingress.hosts` has 11 entries, over the limit of 10 (--max-hosts)\n"
+    );
+    let r = run_in(
+        &dir,
+        &["validate", "-f", "many.yaml", "--max-paths", "0"],
+        None,
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("`ingress.hosts[0].paths` has 1 entries, over the limit of 0 (--max-paths)"),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(run_in(&dir, &["validate", "-f", "many.yaml"], None).code, 2);
+}

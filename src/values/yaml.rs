@@ -21,6 +21,10 @@ pub struct Limits {
     pub max_alias_events: usize,
     /// Longest single scalar, in bytes.
     pub max_scalar_bytes: usize,
+    /// Most entries in `ingress.hosts` (and in `ingress.tls`).
+    pub max_hosts: usize,
+    /// Most paths under one host.
+    pub max_paths: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +35,8 @@ impl Default for Limits {
             max_nodes: 1_000_000,
             max_alias_events: 100_000,
             max_scalar_bytes: 1024 * 1024,
+            max_hosts: 10_000,
+            max_paths: 100,
         }
     }
 }
