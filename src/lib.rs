@@ -73,7 +73,11 @@ impl Checked {
 /// The chart defaults for the keys read here, as a tree whose origins are [`Origin::Default`].
 pub fn chart_defaults() -> Node {
     static TEXT: &str = include_str!("chart_defaults.yaml");
-    let limits = values::Limits::default();
+    // shallow: parsed on this thread, without a parser thread of its own
+    let limits = values::Limits {
+        max_depth: values::INLINE_MAX_DEPTH,
+        ..values::Limits::default()
+    };
     match values::parse_document(TEXT.as_bytes(), "chart defaults", 0, &limits) {
         Ok(doc) => {
             let mut root = doc.root;

@@ -43,6 +43,8 @@ impl Default for Limits {
 
 /// Stack for the parser thread: ample for `max_depth` levels in any build profile.
 const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// Up to this depth the parser runs on the calling thread (well within 2 MiB in a debug build).
+pub const INLINE_MAX_DEPTH: usize = 16;
 
 /// A parsed values file.
 pub struct Document {
@@ -116,40 +118,45 @@ pub fn parse_document(
         ));
     }
 
+    let parse = || {
+        DUPLICATE.with(|d| d.borrow_mut().take());
+        serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
+            text.as_bytes(),
+            parser_options(limits),
+        )
+        .map_err(|e| {
+            if let Some(dup) = DUPLICATE.with(|d| d.borrow_mut().take()) {
+                return err(Some(dup.again.0), Some(dup.again.1), dup.message());
+            }
+            let loc = e.location().filter(|l| l.line() > 0);
+            err(
+                loc.map(|l| l.line() as u32),
+                loc.map(|l| l.column() as u32),
+                plain_message(&e, limits),
+            )
+        })
+    };
     // The deserializer recurses once per nesting level, and a debug build spends tens of KiB of
-    // stack per level; parsing on a thread of known stack size makes `max_depth` safe whatever thread
-    // calls us (test threads have 2 MiB).
-    let parsed = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                DUPLICATE.with(|d| d.borrow_mut().take());
-                serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
-                    text.as_bytes(),
-                    parser_options(limits),
-                )
-                .map_err(|e| {
-                    if let Some(dup) = DUPLICATE.with(|d| d.borrow_mut().take()) {
-                        return err(Some(dup.again.0), Some(dup.again.1), dup.message());
-                    }
-                    let loc = e.location().filter(|l| l.line() > 0);
-                    err(
-                        loc.map(|l| l.line() as u32),
-                        loc.map(|l| l.column() as u32),
-                        plain_message(&e, limits),
-                    )
-                })
-            })
-            .map(|h| h.join())
-    });
-    let docs = match parsed {
-        Ok(Ok(result)) => result?,
-        _ => {
-            return Err(err(
-                None,
-                None,
-                "the YAML parser could not run (out of memory or threads)".into(),
-            ));
+    // stack per level. A shallow limit is safe on any thread; a deep one gets a thread of known
+    // stack size, whatever thread calls us (test threads have 2 MiB).
+    let docs = if limits.max_depth <= INLINE_MAX_DEPTH {
+        parse()?
+    } else {
+        let parsed = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(PARSER_STACK_BYTES)
+                .spawn_scoped(scope, parse)
+                .map(|h| h.join())
+        });
+        match parsed {
+            Ok(Ok(result)) => result?,
+            _ => {
+                return Err(err(
+                    None,
+                    None,
+                    "the YAML parser could not run (out of memory or threads)".into(),
+                ));
+            }
         }
     };
     // Helm reads every document of a values file and merges each over the ones before it; a
