@@ -32,6 +32,12 @@ pub struct Cli {
     /// Never colour the output (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Print only errors on stderr: no notes, no warnings (reports on stdout are unchanged).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say on stderr what was read and what was rendered.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +57,12 @@ pub enum Command {
     Explain {
         /// The rule id, e.g. `backend-invalid`.
         rule: String,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -286,6 +298,10 @@ pub struct Io<'a> {
     pub color_stdout: bool,
     /// Reads a values file; `-` is standard input.
     pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    /// `-q`: only errors on stderr.
+    pub quiet: bool,
+    /// `-v`: also what was read and rendered.
+    pub verbose: bool,
 }
 
 /// The exit code of a run.
@@ -298,6 +314,13 @@ pub enum Exit {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli, io: &mut Io) -> Exit {
+    run_as(cli, io, "airbyte-ingress")
+}
+
+/// Runs a parsed command line; `name` is how the user invoked the tool (for completions).
+pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
+    io.quiet = cli.quiet;
+    io.verbose = cli.verbose;
     let color = io.color && !cli.no_color;
     let color_stdout = io.color_stdout && !cli.no_color;
     let result = match cli.command {
@@ -307,6 +330,12 @@ pub fn run(cli: Cli, io: &mut Io) -> Exit {
         Command::Values(args) => merged_values(args, io),
         Command::Rules => rules(io),
         Command::Explain { rule } => explain(&rule, io),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, name, &mut buf);
+            write_out(io, &String::from_utf8_lossy(&buf)).map(|_| Exit::Clean)
+        }
     };
     match result {
         Ok(exit) => exit,
@@ -334,6 +363,22 @@ fn no_values(v: &ValueArgs) -> Result<(), Failure> {
 }
 
 fn print_notes(io: &mut Io, checked: &Checked) {
+    if io.verbose {
+        for f in &checked.loaded.sources.files {
+            let _ = writeln!(
+                io.stderr,
+                "read {} ({} lines)",
+                f.name,
+                f.text.lines().count()
+            );
+        }
+        for a in &checked.loaded.sources.args {
+            let _ = writeln!(io.stderr, "applied {} {}", a.kind.flag(), a.text);
+        }
+    }
+    if io.quiet {
+        return;
+    }
     for n in &checked.loaded.notes {
         let _ = writeln!(io.stderr, "note: {n}");
     }
@@ -350,7 +395,11 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     );
     let checked = crate::check(&opts, io.read)?;
     print_notes(io, &checked);
-    for f in &checked.findings {
+    for f in checked
+        .findings
+        .iter()
+        .filter(|f| !io.quiet || f.severity == Severity::Error)
+    {
         let _ = write!(
             io.stderr,
             "{}",
@@ -374,8 +423,19 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         .target
         .render(plan, &topts)
         .map_err(Failure::Internal)?;
-    for n in &rendered.notes {
+    for n in rendered.notes.iter().filter(|_| !io.quiet) {
         let _ = writeln!(io.stderr, "{n}");
+    }
+    if io.verbose {
+        for d in &rendered.docs {
+            let _ = writeln!(
+                io.stderr,
+                "rendered {} {}/{}",
+                d.kind,
+                d.namespace.as_deref().unwrap_or("-"),
+                d.name
+            );
+        }
     }
     let files: Vec<(String, String)> = match &rendered.file {
         Some(f) => vec![(f.name.clone(), f.text.clone())],

@@ -3,8 +3,6 @@
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn read_input(name: &str) -> Result<Vec<u8>, String> {
     if name == "-" {
         let mut buf = Vec::new();
@@ -21,7 +19,28 @@ fn read_input(name: &str) -> Result<Vec<u8>, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = airbyte_ingress::cli::Cli::parse();
+    // installed as `kubectl-airbyte_ingress`, it is the kubectl plugin `kubectl airbyte-ingress`
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    let invoked = std::path::Path::new(&argv0)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("airbyte-ingress")
+        .to_string();
+    let plugin = invoked.starts_with("kubectl-airbyte_ingress");
+    let name = if plugin {
+        "kubectl airbyte-ingress"
+    } else {
+        "airbyte-ingress"
+    };
+    let matches = <airbyte_ingress::cli::Cli as clap::CommandFactory>::command()
+        .name(name)
+        .bin_name(name)
+        .get_matches();
+    let cli = match <airbyte_ingress::cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -36,7 +55,17 @@ fn main() -> ExitCode {
         color,
         color_stdout,
         read: &mut read,
+        quiet: false,
+        verbose: false,
     };
-    let exit = airbyte_ingress::cli::run(cli, &mut io);
+    let exit = airbyte_ingress::cli::run_as(
+        cli,
+        &mut io,
+        if plugin {
+            "kubectl-airbyte_ingress"
+        } else {
+            "airbyte-ingress"
+        },
+    );
     ExitCode::from(exit as u8)
 }

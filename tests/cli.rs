@@ -801,3 +801,89 @@ fn host_and_path_counts_are_limited() {
     );
     assert_ne!(run_in(&dir, &["validate", "-f", "many.yaml"], None).code, 2);
 }
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "_airbyte__ingress()"),
+        ("zsh", "#compdef airbyte-ingress"),
+        ("fish", "complete -c airbyte-ingress"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains(marker),
+            "{shell}: {}",
+            &r.stdout[..r.stdout.len().min(300)]
+        );
+        assert!(
+            r.stdout.contains("render") && r.stdout.contains("validate"),
+            "{shell}"
+        );
+    }
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn works_as_a_kubectl_plugin() {
+    let dir = tempdir();
+    let plugin = dir.join("kubectl-airbyte_ingress");
+    std::fs::copy(env!("CARGO_BIN_EXE_airbyte-ingress"), &plugin).unwrap();
+    let out = std::process::Command::new(&plugin)
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        help.contains("Usage: kubectl airbyte-ingress [OPTIONS] <COMMAND>"),
+        "{help}"
+    );
+    let out = std::process::Command::new(&plugin)
+        .args(["render", "-t", "chart", "-f"])
+        .arg(common::root().join("examples/values.yaml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("kind: Ingress"));
+}
+
+#[test]
+fn quiet_and_verbose() {
+    let base = [
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "fixtures/valid/minimal-http.yaml",
+    ];
+    let normal = run(&base);
+    assert!(normal.stderr.contains("warning["), "{}", normal.stderr);
+    let mut q = base.to_vec();
+    q.push("-q");
+    let quiet = run(&q);
+    assert_eq!(quiet.stdout, normal.stdout);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let mut v = base.to_vec();
+    v.push("-v");
+    let verbose = run(&v);
+    assert!(
+        verbose
+            .stderr
+            .contains("read fixtures/valid/minimal-http.yaml (")
+            && verbose.stderr.contains("rendered Ingress default/airbyte"),
+        "{}",
+        verbose.stderr
+    );
+    // errors still show with -q
+    let r = run(&[
+        "render",
+        "-t",
+        "chart",
+        "-f",
+        "fixtures/invalid/backend-webapp.yaml",
+        "-q",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("error[backend-invalid]"));
+}

@@ -1,0 +1,95 @@
+//! Load, validate and render per target at 1, 100, 1000 and 5000 hosts, in process.
+
+use airbyte_ingress::targets::{Target, TargetOptions};
+use airbyte_ingress::values::{Limits, ValueInputs, parse_document};
+use airbyte_ingress::{RunOptions, check};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// A values file with `n` hosts, one path each, and one TLS entry for all of them.
+pub fn values_with_hosts(n: usize) -> String {
+    let mut s = String::from(
+        "global:\n  airbyteUrl: https://h0.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("    - host: h{i}.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n"));
+    }
+    s.push_str("  tls:\n    - secretName: airbyte-tls\n      hosts:\n");
+    for i in 0..n {
+        s.push_str(&format!("        - h{i}.example.com\n"));
+    }
+    s
+}
+
+fn options(target: Option<Target>) -> RunOptions {
+    RunOptions {
+        inputs: ValueInputs {
+            files: vec!["values.yaml".into()],
+            ..Default::default()
+        },
+        release: "airbyte".into(),
+        namespace: "airbyte".into(),
+        chart: airbyte_ingress::plan::NEWEST_CHART,
+        target,
+        target_options: target_options(),
+    }
+}
+
+fn target_options() -> TargetOptions {
+    TargetOptions {
+        agc_alb_name: Some("agc".into()),
+        agc_alb_namespace: Some("alb".into()),
+        gateway_class: Some("istio".into()),
+        haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
+        ..TargetOptions::default()
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let sizes = [1usize, 100, 1000, 5000];
+    let inputs: Vec<(usize, String)> = sizes.iter().map(|n| (*n, values_with_hosts(*n))).collect();
+
+    let mut g = c.benchmark_group("load");
+    for (n, text) in &inputs {
+        g.throughput(Throughput::Elements(*n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
+            b.iter(|| {
+                parse_document(text.as_bytes(), "values.yaml", 0, &Limits::default())
+                    .map(|d| d.documents)
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("validate");
+    for (n, text) in &inputs {
+        g.throughput(Throughput::Elements(*n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
+            let opts = options(None);
+            b.iter(|| {
+                let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+                check(&opts, &mut read).map(|c| c.findings.len())
+            })
+        });
+    }
+    g.finish();
+
+    for t in Target::ALL {
+        let mut g = c.benchmark_group(format!("render/{}", t.name()));
+        g.sample_size(20);
+        for (n, text) in &inputs {
+            g.throughput(Throughput::Elements(*n as u64));
+            let opts = options(Some(*t));
+            let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+            let checked = check(&opts, &mut read).expect("the generated values load");
+            let plan = checked.plan.expect("the generated values are valid");
+            let topts = target_options();
+            g.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {
+                b.iter(|| t.render(plan, &topts).map(|r| r.docs.len()))
+            });
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(pipeline, benches);
+criterion_main!(pipeline);

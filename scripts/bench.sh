@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Whole-process timings: builds in release mode, generates inputs, and times airbyte-ingress with
+# hyperfine (Debian's `hyperfine`) and peak memory with GNU time. With HELM and AIRBYTE_CHART set
+# (a helm binary and the Airbyte chart directory), times `helm template --show-only
+# templates/ingress.yaml` on the same inputs, interleaved, for the comparison.
+#   usage: scripts/bench.sh [OUT.md]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-target/bench/report.md}
+mkdir -p target/bench
+cargo build --release --locked --quiet
+bin=target/release/airbyte-ingress
+
+python3 - <<'PY'
+def gen(n, path):
+    lines = ["global:", "  airbyteUrl: https://h0.example.com", "ingress:", "  enabled: true", "  className: nginx",
+             "  annotations:", "    nginx.ingress.kubernetes.io/proxy-body-size: 16m",
+             '    nginx.ingress.kubernetes.io/proxy-read-timeout: "600"', '    nginx.ingress.kubernetes.io/proxy-send-timeout: "600"', "  hosts:"]
+    for i in range(n):
+        lines += [f"    - host: h{i}.example.com", "      paths:", "        - path: /", "          pathType: Prefix", "          backend: server"]
+    lines += ["  tls:", "    - secretName: airbyte-tls", "      hosts:"] + [f"        - h{i}.example.com" for i in range(n)]
+    open(path, "w").write("\n".join(lines) + "\n")
+for n in (1, 100, 1000, 5000):
+    gen(n, f"target/bench/hosts-{n}.yaml")
+PY
+cp examples/values.yaml target/bench/typical.yaml
+cp fixtures/valid/full-values.yaml target/bench/full-values.yaml
+
+{
+  echo "# airbyte-ingress whole-process benchmark"
+  echo
+  echo "- date: $(date -u +%Y-%m-%d)"
+  echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m)"
+  echo "- binary: $($bin --version)"
+  echo
+} > "$out"
+
+if ! command -v hyperfine >/dev/null; then
+  echo "hyperfine not found (apt-get install hyperfine): skipping timings" | tee -a "$out"
+  exit 0
+fi
+
+inputs="typical full-values hosts-1 hosts-100 hosts-1000 hosts-5000"
+echo "| input | command | mean | σ | peak RSS |" >> "$out"
+echo "| --- | --- | --- | --- | --- |" >> "$out"
+for input in $inputs; do
+  f=target/bench/$input.yaml
+  for cmd in "render --target chart" "validate"; do
+    json=target/bench/$input-${cmd%% *}.json
+    hyperfine -N --warmup 5 --min-runs 20 --export-json "$json" "$bin $cmd -f $f" >/dev/null 2>&1 || true
+    mean=$(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms\")")
+    rss=$( (/usr/bin/time -f "%M" $bin $cmd -f "$f" >/dev/null 2>/dev/null) 2>&1 | tail -1)
+    echo "| $input | \`$cmd\` | $mean | $((rss / 1024)) MiB |" >> "$out"
+  done
+done
+
+if [ -n "${HELM:-}" ] && [ -n "${AIRBYTE_CHART:-}" ]; then
+  echo >> "$out"
+  echo "## Against helm template (interleaved)" >> "$out"
+  for input in typical hosts-1000 hosts-5000; do
+    f=target/bench/$input.yaml
+    hyperfine -N --warmup 3 --min-runs 10 --export-markdown target/bench/vs-helm-$input.md \
+      "$bin render --target chart -f $f" \
+      "$HELM template airbyte $AIRBYTE_CHART -f $f --show-only templates/ingress.yaml" >/dev/null 2>&1 || true
+    echo >> "$out"; echo "### $input" >> "$out"; cat target/bench/vs-helm-$input.md >> "$out"
+  done
+else
+  echo >> "$out"
+  echo "helm comparison skipped: set HELM=/path/to/helm and AIRBYTE_CHART=/path/to/charts/v2/airbyte" >> "$out"
+fi
+echo "wrote $out"

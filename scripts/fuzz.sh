@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target for SECONDS each (default 600), seeded from the fixtures.
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); RUSTC_BOOTSTRAP lets the stable toolchain build
+# with the sanitizer flags cargo-fuzz passes. Crashes land in fuzz/artifacts/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+targets=${TARGETS:-"values_load set_parse validate_render"}
+export RUSTC_BOOTSTRAP=1
+for t in $targets; do
+  mkdir -p "fuzz/corpus/$t"
+  case $t in
+    set_parse) printf '%s' 'ingress.hosts[0].host=a.example,ingress.annotations.a\.b/c=1' > "fuzz/corpus/$t/seed-1"
+               printf '%s' 'l={a,b},m[2][0]=x' > "fuzz/corpus/$t/seed-2" ;;
+    *) cp fixtures/valid/*.yaml fixtures/invalid/*.yaml fixtures/broken/*.yaml examples/*.yaml "fuzz/corpus/$t/" ;;
+  esac
+  echo "== $t for ${seconds}s"
+  cargo fuzz run "$t" "fuzz/corpus/$t" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048
+done
