@@ -49,7 +49,8 @@ for input in $inputs; do
     json=target/bench/$input-${cmd%% *}.json
     hyperfine -N --warmup 5 --min-runs 20 --export-json "$json" "$bin $cmd -f $f" >/dev/null 2>&1 || true
     mean=$(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms\")")
-    rss=$( (/usr/bin/time -f "%M" $bin $cmd -f "$f" >/dev/null 2>/dev/null) 2>&1 | tail -1)
+    /usr/bin/time -f "%M" -o target/bench/rss $bin $cmd -f "$f" >/dev/null 2>/dev/null || true
+    rss=$(tail -1 target/bench/rss)
     echo "| $input | \`$cmd\` | $mean | $((rss / 1024)) MiB |" >> "$out"
   done
 done

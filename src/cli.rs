@@ -58,6 +58,8 @@ pub enum Command {
         /// The rule id, e.g. `backend-invalid`.
         rule: String,
     },
+    /// Convert V1 ingress values (`webapp.ingress`, or the V1 `ingress.rules`) to the V2 `ingress` block.
+    Migrate(MigrateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions {
         /// The shell.
@@ -205,6 +207,16 @@ impl TargetArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The V1 values file.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub file: String,
+    /// Rewrite the file (keeping FILE.bak); refused when the file has comments, which would be lost.
+    #[arg(long)]
+    pub in_place: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ValuesArgs {
     #[command(flatten)]
     pub values: ValueArgs,
@@ -328,6 +340,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
         Command::Validate(args) => validate(args, io, color_stdout),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io),
+        Command::Migrate(args) => migrate(args, io, color),
         Command::Rules => rules(io),
         Command::Explain { rule } => explain(&rule, io),
         Command::Completions { shell } => {
@@ -509,6 +522,90 @@ fn merged_values(args: ValuesArgs, io: &mut Io) -> Result<Exit, Failure> {
     let mut text = serde_json::to_string_pretty(&loaded.root.to_json()).unwrap_or_default();
     text.push('\n');
     write_out(io, &text)?;
+    Ok(Exit::Clean)
+}
+
+fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let shown = if args.file == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.clone()
+    };
+    let bytes = (io.read)(&args.file).map_err(|e| {
+        Failure::Input(crate::values::LoadError {
+            location: shown.clone(),
+            message: e,
+        })
+    })?;
+    let doc = crate::values::parse_document(&bytes, &shown, 0, &Limits::default())
+        .map_err(Failure::Input)?;
+    let sources = crate::values::Sources {
+        files: vec![crate::values::SourceFile {
+            name: shown.clone(),
+            text: doc.text.clone(),
+        }],
+        args: vec![],
+    };
+    let Some(m) = crate::migrate::migrate(&doc.root) else {
+        let _ = writeln!(
+            io.stderr,
+            "note: {shown} has no V1 ingress (`webapp.ingress` or `ingress.rules`): nothing to migrate"
+        );
+        return Ok(Exit::Clean);
+    };
+    for f in m.findings.iter().filter(|_| !io.quiet) {
+        let _ = write!(io.stderr, "{}", findings::text_one(f, &sources, color));
+    }
+    let mut block = String::from("ingress:");
+    crate::migrate::to_yaml(&m.ingress, 2, &mut block);
+    if !args.in_place {
+        write_out(io, &block)?;
+        return Ok(Exit::Clean);
+    }
+    if args.file == "-" {
+        return Err(Failure::Usage(
+            "`--in-place` needs a file, not standard input".into(),
+        ));
+    }
+    if doc.text.contains('#') {
+        return Err(Failure::Usage(format!(
+            "{shown} has comments, which rewriting it would lose: run `airbyte-ingress migrate -f {shown}` and paste the printed block in place of the V1 one"
+        )));
+    }
+    let mut root = doc.root.clone();
+    if let crate::values::Value::Map(top) = &mut root.value {
+        if m.converted_from == crate::values::Path::parse("webapp.ingress") {
+            if let Some(crate::values::Value::Map(w)) = top.get_mut("webapp").map(|n| &mut n.value)
+            {
+                w.remove("ingress");
+            }
+            if top
+                .get("webapp")
+                .and_then(|n| n.as_map())
+                .is_some_and(|w| w.is_empty())
+            {
+                top.remove("webapp");
+            }
+        }
+        top.insert("ingress".into(), m.ingress.clone());
+    }
+    let mut text = String::new();
+    crate::migrate::to_yaml(&root, 0, &mut text);
+    let text = text.trim_start_matches('\n').to_string();
+    let path = std::path::Path::new(&args.file);
+    let backup = format!("{}.bak", args.file);
+    std::fs::write(&backup, &doc.text).map_err(|e| Failure::Internal(format!("{backup}: {e}")))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("values.yaml")
+        .to_string();
+    crate::output::write_dir(dir, &[(name, text)]).map_err(Failure::Internal)?;
+    let _ = writeln!(io.stderr, "rewrote {shown} (the original is {backup})");
     Ok(Exit::Clean)
 }
 

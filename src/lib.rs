@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod findings;
+pub mod migrate;
 pub mod model;
 pub mod output;
 pub mod plan;

@@ -887,3 +887,63 @@ fn quiet_and_verbose() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("error[backend-invalid]"));
 }
+
+#[test]
+fn migrate_converts_v1_values() {
+    let r = run(&["migrate", "-f", "fixtures/v1/webapp-ingress.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("migrate-webapp-ingress", r.transcript());
+    // the printed block is valid V2 values, with every path to the server
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("v2.yaml"),
+        format!(
+            "global:\n  airbyteUrl: https://airbyte.example.com\n{}",
+            r.stdout
+        ),
+    )
+    .unwrap();
+    let v = run_in(
+        &dir,
+        &["validate", "-f", "v2.yaml", "--format", "json"],
+        None,
+    );
+    assert_eq!(v.code, 0, "{}", v.stdout);
+    assert!(r.stdout.contains("backend: server"));
+    // --in-place refuses a file with comments (they would be lost) and leaves it alone
+    let commented =
+        std::fs::read_to_string(common::root().join("fixtures/v1/webapp-ingress.yaml")).unwrap();
+    std::fs::write(dir.join("v1.yaml"), &commented).unwrap();
+    let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("has comments"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("v1.yaml")).unwrap(),
+        commented
+    );
+    // without comments it rewrites the file and keeps a backup
+    let plain: String = commented
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("v1.yaml"), &plain).unwrap();
+    let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("v1.yaml.bak")).unwrap(),
+        plain
+    );
+    let new = std::fs::read_to_string(dir.join("v1.yaml")).unwrap();
+    assert!(
+        !new.contains("webapp:\n  ingress")
+            && new.contains("backend: server")
+            && new.contains("replicaCount: 1"),
+        "{new}"
+    );
+    assert_eq!(run_in(&dir, &["validate", "-f", "v1.yaml"], None).code, 0);
+    // V2 values: nothing to do
+    let r = run(&["migrate", "-f", "examples/values.yaml"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.is_empty() && r.stderr.contains("nothing to migrate"));
+}

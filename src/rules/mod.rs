@@ -213,6 +213,24 @@ pub const RULES: &[RuleInfo] = &[
         target: None,
     },
     RuleInfo {
+        id: "migrate-dropped",
+        severity: Severity::Warning,
+        summary: "`migrate` found a V1 ingress setting with no V2 equivalent and left it out",
+        help: "set it again in the V2 block if it still matters",
+        bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\n        paths:\n          - path: /\n            pathType: Prefix\n            service:\n              name: airbyte-webapp-svc\n",
+        good: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\n        paths:\n          - path: /\n            pathType: Prefix\n",
+        target: Some("migrate"),
+    },
+    RuleInfo {
+        id: "migrate-moved-key",
+        severity: Severity::Warning,
+        summary: "`migrate` found a key at a place the V2 chart does not read (`security`, `webapp.url`) or a missing `global.airbyteUrl`",
+        help: "move the key where the message says",
+        bad: "security:\n  cookieSecureSetting: false\nwebapp:\n  ingress:\n    enabled: true\n",
+        good: "global:\n  airbyteUrl: https://airbyte.example.com\n  auth:\n    security:\n      cookieSecureSetting: false\nwebapp:\n  ingress:\n    enabled: true\n",
+        target: Some("migrate"),
+    },
+    RuleInfo {
         id: "path-invalid",
         severity: Severity::Error,
         summary: "a Prefix or Exact path that does not start with `/` or uses characters ingress-nginx rejects",
@@ -634,6 +652,18 @@ mod tests {
     }
 
     fn rules_fired(values: &str, target: Option<&str>) -> Vec<&'static str> {
+        if target == Some("migrate") {
+            let doc = crate::values::parse_document(
+                values.as_bytes(),
+                "v.yaml",
+                0,
+                &crate::values::Limits::default(),
+            )
+            .unwrap();
+            return crate::migrate::migrate(&doc.root)
+                .map(|m| m.findings.iter().map(|f| f.rule).collect())
+                .unwrap_or_default();
+        }
         let opts = crate::RunOptions {
             inputs: crate::values::ValueInputs {
                 files: vec!["values.yaml".into()],
