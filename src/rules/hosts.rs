@@ -1,10 +1,10 @@
 //! Hosts, paths and TLS: valid DNS names, no duplicates, a `/` route to the server, pathTypes the
 //! API requires, paths ingress-nginx accepts, TLS entries that match the rules.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::Ctx;
-use super::url::host_covers;
+use super::url::HostIndex;
 use crate::findings::Severity;
 use crate::model::PathType;
 use crate::plan::Backend;
@@ -234,8 +234,7 @@ pub fn check(ctx: &mut Ctx) {
             "add `{path: /, pathType: Prefix, backend: server}` to the host's paths".into(),
         );
     }
-    let rule_hosts: Vec<&str> = plan.hosts.iter().map(|h| h.host.as_str()).collect();
-    let exact: HashSet<String> = rule_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let index = HostIndex::new(plan.hosts.iter().map(|h| host_name(&h.host)));
     for t in &plan.tls {
         match t.secret_name.as_deref() {
             None => {
@@ -264,10 +263,7 @@ pub fn check(ctx: &mut Ctx) {
             Some(_) => {}
         }
         for (i, th) in t.hosts.iter().enumerate() {
-            let served = exact.contains(&th.to_ascii_lowercase())
-                || rule_hosts
-                    .iter()
-                    .any(|rh| host_covers(host_name(rh), th) || host_covers(th, host_name(rh)));
+            let served = index.overlaps(th);
             if !served {
                 let p = t.at.key("hosts").index(i);
                 let origin = ctx.origin(&p);

@@ -53,6 +53,63 @@ pub fn parse_url(s: &str) -> Option<Url<'_>> {
     })
 }
 
+/// Ingress hosts indexed for coverage questions in constant time (thousands of hosts, thousands of
+/// TLS names: no scans of one list per entry of the other).
+pub struct HostIndex {
+    exact: std::collections::HashSet<String>,
+    /// `example.com` for `*.example.com`.
+    wildcard_parents: std::collections::HashSet<String>,
+    /// The parent domain of every exact host, for TLS wildcards that cover them.
+    parents: std::collections::HashSet<String>,
+}
+
+fn normalize(h: &str) -> String {
+    h.trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl HostIndex {
+    pub fn new<'a>(hosts: impl IntoIterator<Item = &'a str>) -> HostIndex {
+        let mut idx = HostIndex {
+            exact: Default::default(),
+            wildcard_parents: Default::default(),
+            parents: Default::default(),
+        };
+        for h in hosts {
+            let h = normalize(h);
+            match h.strip_prefix("*.") {
+                Some(parent) => {
+                    idx.wildcard_parents.insert(parent.to_string());
+                }
+                None => {
+                    if let Some((_, parent)) = h.split_once('.') {
+                        idx.parents.insert(parent.to_string());
+                    }
+                    idx.exact.insert(h);
+                }
+            }
+        }
+        idx
+    }
+
+    /// Whether one of the hosts serves `name` (as [`host_covers`] does, for any of them).
+    pub fn covers(&self, name: &str) -> bool {
+        let n = normalize(name);
+        self.exact.contains(&n)
+            || n.split_once('.').is_some_and(|(label, parent)| {
+                !label.is_empty() && self.wildcard_parents.contains(parent)
+            })
+    }
+
+    /// Whether `name` is served by a host, or is a wildcard that covers one of them.
+    pub fn overlaps(&self, name: &str) -> bool {
+        let n = normalize(name);
+        match n.strip_prefix("*.") {
+            Some(parent) => self.wildcard_parents.contains(parent) || self.parents.contains(parent),
+            None => self.covers(&n),
+        }
+    }
+}
+
 /// Whether an ingress host (possibly `*.example.com`) serves `name`; case-insensitive, trailing dot ignored.
 pub fn host_covers(ingress_host: &str, name: &str) -> bool {
     let h = ingress_host.trim_end_matches('.').to_ascii_lowercase();
@@ -250,5 +307,36 @@ mod tests {
         assert!(!host_covers("*.example.com", "example.com"));
         assert!(!host_covers("*.example.com", "a.b.example.com"));
         assert!(!host_covers("airbyte.example.com", "airbyte.example.org"));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn the_index_agrees_with_host_covers() {
+        let hosts = ["airbyte.example.com", "*.corp.example", "Data.Example.org."];
+        let idx = HostIndex::new(hosts);
+        for name in [
+            "airbyte.example.com",
+            "AIRBYTE.example.com.",
+            "a.corp.example",
+            "corp.example",
+            "a.b.corp.example",
+            "data.example.org",
+            "x.example.com",
+            "*.example.com",
+            "*.corp.example",
+            "*.other.example",
+        ] {
+            let by_scan = hosts.iter().any(|h| host_covers(h, name));
+            assert_eq!(idx.covers(name), by_scan, "{name}");
+            let overlaps = by_scan
+                || hosts
+                    .iter()
+                    .any(|h| host_covers(name, h) || h.eq_ignore_ascii_case(name));
+            assert_eq!(idx.overlaps(name), overlaps, "{name}");
+        }
     }
 }

@@ -182,13 +182,12 @@ pub fn airbyte_paths(plan: &Plan) -> Vec<AirbytePath> {
 
 /// The TLS entries' hosts that the values also route, each with its Secret, in values order.
 pub fn tls_hosts(plan: &Plan) -> Vec<(String, Option<String>)> {
+    let index = crate::rules::url::HostIndex::new(plan.hosts.iter().map(|h| h.host.as_str()));
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for t in &plan.tls {
         for h in &t.hosts {
-            let routed = plan.hosts.iter().any(|r| {
-                crate::rules::url::host_covers(&r.host, h) || r.host.eq_ignore_ascii_case(h)
-            });
-            if routed && !out.iter().any(|(o, _)| o.eq_ignore_ascii_case(h)) {
+            if index.overlaps(h) && seen.insert(h.to_ascii_lowercase()) {
                 out.push((h.clone(), t.secret_name.clone()));
             }
         }
