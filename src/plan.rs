@@ -69,7 +69,7 @@ impl ChartVersion {
         if self < first {
             return Err(format!(
                 "chart {self} has no top-level `ingress` block (it arrived in 2.0.18); its ingress is the V1 \
-                 `webapp.ingress`. Upgrade to chart 2.1 or later and move the ingress settings to the top-level `ingress` block (with `backend: server` on every path)"
+                 `webapp.ingress`. Upgrade to chart 2.1 or later; `airbyte-ingress migrate -f FILE` converts the values"
             ));
         }
         if self.major > 2 {

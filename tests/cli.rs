@@ -215,7 +215,7 @@ fn bad_arguments_exit_2() {
     assert!(
         r.stderr.contains("has no top-level `ingress` block")
             && r.stderr
-                .contains("top-level `ingress` block (with `backend: server`"),
+                .contains("`airbyte-ingress migrate -f FILE` converts the values"),
         "{}",
         r.stderr
     );

@@ -23,7 +23,7 @@ pub fn check(ctx: &mut Ctx) {
                 "`global.edition: {}` needs `/auth/realms` and `/auth/resources` routed to `{}-airbyte-keycloak-svc:8180`, and the chart's Ingress routes only to the server",
                 plan.edition, plan.release
             ),
-            "add an Ingress of your own for those two paths (not all of `/auth`, which exposes the Keycloak admin console)".into(),
+            "render a bring-your-own ingress, which routes exactly those paths (not all of `/auth`, which would expose the Keycloak admin console): `airbyte-ingress render --target nginx|alb|aks|aks-agc|haproxy|traefik|gateway-api|haproxy-cfg`".into(),
         );
     }
     let Some(class) = effective_class(ctx) else {

@@ -171,7 +171,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "enterprise-auth-route",
         severity: Severity::Warning,
         summary: "Enterprise needs `/auth/realms` and `/auth/resources` routed to Keycloak, which the chart's Ingress cannot do",
-        help: "add an Ingress of your own for those two paths to `<release>-airbyte-keycloak-svc:8180`",
+        help: "render a bring-your-own ingress, which routes them (`--target nginx|alb|aks|aks-agc|haproxy|traefik|gateway-api|haproxy-cfg`)",
         bad: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: enterprise\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "global:\n  airbyteUrl: https://airbyte.example.com\n  edition: community\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         target: None,
@@ -387,7 +387,7 @@ pub const RULES: &[RuleInfo] = &[
         id: "v1-webapp-ingress",
         severity: Severity::Error,
         summary: "`webapp.ingress` is the V1 chart's ingress; the V2 chart ignores its hosts and routes to a webapp Service that no longer exists",
-        help: "move it to the top-level `ingress` block and add `backend: server` to every path",
+        help: "`airbyte-ingress migrate -f FILE` prints the V2 `ingress` block; replace `webapp.ingress` with it",
         bad: "webapp:\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.example.com\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         good: "webapp:\n  enabled: false\nglobal:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"\n    nginx.ingress.kubernetes.io/proxy-send-timeout: \"600\"\n  hosts:\n    - host: airbyte.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n  tls:\n    - secretName: airbyte-tls\n      hosts:\n        - airbyte.example.com\n",
         target: None,
@@ -435,7 +435,7 @@ pub fn check_values(root: &Node) -> Vec<Finding> {
                 webapp_ingress,
                 node.key_origin,
                 "`webapp.ingress` is the V1 chart's ingress block: the V2 chart ignores its hosts and the webapp Service it routes to no longer exists".into(),
-                "move its `className`, `annotations`, `hosts` and `tls` to the top-level `ingress` block, add `backend: server` to every path, and delete `webapp.ingress`".into(),
+                "run `airbyte-ingress migrate -f FILE` for the V2 `ingress` block (every path to `backend: server`), then delete `webapp.ingress`".into(),
             ));
         }
     }
