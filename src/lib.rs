@@ -11,6 +11,7 @@ pub mod cli;
 pub mod findings;
 pub mod migrate;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod plan;
 pub mod render;
@@ -99,18 +100,9 @@ fn set_default_origin(n: &mut Node) {
     }
 }
 
-/// Helm's release-name rule: DNS-1123 subdomain characters, at most 53 characters.
+/// Helm's release-name rule: a DNS-1123 subdomain of at most 53 characters.
 pub fn check_release(name: &str) -> Result<(), String> {
-    let ok_chars = !name.is_empty()
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        });
-    if !ok_chars {
+    if !names::dns_subdomain_ok(name) {
         return Err(format!(
             "invalid release name `{name}`: use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
         ));
@@ -126,14 +118,7 @@ pub fn check_release(name: &str) -> Result<(), String> {
 
 /// A namespace is a DNS-1123 label: at most 63 lowercase letters, digits and `-`.
 pub fn check_namespace(ns: &str) -> Result<(), String> {
-    let ok = !ns.is_empty()
-        && ns.len() <= 63
-        && ns
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !ns.starts_with('-')
-        && !ns.ends_with('-');
-    if ok {
+    if names::dns_label_ok(ns) {
         Ok(())
     } else {
         Err(format!(

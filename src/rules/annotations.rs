@@ -549,42 +549,12 @@ mod tests {
     }
 }
 
-/// A Kubernetes qualified name: an optional DNS-subdomain prefix and `/`, then a name of at most 63
-/// characters of letters, digits, `-`, `_`, `.`, starting and ending alphanumeric.
-pub fn qualified_name_ok(key: &str) -> bool {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    let name_ok = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    name_ok && prefix.is_none_or(dns_subdomain_ok)
-}
-
-/// A DNS-1123 subdomain: lowercase labels of letters, digits and `-`, at most 253 characters.
-pub fn dns_subdomain_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|l| {
-            !l.is_empty()
-                && l.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-}
-
 /// Names the API server checks: annotation keys and the IngressClass name.
 pub fn check_names(ctx: &mut Ctx) {
     let plan = ctx.plan;
     let ann = Path::parse("ingress.annotations");
     for key in plan.annotations.keys() {
-        if !qualified_name_ok(key) {
+        if !crate::names::qualified_name_ok(key) {
             let p = ann.key(key);
             let origin = ctx.key_origin(&p);
             ctx.push(
@@ -598,7 +568,7 @@ pub fn check_names(ctx: &mut Ctx) {
         }
     }
     if let Some(class) = &plan.class
-        && !dns_subdomain_ok(class)
+        && !crate::names::dns_subdomain_ok(class)
     {
         let p = Path::parse("ingress.className");
         let origin = ctx.origin(&p);
@@ -610,35 +580,5 @@ pub fn check_names(ctx: &mut Ctx) {
             format!("`className` `{class}` is not a valid IngressClass name (lowercase letters, digits, `-` and `.`)"),
             "use the name of an IngressClass in the cluster, e.g. `nginx`, `alb`, `traefik`".into(),
         );
-    }
-}
-
-#[cfg(test)]
-mod name_tests {
-    use super::*;
-
-    #[test]
-    fn qualified_names() {
-        for ok in [
-            "nginx.ingress.kubernetes.io/proxy-body-size",
-            "example.com/x",
-            "plain",
-            "a_b.c-d",
-        ] {
-            assert!(qualified_name_ok(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "a/b/c",
-            "Example.com/x",
-            "x/",
-            "/x",
-            "a b",
-            "{{ x }}",
-            "-a",
-            &"a".repeat(64),
-        ] {
-            assert!(!qualified_name_ok(bad), "{bad}");
-        }
     }
 }

@@ -100,19 +100,6 @@ fn nginx_path_ok(path: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_'))
 }
 
-/// A Kubernetes Secret name: DNS-1123 subdomain.
-fn secret_name_ok(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|l| {
-            !l.is_empty()
-                && l.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-}
-
 pub fn check(ctx: &mut Ctx) {
     let plan = ctx.plan;
     if plan.enabled && plan.hosts.is_empty() {
@@ -248,7 +235,7 @@ pub fn check(ctx: &mut Ctx) {
                     "name the `kubernetes.io/tls` Secret that holds the certificate: `secretName: airbyte-tls`".into(),
                 )
             }
-            Some(s) if !secret_name_ok(s) => {
+            Some(s) if !crate::names::dns_subdomain_ok(s) => {
                 let p = t.at.key("secretName");
                 let origin = ctx.origin(&p);
                 ctx.push(
@@ -316,13 +303,5 @@ mod tests {
                 .unwrap()
                 .contains("63")
         );
-    }
-
-    #[test]
-    fn secret_names() {
-        assert!(secret_name_ok("airbyte-tls"));
-        assert!(secret_name_ok("keyvault-airbyte"));
-        assert!(!secret_name_ok("Airbyte_TLS"));
-        assert!(!secret_name_ok(""));
     }
 }

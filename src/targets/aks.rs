@@ -2,9 +2,7 @@
 //! and an optional Key Vault certificate.
 
 use super::TargetOptions;
-use super::ingress::{
-    Effective, TlsCtx, byo_ingress, merge_annotations, render_ingress, values_tls,
-};
+use super::ingress::{Effective, TlsCtx, merge_annotations, render_one, values_tls};
 use super::nginx::nginx_defaults;
 use crate::plan::Plan;
 use crate::render::Rendered;
@@ -44,12 +42,6 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     } else {
         values_tls(plan)
     };
-    let mut r = Rendered {
-        docs: render_ingress(&byo_ingress(plan, &eff, tls))?,
-        ..Rendered::default()
-    };
-    r.notes.push(
-        "note: the application routing add-on's NGINX support ends in November 2026; application routing's Gateway API (GatewayClass `approuting-istio`) is the way forward".into(),
-    );
-    Ok(r)
+    let note = "note: the application routing add-on's NGINX support ends in November 2026; application routing's Gateway API (GatewayClass `approuting-istio`) is the way forward";
+    render_one(plan, &eff, tls, Some(note))
 }

@@ -2,9 +2,7 @@
 //! check on `/api/v1/health`, an idle timeout for Airbyte, HTTPS with a redirect when there is a certificate.
 
 use super::TargetOptions;
-use super::ingress::{
-    Effective, byo_ingress, class_for, merge_annotations, render_ingress, values_tls,
-};
+use super::ingress::{Effective, class_for, merge_annotations, render_one, values_tls};
 use crate::plan::Plan;
 use crate::render::Rendered;
 use crate::rules::annotations::Family;
@@ -52,12 +50,7 @@ pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
 
 pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     let eff = effective(plan, opts);
-    let mut r = Rendered {
-        docs: render_ingress(&byo_ingress(plan, &eff, values_tls(plan)))?,
-        ..Rendered::default()
-    };
-    if !eff.annotations.contains_key(CERT) && !plan.tls.is_empty() {
-        r.notes.push("note: no `--alb-certificate-arn`: the controller discovers an ACM certificate from the TLS hosts".into());
-    }
-    Ok(r)
+    let discovered = !eff.annotations.contains_key(CERT) && !plan.tls.is_empty();
+    let note = discovered.then_some("note: no `--alb-certificate-arn`: the controller discovers an ACM certificate from the TLS hosts");
+    render_one(plan, &eff, values_tls(plan), note)
 }

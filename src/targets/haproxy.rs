@@ -2,9 +2,7 @@
 //! annotations; the client timeout is controller-wide and said on stderr.
 
 use super::TargetOptions;
-use super::ingress::{
-    Effective, byo_ingress, class_for, merge_annotations, render_ingress, values_tls,
-};
+use super::ingress::{Effective, class_for, merge_annotations, render_one, values_tls};
 use crate::plan::Plan;
 use crate::render::Rendered;
 use crate::rules::annotations::Family;
@@ -29,13 +27,6 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
 }
 
 pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
-    let eff = effective(plan, opts);
-    let mut r = Rendered {
-        docs: render_ingress(&byo_ingress(plan, &eff, values_tls(plan)))?,
-        ..Rendered::default()
-    };
-    r.notes.push(
-        "note: HAProxy's client timeout is controller-wide: set `timeout-client: 600s` (and `timeout-http-request: 10s`) in the controller's ConfigMap; it is not an Ingress annotation".into(),
-    );
-    Ok(r)
+    let note = "note: HAProxy's client timeout is controller-wide: set `timeout-client: 600s` (and `timeout-http-request: 10s`) in the controller's ConfigMap; it is not an Ingress annotation";
+    render_one(plan, &effective(plan, opts), values_tls(plan), Some(note))
 }

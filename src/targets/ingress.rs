@@ -254,6 +254,20 @@ pub fn byo_ingress(plan: &Plan, eff: &Effective, tls: Vec<TlsCtx>) -> IngressCtx
     }
 }
 
+/// The whole output of a single-Ingress target: the Ingress, and a note for stderr if any.
+pub fn render_one(
+    plan: &Plan,
+    eff: &Effective,
+    tls: Vec<TlsCtx>,
+    note: Option<&str>,
+) -> Result<crate::render::Rendered, String> {
+    Ok(crate::render::Rendered {
+        docs: render_ingress(&byo_ingress(plan, eff, tls))?,
+        notes: note.map(str::to_string).into_iter().collect(),
+        ..Default::default()
+    })
+}
+
 pub fn render_ingress(ctx: &IngressCtx) -> Result<Vec<Document>, String> {
     let expected = [Expected {
         api_version: "networking.k8s.io/v1",

@@ -1,9 +1,7 @@
 //! `nginx`: ingress-nginx, with Airbyte's timeouts and body size; TLS redirect matching the values.
 
 use super::TargetOptions;
-use super::ingress::{
-    Effective, byo_ingress, class_for, merge_annotations, render_ingress, values_tls,
-};
+use super::ingress::{Effective, class_for, merge_annotations, render_one, values_tls};
 use crate::plan::Plan;
 use crate::render::Rendered;
 use crate::rules::annotations::Family;
@@ -43,13 +41,6 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
 }
 
 pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
-    let eff = effective(plan, opts);
-    let mut r = Rendered {
-        docs: render_ingress(&byo_ingress(plan, &eff, values_tls(plan)))?,
-        ..Rendered::default()
-    };
-    r.notes.push(
-        "note: ingress-nginx was retired in March 2026 (no more releases or security fixes); plan the move to Traefik or Gateway API".into(),
-    );
-    Ok(r)
+    let note = "note: ingress-nginx was retired in March 2026 (no more releases or security fixes); plan the move to Traefik or Gateway API";
+    render_one(plan, &effective(plan, opts), values_tls(plan), Some(note))
 }
