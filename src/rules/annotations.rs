@@ -512,6 +512,40 @@ fn agic_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     }
 }
 
+/// Names the API server checks: annotation keys and the IngressClass name.
+pub fn check_names(ctx: &mut Ctx) {
+    let plan = ctx.plan;
+    let ann = Path::parse("ingress.annotations");
+    for key in plan.annotations.keys() {
+        if !crate::names::qualified_name_ok(key) {
+            let p = ann.key(key);
+            let origin = ctx.key_origin(&p);
+            ctx.push(
+                "annotation-key-invalid",
+                Severity::Error,
+                p,
+                origin,
+                format!("annotation key `{key}` is not a valid Kubernetes key: the API server rejects the Ingress"),
+                "write `prefix.example.com/name`: a DNS prefix, `/`, and a name of letters, digits, `-`, `_` and `.`".into(),
+            );
+        }
+    }
+    if let Some(class) = &plan.class
+        && !crate::names::dns_subdomain_ok(class)
+    {
+        let p = Path::parse("ingress.className");
+        let origin = ctx.origin(&p);
+        ctx.push(
+            "class-invalid",
+            Severity::Error,
+            p,
+            origin,
+            format!("`className` `{class}` is not a valid IngressClass name (lowercase letters, digits, `-` and `.`)"),
+            "use the name of an IngressClass in the cluster, e.g. `nginx`, `alb`, `traefik`".into(),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,39 +580,5 @@ mod tests {
         );
         assert_eq!(families_for_class("alb"), Some(&[Family::Alb][..]));
         assert_eq!(families_for_class("my-own"), None);
-    }
-}
-
-/// Names the API server checks: annotation keys and the IngressClass name.
-pub fn check_names(ctx: &mut Ctx) {
-    let plan = ctx.plan;
-    let ann = Path::parse("ingress.annotations");
-    for key in plan.annotations.keys() {
-        if !crate::names::qualified_name_ok(key) {
-            let p = ann.key(key);
-            let origin = ctx.key_origin(&p);
-            ctx.push(
-                "annotation-key-invalid",
-                Severity::Error,
-                p,
-                origin,
-                format!("annotation key `{key}` is not a valid Kubernetes key: the API server rejects the Ingress"),
-                "write `prefix.example.com/name`: a DNS prefix, `/`, and a name of letters, digits, `-`, `_` and `.`".into(),
-            );
-        }
-    }
-    if let Some(class) = &plan.class
-        && !crate::names::dns_subdomain_ok(class)
-    {
-        let p = Path::parse("ingress.className");
-        let origin = ctx.origin(&p);
-        ctx.push(
-            "class-invalid",
-            Severity::Error,
-            p,
-            origin,
-            format!("`className` `{class}` is not a valid IngressClass name (lowercase letters, digits, `-` and `.`)"),
-            "use the name of an IngressClass in the cluster, e.g. `nginx`, `alb`, `traefik`".into(),
-        );
     }
 }
