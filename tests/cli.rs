@@ -947,3 +947,38 @@ fn migrate_converts_v1_values() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.is_empty() && r.stderr.contains("nothing to migrate"));
 }
+
+#[test]
+fn pre_commit_hook_validates_each_file_on_its_own() {
+    let hook = common::root().join("scripts/pre-commit-validate.sh");
+    let hook_run = |args: &[&str]| {
+        std::process::Command::new("bash")
+            .arg(&hook)
+            .args(args)
+            .current_dir(common::root())
+            .env("AIRBYTE_INGRESS", env!("CARGO_BIN_EXE_airbyte-ingress"))
+            .output()
+            .unwrap()
+    };
+    let ok = hook_run(&[
+        "examples/values.yaml",
+        "fixtures/valid/alb-certificate.yaml",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = hook_run(&[
+        "examples/values.yaml",
+        "fixtures/invalid/backend-webapp.yaml",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stdout)
+            .contains("fixtures/invalid/backend-webapp.yaml:12:20: error[backend-invalid]")
+    );
+    // flags before the files apply to every file
+    let strict = hook_run(&["--strict", "fixtures/valid/minimal-http.yaml"]);
+    assert_eq!(strict.status.code(), Some(1), "warnings fail with --strict");
+}
