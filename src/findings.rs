@@ -49,6 +49,11 @@ impl Finding {
         message: String,
         help: String,
     ) -> Self {
+        // every id a finding carries is listed by `rules` and explained by `explain`
+        debug_assert!(
+            crate::rules::info(rule).is_some(),
+            "rule `{rule}` is not registered"
+        );
         Finding {
             rule,
             severity,

@@ -138,14 +138,16 @@ pub fn check(
     let loaded = values::load(&opts.inputs, &chart_defaults(), read).map_err(Failure::Input)?;
     check_counts(&loaded, &opts.inputs.limits).map_err(Failure::Input)?;
     let mut findings = rules::check_values(&loaded.root);
-    let schema_findings = rules::check_schema(&loaded.root);
+    // Only the keys the model describes, converted once: a full values.yaml carries thousands of
+    // unrelated lines, and the schema check and the typed extraction both read this view.
+    let described = described_values(&loaded.root);
+    let schema_findings = rules::check_schema(&loaded.root, &described);
     let shape_ok = schema_findings
         .iter()
         .all(|f| f.severity != Severity::Error);
     findings.extend(schema_findings);
     let mut plan = None;
     if shape_ok {
-        let described = described_values(&loaded.root);
         match serde_json::from_value::<model::Values>(described) {
             Ok(typed) => {
                 let popts = PlanOptions {
@@ -156,7 +158,7 @@ pub fn check(
                 let (p, plan_findings) =
                     Plan::build(&typed, &loaded.root, &popts).map_err(Failure::Usage)?;
                 findings.extend(plan_findings);
-                findings.extend(rules::check_plan(&typed, &loaded.root, &p, &loaded.sources));
+                findings.extend(rules::check_plan(&loaded.root, &p, &loaded.sources));
                 if let Some(target) = opts.target {
                     target
                         .check_options(&p, &opts.target_options)
@@ -240,7 +242,7 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
 }
 
 /// The keys the model describes, as JSON (the rest of a full values.yaml is not converted).
-pub(crate) fn described_values(root: &Node) -> serde_json::Value {
+fn described_values(root: &Node) -> serde_json::Value {
     let props = model::schema()
         .get("properties")
         .and_then(|p| p.as_object());

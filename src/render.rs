@@ -335,7 +335,7 @@ fn typed_check(d: &Document) -> Result<(), String> {
         }
     }
     if d.api_version == "alb.networking.azure.io/v1" && d.kind == "IngressExtension" {
-        let ext: agc::IngressExtension = serde_json::from_value(d.json.clone())
+        let ext: agc::IngressExtension = serde::Deserialize::deserialize(&d.json)
             .map_err(|e| format!("rendered IngressExtension `{}` is malformed: {e}", d.name))?;
         for b in &ext.spec.backend_settings {
             if b.service.is_empty()
@@ -361,8 +361,10 @@ fn typed_check(d: &Document) -> Result<(), String> {
         }
     }
     if d.api_version == "networking.k8s.io/v1" && d.kind == "Ingress" {
-        let ing: k8s_openapi::api::networking::v1::Ingress = serde_json::from_value(d.json.clone())
-            .map_err(|e| format!("rendered Ingress `{}` is not a valid Ingress: {e}", d.name))?;
+        let ing: k8s_openapi::api::networking::v1::Ingress =
+            serde::Deserialize::deserialize(&d.json).map_err(|e| {
+                format!("rendered Ingress `{}` is not a valid Ingress: {e}", d.name)
+            })?;
         let back = serde_json::to_value(&ing).map_err(|e| e.to_string())?;
         if back != d.json {
             return Err(format!(

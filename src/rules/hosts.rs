@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Ctx;
 use super::url::HostIndex;
-use crate::findings::Severity;
+use crate::findings::{Finding, Severity};
 use crate::model::PathType;
 use crate::plan::Backend;
 use crate::values::Path;
@@ -155,7 +155,7 @@ pub fn check(ctx: &mut Ctx) {
                     r.path,
                     ctx.describe(first_at)
                 );
-                let mut f = ctx.finding(
+                let mut f = Finding::new(
                     "host-path-duplicate",
                     Severity::Error,
                     r.at.key("path"),

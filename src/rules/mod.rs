@@ -7,7 +7,6 @@ mod schema;
 pub mod url;
 
 use crate::findings::{Finding, Severity};
-use crate::model::Values;
 use crate::plan::Plan;
 use crate::values::{Node, Origin, Path, Sources, Value};
 
@@ -467,19 +466,6 @@ impl Ctx<'_> {
         self.sources.describe(origin)
     }
 
-    pub fn finding(
-        &self,
-        rule: &'static str,
-        severity: Severity,
-        path: Path,
-        origin: Origin,
-        message: String,
-        help: String,
-    ) -> Finding {
-        debug_assert!(info(rule).is_some(), "rule `{rule}` is not registered");
-        Finding::new(rule, severity, path, origin, message, help)
-    }
-
     pub fn push(
         &mut self,
         rule: &'static str,
@@ -489,13 +475,13 @@ impl Ctx<'_> {
         message: String,
         help: String,
     ) {
-        let f = self.finding(rule, severity, path, origin, message, help);
-        self.findings.push(f);
+        self.findings
+            .push(Finding::new(rule, severity, path, origin, message, help));
     }
 }
 
 /// Rules over the typed values and the plan.
-pub fn check_plan(_values: &Values, root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
+pub fn check_plan(root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
     let mut ctx = Ctx {
         root,
         plan,
@@ -545,11 +531,8 @@ pub fn check_target(
     if eff.ingress_api {
         annotations::check(&mut ctx);
     }
-    ctx.findings.retain(|f| {
-        CLASS_RULES.contains(&f.rule)
-            && f.rule != "ingress-nginx-retired"
-            && f.rule != "aks-nginx-eol"
-    });
+    // the rest of what annotations::check reports (snippets, risky keys) check_plan reported already
+    ctx.findings.retain(|f| CLASS_RULES.contains(&f.rule));
     let ann = Path::parse("ingress.annotations");
     for d in &eff.dropped {
         let p = ann.key(&d.key);

@@ -2,7 +2,7 @@
 //! ingress, `https` backed by a certificate, `http` with insecure cookies allowed.
 
 use super::Ctx;
-use crate::findings::Severity;
+use crate::findings::{Finding, Severity};
 use crate::values::Path;
 
 /// The parts of an absolute URL that matter here.
@@ -213,7 +213,7 @@ pub fn check(ctx: &mut Ctx) {
             .collect();
         let first = &plan.hosts[0];
         let first_origin = ctx.origin(&first.at.key("host"));
-        let mut f = ctx.finding(
+        let mut f = Finding::new(
             "url-host-mismatch",
             Severity::Error,
             url_path.clone(),
@@ -224,7 +224,10 @@ pub fn check(ctx: &mut Ctx) {
                 if plan.hosts.len() > 5 { ", ..." } else { "" },
                 ctx.describe(first_origin)
             ),
-            format!("make them match: `global.airbyteUrl: {}://{}` or add `{host}` to `ingress.hosts`", url.scheme, first.host),
+            format!(
+                "make them match: `global.airbyteUrl: {}://{}` or add `{host}` to `ingress.hosts`",
+                url.scheme, first.host
+            ),
         );
         f.origins.push(first_origin);
         ctx.findings.push(f);
