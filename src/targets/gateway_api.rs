@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::TargetOptions;
-use super::ingress::{Effective, airbyte_paths, drop_all_annotations, tls_hosts};
+use super::ingress::{Effective, Equivalents, airbyte_paths, drop_all_annotations, tls_hosts};
 use crate::plan::Plan;
 use crate::render::{Expected, Rendered, render_docs};
 
@@ -115,27 +115,14 @@ pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
         ingress_api: false,
         class,
         annotations: Default::default(),
-        dropped: drop_all_annotations(plan, equivalent),
-    }
-}
-
-fn equivalent(key: &str) -> Option<&'static str> {
-    let name = key.rsplit('/').next().unwrap_or(key);
-    match name {
-        "proxy-read-timeout"
-        | "proxy-send-timeout"
-        | "timeout-server"
-        | "request-timeout"
-        | "load-balancer-attributes" => {
-            Some("the HTTPRoute's `timeouts.request: 600s`, which this target renders")
-        }
-        "ssl-redirect" | "force-ssl-redirect" => {
-            Some("the redirect HTTPRoute this target renders with TLS")
-        }
-        "cluster-issuer" | "issuer" => Some(
-            "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
+        dropped: drop_all_annotations(
+            plan,
+            &Equivalents {
+                timeout: "the HTTPRoute's `timeouts.request: 600s`, which this target renders",
+                redirect: "the redirect HTTPRoute this target renders with TLS",
+                issuer: "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
+            },
         ),
-        _ => None,
     }
 }
 

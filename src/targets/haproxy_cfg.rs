@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::TargetOptions;
-use super::ingress::{Effective, drop_all_annotations};
+use super::ingress::{Effective, Equivalents, drop_all_annotations};
 use crate::plan::{Backend, ChartLine, Plan};
 use crate::render::{Rendered, TextFile};
 
@@ -86,7 +86,14 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
         ingress_api: false,
         class: "haproxy.cfg".into(),
         annotations: Default::default(),
-        dropped: drop_all_annotations(plan, |_| None),
+        dropped: drop_all_annotations(
+            plan,
+            &Equivalents {
+                timeout: "the `timeout server 600s` this config sets",
+                redirect: "the HTTP-to-HTTPS redirect this config renders with `--haproxy-cert`",
+                issuer: "a certificate in the PEM given with `--haproxy-cert`",
+            },
+        ),
     }
 }
 

@@ -125,17 +125,38 @@ pub fn merge_annotations(
 }
 
 /// Every annotation of the values, for targets whose objects carry none (IngressRoute, HTTPRoute).
-pub fn drop_all_annotations(
-    plan: &Plan,
-    equivalent_for: fn(&str) -> Option<&'static str>,
-) -> Vec<Dropped> {
+/// What a target that carries no annotations does instead of the common ones.
+pub struct Equivalents {
+    /// For proxy read/send/request timeouts and idle timeouts.
+    pub timeout: &'static str,
+    /// For HTTP-to-HTTPS redirects.
+    pub redirect: &'static str,
+    /// For cert-manager issuers.
+    pub issuer: &'static str,
+}
+
+/// Every annotation of the values, for targets whose objects carry none (IngressRoute, HTTPRoute,
+/// haproxy.cfg); each with the target's way to do the same where one exists.
+pub fn drop_all_annotations(plan: &Plan, eq: &Equivalents) -> Vec<Dropped> {
     plan.annotations
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != "kubernetes.io/ingress.class")
-        .map(|(k, _)| Dropped {
-            key: k.clone(),
-            family: family_of(k),
-            equivalent: equivalent_for(k),
+        .map(|(k, _)| {
+            let equivalent = match k.rsplit('/').next().unwrap_or(k) {
+                "proxy-read-timeout"
+                | "proxy-send-timeout"
+                | "timeout-server"
+                | "request-timeout"
+                | "load-balancer-attributes" => Some(eq.timeout),
+                "ssl-redirect" | "force-ssl-redirect" => Some(eq.redirect),
+                "cluster-issuer" | "issuer" => Some(eq.issuer),
+                _ => None,
+            };
+            Dropped {
+                key: k.clone(),
+                family: family_of(k),
+                equivalent,
+            }
         })
         .collect()
 }

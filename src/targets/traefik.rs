@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use super::TargetOptions;
-use super::ingress::{AirbytePath, Effective, airbyte_paths, drop_all_annotations, tls_hosts};
+use super::ingress::{
+    AirbytePath, Effective, Equivalents, airbyte_paths, drop_all_annotations, tls_hosts,
+};
 use crate::plan::Plan;
 use crate::render::{Expected, Rendered, render_docs};
 
@@ -91,27 +93,14 @@ pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
         ingress_api: false,
         class: "traefik".into(),
         annotations: Default::default(),
-        dropped: drop_all_annotations(plan, equivalent),
-    }
-}
-
-fn equivalent(key: &str) -> Option<&'static str> {
-    let name = key.rsplit('/').next().unwrap_or(key);
-    match name {
-        "proxy-read-timeout"
-        | "proxy-send-timeout"
-        | "timeout-server"
-        | "request-timeout"
-        | "load-balancer-attributes" => {
-            Some("the ServersTransport's `responseHeaderTimeout: 600s`, which this target renders")
-        }
-        "ssl-redirect" | "force-ssl-redirect" => {
-            Some("the redirect Middleware this target renders with TLS")
-        }
-        "cluster-issuer" | "issuer" => {
-            Some("a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`")
-        }
-        _ => None,
+        dropped: drop_all_annotations(
+            plan,
+            &Equivalents {
+                timeout: "the ServersTransport's `responseHeaderTimeout: 600s`, which this target renders",
+                redirect: "the redirect Middleware this target renders with TLS",
+                issuer: "a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`",
+            },
+        ),
     }
 }
 
