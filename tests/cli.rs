@@ -156,7 +156,7 @@ fn unreadable_inputs_exit_2() {
     let r = run(&["validate"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no values given"), "{}", r.stderr);
-    let dir = tempdir();
+    let dir = common::tempdir("cli");
     std::fs::write(dir.join("bad.yaml"), b"ingress:\n  className: \xff\n").unwrap();
     let r = run_in(&dir, &["validate", "-f", "bad.yaml"], None);
     assert_eq!(r.code, 2);
@@ -330,22 +330,9 @@ fn strict_fails_on_warnings() {
     );
 }
 
-fn tempdir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "airbyte-ingress-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn output_dir_writes_one_file_per_object_atomically() {
-    let dir = tempdir();
+    let dir = common::tempdir("cli");
     let out = dir.join("out");
     let values = common::root()
         .join("examples/values.yaml")
@@ -771,7 +758,7 @@ fn hostile_hosts_never_reach_a_traefik_rule() {
 
 #[test]
 fn host_and_path_counts_are_limited() {
-    let dir = tempdir();
+    let dir = common::tempdir("cli");
     let mut hosts = String::from("ingress:\n  hosts:\n");
     for i in 0..11 {
         hosts.push_str(&format!("    - host: h{i}.example.com\n      paths:\n        - path: /\n          pathType: Prefix\n          backend: server\n"));
@@ -827,7 +814,7 @@ fn completions_for_every_shell() {
 
 #[test]
 fn works_as_a_kubectl_plugin() {
-    let dir = tempdir();
+    let dir = common::tempdir("cli");
     let plugin = dir.join("kubectl-airbyte_ingress");
     std::fs::copy(env!("CARGO_BIN_EXE_airbyte-ingress"), &plugin).unwrap();
     let out = std::process::Command::new(&plugin)
@@ -894,7 +881,7 @@ fn migrate_converts_v1_values() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     insta::assert_snapshot!("migrate-webapp-ingress", r.transcript());
     // the printed block is valid V2 values, with every path to the server
-    let dir = tempdir();
+    let dir = common::tempdir("cli");
     std::fs::write(
         dir.join("v2.yaml"),
         format!(
@@ -981,4 +968,49 @@ fn pre_commit_hook_validates_each_file_on_its_own() {
     // flags before the files apply to every file
     let strict = hook_run(&["--strict", "fixtures/valid/minimal-http.yaml"]);
     assert_eq!(strict.status.code(), Some(1), "warnings fail with --strict");
+}
+
+#[test]
+fn output_dir_leaves_nothing_behind_when_a_write_fails_midway() {
+    let dir = common::tempdir("cli");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // the third object's file name is taken by a directory: writing fails after two temporary files
+    std::fs::create_dir(out.join("healthcheckpolicy-airbyte-server.yaml")).unwrap();
+    let values = common::root()
+        .join("examples/values.yaml")
+        .display()
+        .to_string();
+    let mut args = vec![
+        "render",
+        "-t",
+        "aks-agc",
+        "-f",
+        &values,
+        "--set",
+        "ingress.enabled=false",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ];
+    args.extend(common::target_args("aks-agc"));
+    let r = run(&args);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("exists and is not a regular file"),
+        "{}",
+        r.stderr
+    );
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(
+        left,
+        vec!["healthcheckpolicy-airbyte-server.yaml".to_string()],
+        "no other file, no temporary file"
+    );
+    // with the obstacle gone the same run writes every object
+    std::fs::remove_dir(out.join("healthcheckpolicy-airbyte-server.yaml")).unwrap();
+    assert_eq!(run(&args).code, 0);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
 }

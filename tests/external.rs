@@ -8,15 +8,9 @@ use std::process::Command;
 
 use airbyte_ingress::targets::Target;
 
-fn out_dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("airbyte-ingress-external-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// Renders every valid fixture for every target into files; returns (target, label, path).
 fn rendered() -> Vec<(Target, String, PathBuf)> {
-    let dir = out_dir();
+    let dir = common::tempdir("external");
     let mut out = Vec::new();
     for f in common::fixtures("valid") {
         for t in Target::ALL.iter().filter(|t| t.renders_objects()) {
@@ -107,7 +101,7 @@ fn the_schema_oracle_can_fail() {
     }
     let r = common::run(&["render", "-t", "chart", "-f", "examples/values.yaml"]);
     let broken = r.stdout.replace("pathType:", "pathTyp:");
-    let path = out_dir().join("broken.yaml");
+    let path = common::tempdir("external").join("broken.yaml");
     std::fs::write(&path, broken).unwrap();
     let out = validate_py(&[&path]);
     assert_eq!(
@@ -134,7 +128,7 @@ fn kubectl_accepts_what_render_prints() {
             objects += text.matches("\napiVersion:").count();
             stream.push_str(&format!("# {label}\n{text}\n"));
         }
-        let path = out_dir().join(format!("all-{}.yaml", t.name()));
+        let path = common::tempdir("external").join(format!("all-{}.yaml", t.name()));
         std::fs::write(&path, &stream).unwrap();
         let out = Command::new("bash")
             .arg(&run)

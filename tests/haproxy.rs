@@ -18,16 +18,6 @@ fn tools() -> Option<(PathBuf, PathBuf, PathBuf)> {
     Some((haproxy, openssl, curl))
 }
 
-fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "airbyte-ingress-haproxy-{tag}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// A throwaway self-signed certificate and key in one PEM, as HAProxy wants them.
 fn self_signed(openssl: &Path, dir: &Path) -> PathBuf {
     let (key, cert, pem) = (
@@ -81,7 +71,7 @@ fn every_rendered_config_passes_haproxy_check() {
     let Some((haproxy, openssl, _)) = tools() else {
         return;
     };
-    let dir = tempdir("check");
+    let dir = common::tempdir("check");
     let pem = self_signed(&openssl, &dir);
     let pem = pem.to_str().unwrap();
     for f in common::fixtures("valid") {
@@ -224,7 +214,7 @@ fn haproxy_in_front_of_a_loopback_upstream() {
     let Some((haproxy, openssl, curl_bin)) = tools() else {
         return;
     };
-    let dir = tempdir("e2e");
+    let dir = common::tempdir("e2e");
     let pem = self_signed(&openssl, &dir);
     let up = upstream();
     let (http, https) = (free_port(), free_port());
@@ -334,7 +324,7 @@ fn without_tls_http_serves_airbyte() {
     let Some((haproxy, _, curl_bin)) = tools() else {
         return;
     };
-    let dir = tempdir("plain");
+    let dir = common::tempdir("plain");
     let up = upstream();
     let http = free_port();
     let (http_bind, upstream_addr) = (
