@@ -514,7 +514,7 @@ fn merged_values(args: ValuesArgs, io: &mut Io) -> Result<Exit, Failure> {
     let opts = args
         .values
         .run_options("airbyte", "default", None, TargetOptions::default());
-    let loaded = crate::values::load(&opts.inputs, &crate::chart_defaults(), io.read)
+    let loaded = crate::values::load(&opts.inputs, crate::chart_defaults(), io.read)
         .map_err(Failure::Input)?;
     for n in &loaded.notes {
         let _ = writeln!(io.stderr, "note: {n}");

@@ -73,7 +73,12 @@ impl Checked {
 }
 
 /// The chart defaults for the keys read here, as a tree whose origins are [`Origin::Default`].
-pub fn chart_defaults() -> Node {
+pub fn chart_defaults() -> &'static Node {
+    static DEFAULTS: std::sync::OnceLock<Node> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(parse_chart_defaults)
+}
+
+fn parse_chart_defaults() -> Node {
     static TEXT: &str = include_str!("chart_defaults.yaml");
     // shallow: parsed on this thread, without a parser thread of its own
     let limits = values::Limits {
@@ -135,7 +140,7 @@ pub fn check(
     check_release(&opts.release).map_err(Failure::Usage)?;
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
-    let loaded = values::load(&opts.inputs, &chart_defaults(), read).map_err(Failure::Input)?;
+    let loaded = values::load(&opts.inputs, chart_defaults(), read).map_err(Failure::Input)?;
     check_counts(&loaded, &opts.inputs.limits).map_err(Failure::Input)?;
     let mut findings = rules::check_values(&loaded.root);
     // Only the keys the model describes, converted once: a full values.yaml carries thousands of

@@ -304,6 +304,16 @@ pub fn check(ctx: &mut Ctx) {
     }
 }
 
+/// Where a floor finding points: the annotation when the values set it, else the class that chose
+/// the controller whose default applies.
+fn blame(ctx: &Ctx, annotation: &Path, set: bool, class_path: &Path) -> crate::values::Origin {
+    if set {
+        ctx.origin(annotation)
+    } else {
+        ctx.origin(class_path)
+    }
+}
+
 fn get<'a>(ctx: &'a Ctx, key: &str) -> Option<&'a str> {
     ctx.plan.annotations.get(key).and_then(|v| v.as_deref())
 }
@@ -438,11 +448,7 @@ fn alb_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     let key = "alb.ingress.kubernetes.io/target-type";
     if get(ctx, key) != Some("ip") {
         let p = ann.key(key);
-        let origin = if get(ctx, key).is_some() {
-            ctx.origin(&p)
-        } else {
-            ctx.origin(class_path)
-        };
+        let origin = blame(ctx, &p, get(ctx, key).is_some(), class_path);
         ctx.push(
             "alb-target-type",
             Severity::Error,
@@ -467,11 +473,7 @@ fn haproxy_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     let v = get(ctx, key);
     let ms = v.and_then(haproxy_time_ms);
     if ms.is_none_or(|ms| ms < TIMEOUT_FLOOR_S * 1000) {
-        let origin = if v.is_some() {
-            ctx.origin(&p)
-        } else {
-            ctx.origin(class_path)
-        };
+        let origin = blame(ctx, &p, v.is_some(), class_path);
         ctx.push(
             "timeout-too-low",
             Severity::Warning,
@@ -493,11 +495,7 @@ fn agic_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     let v = get(ctx, key);
     let secs = v.and_then(|v| v.trim().parse::<u64>().ok());
     if secs.is_none_or(|s| s < TIMEOUT_FLOOR_S) {
-        let origin = if v.is_some() {
-            ctx.origin(&p)
-        } else {
-            ctx.origin(class_path)
-        };
+        let origin = blame(ctx, &p, v.is_some(), class_path);
         ctx.push(
             "timeout-too-low",
             Severity::Warning,
