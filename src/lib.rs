@@ -4,6 +4,7 @@
 //! The pipeline flows one way: [`values`] (files and flags merged as Helm merges them, with origins)
 //! -> [`model`] (typed values, the source of the JSON schema) -> [`plan`] (controller-neutral routes)
 //! -> [`rules`] (findings) and [`targets`] (manifests). The library never prints.
+#![deny(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
@@ -16,6 +17,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod rules;
+mod stack;
 pub mod targets;
 pub mod values;
 
@@ -247,7 +249,7 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
 }
 
 /// The keys the model describes, as JSON (the rest of a full values.yaml is not converted).
-fn described_values(root: &Node) -> serde_json::Value {
+pub(crate) fn described_values(root: &Node) -> serde_json::Value {
     let props = model::schema()
         .get("properties")
         .and_then(|p| p.as_object());

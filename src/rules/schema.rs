@@ -19,6 +19,11 @@ fn validator() -> &'static jsonschema::Validator {
 /// finding per problem, located through `root`.
 pub fn check(root: &Node, instance: &serde_json::Value) -> Vec<Finding> {
     let schema = crate::model::schema();
+    // Compiling the schema is most of a typical run; values that provably conform skip it, and
+    // everything else gets jsonschema's full verdict.
+    if conforms(schema, schema, instance) == Some(true) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for err in validator().iter_errors(instance) {
         let pointer = err.instance_path().as_str().to_string();
@@ -269,5 +274,394 @@ fn scalar_text(node: &Node) -> String {
         Value::Str(s) => s.clone(),
         Value::Seq(_) => "[...]".into(),
         Value::Map(_) => "{...}".into(),
+    }
+}
+
+/// Whether `instance` conforms to `node` (a subschema of `root`), for the draft-07 subset the
+/// published schema uses: `type`, `properties`, `additionalProperties`, `required`, `items`,
+/// `enum`, `anyOf`, `minimum`, `maximum`, `$ref` into `#/definitions`, schemars' numeric
+/// `format`s, and annotations. `Some(true)` only where jsonschema would agree; `None` for any
+/// keyword or shape outside that subset, so the caller asks jsonschema. Tests hold it to
+/// jsonschema's verdict on every fixture and on generated instances.
+pub fn conforms(
+    root: &serde_json::Value,
+    node: &serde_json::Value,
+    instance: &serde_json::Value,
+) -> Option<bool> {
+    conforms_at(root, node, instance, 0)
+}
+
+fn conforms_at(
+    root: &serde_json::Value,
+    node: &serde_json::Value,
+    instance: &serde_json::Value,
+    depth: usize,
+) -> Option<bool> {
+    use serde_json::Value as J;
+    if depth > 64 {
+        return None;
+    }
+    let schema = match node {
+        J::Bool(b) => return Some(*b),
+        J::Object(m) => m,
+        _ => return None,
+    };
+    let mut ok = true;
+    for (key, want) in schema {
+        let verdict = match key.as_str() {
+            "$schema" | "title" | "description" | "default" | "examples" | "definitions" => {
+                Some(true)
+            }
+            // schemars' integer widths: jsonschema does not know them and ignores them
+            "format" => match want.as_str() {
+                Some(
+                    "uint8" | "uint16" | "uint32" | "uint64" | "int8" | "int16" | "int32" | "int64",
+                ) => Some(true),
+                _ => None,
+            },
+            "$ref" => {
+                let target = want
+                    .as_str()
+                    .and_then(|r| r.strip_prefix('#'))
+                    .and_then(|p| root.pointer(p))?;
+                conforms_at(root, target, instance, depth + 1)
+            }
+            "type" => match want {
+                J::String(t) => type_is(t, instance),
+                J::Array(ts) => {
+                    let mut any = Some(false);
+                    for t in ts {
+                        match type_is(t.as_str()?, instance) {
+                            Some(true) => {
+                                any = Some(true);
+                                break;
+                            }
+                            Some(false) => {}
+                            None => any = None,
+                        }
+                    }
+                    any
+                }
+                _ => None,
+            },
+            "enum" => {
+                let options = want.as_array()?;
+                if options.contains(instance) {
+                    Some(true)
+                } else if instance.is_number() {
+                    None // 1 and 1.0 are equal to jsonschema
+                } else {
+                    Some(false)
+                }
+            }
+            "anyOf" => {
+                let mut any = Some(false);
+                for branch in want.as_array()? {
+                    match conforms_at(root, branch, instance, depth + 1) {
+                        Some(true) => {
+                            any = Some(true);
+                            break;
+                        }
+                        Some(false) => {}
+                        None => any = None,
+                    }
+                }
+                any
+            }
+            "minimum" | "maximum" => match (instance, want) {
+                (J::Number(n), J::Number(bound)) => {
+                    let (n, bound) = (n.as_i64()?, bound.as_i64()?);
+                    Some(if key == "minimum" {
+                        n >= bound
+                    } else {
+                        n <= bound
+                    })
+                }
+                (J::Number(_), _) => None,
+                _ => Some(true),
+            },
+            "required" => match instance {
+                J::Object(obj) => {
+                    let mut all = true;
+                    for k in want.as_array()? {
+                        all &= obj.contains_key(k.as_str()?);
+                    }
+                    Some(all)
+                }
+                _ => Some(true),
+            },
+            "properties" => match instance {
+                J::Object(obj) => {
+                    let props = want.as_object()?;
+                    let mut all = Some(true);
+                    for (k, v) in obj {
+                        if let Some(sub) = props.get(k) {
+                            all = and(all, conforms_at(root, sub, v, depth + 1));
+                        }
+                    }
+                    all
+                }
+                _ => Some(true),
+            },
+            "additionalProperties" => match instance {
+                J::Object(obj) => {
+                    let props = schema.get("properties").and_then(|p| p.as_object());
+                    if schema.contains_key("patternProperties") {
+                        None
+                    } else {
+                        let mut all = Some(true);
+                        for (k, v) in obj {
+                            if !props.is_some_and(|p| p.contains_key(k)) {
+                                all = and(all, conforms_at(root, want, v, depth + 1));
+                            }
+                        }
+                        all
+                    }
+                }
+                _ => Some(true),
+            },
+            "items" => match (instance, want) {
+                (J::Array(items), J::Object(_) | J::Bool(_)) => {
+                    let mut all = Some(true);
+                    for item in items {
+                        all = and(all, conforms_at(root, want, item, depth + 1));
+                    }
+                    all
+                }
+                (J::Array(_), _) => None,
+                _ => Some(true),
+            },
+            _ => None,
+        };
+        match verdict {
+            Some(true) => {}
+            Some(false) => ok = false,
+            None => return None,
+        }
+    }
+    Some(ok)
+}
+
+/// Both verdicts together: false wins over unknown, unknown over true.
+fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+fn type_is(t: &str, v: &serde_json::Value) -> Option<bool> {
+    use serde_json::Value as J;
+    Some(match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "string" => v.is_string(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "number" => v.is_number(),
+        "integer" => match v {
+            J::Number(n) if n.is_i64() || n.is_u64() => true,
+            J::Number(_) => return None, // 2.0 counts as an integer to jsonschema
+            _ => false,
+        },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value as J, json};
+
+    use super::conforms;
+
+    fn described(text: &str) -> Option<J> {
+        let inputs = crate::values::ValueInputs {
+            files: vec!["values.yaml".into()],
+            ..Default::default()
+        };
+        let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+        let loaded = crate::values::load(&inputs, crate::chart_defaults(), &mut read).ok()?;
+        Some(crate::described_values(&loaded.root))
+    }
+
+    fn jsonschema_says(instance: &J) -> bool {
+        super::validator().is_valid(instance)
+    }
+
+    /// The described values of every valid fixture and the example, loaded once.
+    fn valid_instances() -> &'static [J] {
+        static V: std::sync::OnceLock<Vec<J>> = std::sync::OnceLock::new();
+        V.get_or_init(|| {
+            corpus()
+                .into_iter()
+                .filter(|(n, _)| n.contains("/valid/") || n.contains("/examples/"))
+                .filter_map(|(_, t)| described(&t))
+                .collect()
+        })
+    }
+
+    /// Every values text the project carries: fixtures, the example, the rules' examples and the
+    /// conformance cases' files.
+    fn corpus() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut dirs = vec![root.join("fixtures"), root.join("examples")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    out.push((
+                        path.display().to_string(),
+                        std::fs::read_to_string(&path).unwrap(),
+                    ));
+                }
+            }
+        }
+        for r in super::super::RULES {
+            out.push((format!("{} (bad)", r.id), r.bad.to_string()));
+            out.push((format!("{} (good)", r.id), r.good.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn the_fast_verdict_agrees_with_jsonschema_on_every_known_input() {
+        let schema = crate::model::schema();
+        let mut decided = 0;
+        for (name, text) in corpus() {
+            let Some(instance) = described(&text) else {
+                continue;
+            };
+            let full = jsonschema_says(&instance);
+            if let Some(fast) = conforms(schema, schema, &instance) {
+                assert_eq!(fast, full, "{name}: fast {fast}, jsonschema {full}");
+                decided += 1;
+            }
+            if name.contains("/valid/") || name.contains("/examples/") {
+                assert_eq!(conforms(schema, schema, &instance), Some(true), "{name}");
+            }
+        }
+        assert!(decided > 40, "the fast path decided only {decided} inputs");
+    }
+
+    #[test]
+    fn the_fast_verdict_rejects_what_jsonschema_rejects() {
+        let schema = crate::model::schema();
+        for instance in [
+            json!({"ingress": {"enabled": "yes"}}),
+            json!({"ingress": {"hosts": [{"host": "a", "paths": [{"path": "/", "pathType": "prefix"}]}]}}),
+            json!({"ingress": {"hostz": []}}),
+            json!({"ingress": {"annotations": {"a": 1}}}),
+            json!({"global": {"airbyteUrl": 5}}),
+            json!({"server": {"service": {"port": 0}}}),
+            json!({"server": {"service": {"port": 65536}}}),
+            json!({"server": {"service": {"port": "80"}}}),
+        ] {
+            assert!(!jsonschema_says(&instance), "{instance}");
+            assert_eq!(
+                conforms(schema, schema, &instance),
+                Some(false),
+                "{instance}"
+            );
+        }
+        let port = |p: J| json!({"server": {"service": {"port": p}}});
+        assert_eq!(conforms(schema, schema, &port(json!(8001))), Some(true));
+        // outside the subset it declines to judge: 2.0 is an integer to jsonschema
+        assert!(jsonschema_says(&port(json!(2.0))));
+        assert_eq!(conforms(schema, schema, &port(json!(2.0))), None);
+    }
+
+    /// Every property name and enum string of the schema, and one word it does not know.
+    fn schema_words() -> Vec<String> {
+        fn walk(n: &J, out: &mut std::collections::BTreeSet<String>) {
+            match n {
+                J::Object(m) => {
+                    for (k, v) in m {
+                        if k == "properties" {
+                            out.extend(v.as_object().into_iter().flat_map(|p| p.keys().cloned()));
+                        }
+                        if k == "enum" {
+                            let strings = v.as_array().into_iter().flatten().filter_map(J::as_str);
+                            out.extend(strings.map(String::from));
+                        }
+                        walk(v, out);
+                    }
+                }
+                J::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut words = std::collections::BTreeSet::from(["x".to_string()]);
+        walk(crate::model::schema(), &mut words);
+        words.into_iter().collect()
+    }
+
+    /// A JSON value built from the schema's own words, so that generated objects often hit real
+    /// properties and enums, mixed with wrong types.
+    fn arb_json() -> impl Strategy<Value = J> {
+        let words = prop::sample::select(schema_words());
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::Bool),
+            (-3i64..70000).prop_map(|n| json!(n)),
+            prop::sample::select(vec![0.5f64, 2.0, 80.0, -1.0]).prop_map(|f| json!(f)),
+            words.clone().prop_map(J::String),
+        ];
+        leaf.prop_recursive(5, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(J::Array),
+                prop::collection::btree_map(words.clone(), inner, 0..5)
+                    .prop_map(|m| J::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Replaces the value at one of `base`'s paths (chosen by `pick`) with `with`.
+    fn graft(base: &mut J, pick: usize, with: J) {
+        let mut slots: Vec<String> = Vec::new();
+        fn walk(v: &J, at: String, out: &mut Vec<String>) {
+            out.push(at.clone());
+            match v {
+                J::Object(m) => m
+                    .iter()
+                    .for_each(|(k, c)| walk(c, format!("{at}/{k}"), out)),
+                J::Array(a) => a
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, c)| walk(c, format!("{at}/{i}"), out)),
+                _ => {}
+            }
+        }
+        walk(base, String::new(), &mut slots);
+        let at = &slots[pick % slots.len()];
+        if let Some(slot) = base.pointer_mut(at) {
+            *slot = with;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_fast_verdict_on_a_mutated_input_is_jsonschemas(
+            base in 0usize..8, pick in any::<usize>(), with in arb_json(), key in 0usize..4,
+        ) {
+            let schema = crate::model::schema();
+            let valid = valid_instances();
+            let mut instance = valid[base % valid.len()].clone();
+            if key == 0 {
+                // an extra key somewhere rather than a replaced value
+                graft(&mut instance, pick, json!({"ingress": with.clone()}));
+            } else {
+                graft(&mut instance, pick, with);
+            }
+            if let Some(fast) = conforms(schema, schema, &instance) {
+                prop_assert_eq!(fast, jsonschema_says(&instance), "{}", instance);
+            }
+        }
     }
 }

@@ -45,6 +45,20 @@ impl Default for Limits {
 const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Up to this depth the parser runs on the calling thread (well within 2 MiB in a debug build).
 pub const INLINE_MAX_DEPTH: usize = 16;
+/// Stack the parser needs on the calling thread: a base plus an allowance per nesting level, both
+/// about four times what was measured (release: under 5 KiB a level; debug: tens of KiB). The
+/// test `the_inline_budget_holds_the_deepest_document` parses at full depth within it.
+const STACK_BASE: usize = 256 * 1024;
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    96 * 1024
+} else {
+    16 * 1024
+};
+
+/// The stack a parse with `max_depth` needs on the thread that runs it.
+fn inline_stack_bytes(max_depth: usize) -> usize {
+    STACK_BASE.saturating_add(max_depth.saturating_mul(STACK_PER_LEVEL))
+}
 
 /// A parsed values file.
 pub struct Document {
@@ -137,9 +151,12 @@ pub fn parse_document(
         })
     };
     // The deserializer recurses once per nesting level, and a debug build spends tens of KiB of
-    // stack per level. A shallow limit is safe on any thread; a deep one gets a thread of known
+    // stack per level. The parse runs on the calling thread when its stack holds `max_depth`
+    // levels (the CLI's main thread does, at the default limit); otherwise on a thread of known
     // stack size, whatever thread calls us (test threads have 2 MiB).
-    let docs = if limits.max_depth <= INLINE_MAX_DEPTH {
+    let fits = limits.max_depth <= INLINE_MAX_DEPTH
+        || crate::stack::remaining().is_some_and(|r| r >= inline_stack_bytes(limits.max_depth));
+    let docs = if fits {
         parse()?
     } else {
         let parsed = std::thread::scope(|scope| {
@@ -481,6 +498,50 @@ impl<'de> Visitor<'de> for RawVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The deepest documents the default limit allows, each nesting the way it can: block maps,
+    /// block lists, flow lists, and an anchor replayed deep inside another nest.
+    fn deepest_documents() -> Vec<String> {
+        let d = Limits::default().max_depth - 1;
+        let block_maps: String = (0..d).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        let block_lists = format!("k:\n{}1\n", "- ".repeat(d - 1));
+        let flow = format!("k: {}1{}\n", "[".repeat(d - 1), "]".repeat(d - 1));
+        let half = d / 2;
+        let anchored = format!(
+            "a: &a {}1{}\nb: {}*a{}\n",
+            "[".repeat(half - 1),
+            "]".repeat(half - 1),
+            "[".repeat(d - half - 1),
+            "]".repeat(d - half - 1)
+        );
+        vec![block_maps, block_lists, flow, anchored]
+    }
+
+    #[test]
+    fn the_inline_budget_holds_the_deepest_document() {
+        let limits = Limits::default();
+        let need = inline_stack_bytes(limits.max_depth);
+        let slack = 128 * 1024;
+        for doc in deepest_documents() {
+            let parsed = std::thread::Builder::new()
+                .stack_size(need + slack)
+                .spawn(move || {
+                    // the parse takes the inline path, on a stack no larger than the budget
+                    let left = crate::stack::remaining().expect("linux reports the stack");
+                    assert!(
+                        left >= need && left < need + slack,
+                        "{left} left, {need} needed"
+                    );
+                    parse_document(doc.as_bytes(), "deep.yaml", 0, &limits).map(|_| ())
+                })
+                .unwrap()
+                .join();
+            match parsed {
+                Ok(result) => result.unwrap(),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    }
 
     fn load(bytes: &[u8]) -> Result<Document, LoadError> {
         parse_document(bytes, "v.yaml", 0, &Limits::default())
