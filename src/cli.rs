@@ -476,7 +476,15 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         (None, OutputFormat::Json) => crate::render::to_json(&rendered.docs),
     };
     write_out(io, &text)?;
+    leave((checked, rendered, text));
     Ok(Exit::Clean)
+}
+
+/// Leaves a run's large trees to the end of the process instead of freeing them node by node: the
+/// run is over and the process exits next, and for thousands of hosts freeing costs a sixth of the
+/// run (measured with callgrind). Only for what the CLI is done with.
+fn leave<T>(done: T) {
+    std::mem::forget(done);
 }
 
 fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
@@ -506,6 +514,7 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
         .findings
         .iter()
         .any(|f| f.severity == Severity::Error || (args.strict && f.severity == Severity::Warning));
+    leave(checked);
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 

@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
+pub mod blockyaml;
 pub mod cli;
 pub mod findings;
 pub mod migrate;

@@ -320,10 +320,14 @@ fn conforms_at(
                 _ => None,
             },
             "$ref" => {
-                let target = want
-                    .as_str()
-                    .and_then(|r| r.strip_prefix('#'))
-                    .and_then(|p| root.pointer(p))?;
+                let target =
+                    want.as_str()
+                        .and_then(|r| match r.strip_prefix("#/definitions/") {
+                            Some(name) if !name.contains(['/', '~']) => {
+                                root.get("definitions")?.get(name)
+                            }
+                            _ => root.pointer(r.strip_prefix('#')?),
+                        })?;
                 conforms_at(root, target, instance, depth + 1)
             }
             "type" => match want {

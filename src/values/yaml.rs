@@ -132,6 +132,39 @@ pub fn parse_document(
         ));
     }
 
+    let (root, documents) = match read_block_yaml(text, file, limits) {
+        Some(root) => (root, 1),
+        None => read_full_yaml(text, file, limits, &err)?,
+    };
+    if let Some((origin, len)) = longest_scalar_over(&root, limits.max_scalar_bytes) {
+        let (line, column) = match origin {
+            Origin::File { line, column, .. } => (Some(line), Some(column)),
+            _ => (None, None),
+        };
+        return Err(err(
+            line,
+            column,
+            format!(
+                "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
+                limits.max_scalar_bytes
+            ),
+        ));
+    }
+    Ok(Document {
+        root,
+        text: text.to_string(),
+        documents,
+    })
+}
+
+/// The full parser (serde-saphyr): every YAML construct, every error worded, every document of
+/// the file merged as Helm merges them. Returns the root and how many documents it merged.
+fn read_full_yaml(
+    text: &str,
+    file: u32,
+    limits: &Limits,
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
+) -> Result<(Node, usize), LoadError> {
     let parse = || {
         DUPLICATE.with(|d| d.borrow_mut().take());
         serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
@@ -211,25 +244,97 @@ pub fn parse_document(
             "the file holds no values: its only document is empty or `null`".into(),
         ));
     };
-    if let Some((origin, len)) = longest_scalar_over(&root, limits.max_scalar_bytes) {
-        let (line, column) = match origin {
-            Origin::File { line, column, .. } => (Some(line), Some(column)),
-            _ => (None, None),
-        };
-        return Err(err(
-            line,
-            column,
-            format!(
-                "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
-                limits.max_scalar_bytes
-            ),
-        ));
+    Ok((root, documents))
+}
+
+/// The fast path: files in plain block style (most values files) are read without the full
+/// parser; `None` sends everything else to it. See [`crate::blockyaml`].
+fn read_block_yaml(text: &str, file: u32, limits: &Limits) -> Option<Node> {
+    let bounds = crate::blockyaml::Bounds {
+        max_depth: limits.max_depth,
+        max_nodes: limits.max_nodes,
+    };
+    crate::blockyaml::read(text, bounds, &mut NodeSink { file })
+        .filter(|root| matches!(root.value, Value::Map(_)))
+}
+
+/// Whether the fast reader, where it reads `text`, reads exactly what the full parser reads:
+/// `Ok(true)` read and agreed, `Ok(false)` declined, `Err` (both trees) when they differ. For the
+/// tests and the `block_yaml` fuzz target.
+#[doc(hidden)]
+pub fn check_fast_reader(text: &str) -> Result<bool, String> {
+    let limits = Limits::default();
+    let Some(quick) = read_block_yaml(text, 0, &limits) else {
+        return Ok(false);
+    };
+    let err = |_: Option<u32>, _: Option<u32>, message: String| LoadError {
+        location: String::new(),
+        message,
+    };
+    let full = match read_full_yaml(text, 0, &limits, &err) {
+        Ok((root, 1)) => Some(root),
+        _ => None,
+    };
+    if full.as_ref() == Some(&quick) {
+        Ok(true)
+    } else {
+        Err(format!(
+            "the fast reader disagrees with the full parser\n--- text\n{text}\n--- fast\n{quick:#?}\n--- full\n{full:#?}"
+        ))
     }
-    Ok(Document {
-        root,
-        text: text.to_string(),
-        documents,
-    })
+}
+
+/// Builds the values tree, with positions, for [`crate::blockyaml`].
+struct NodeSink {
+    file: u32,
+}
+
+impl NodeSink {
+    fn node(&self, value: Value, at: (u32, u32)) -> Node {
+        let origin = Origin::File {
+            file: self.file,
+            line: at.0,
+            column: at.1,
+        };
+        Node {
+            value,
+            origin,
+            key_origin: origin,
+        }
+    }
+}
+
+impl crate::blockyaml::Sink for NodeSink {
+    type Out = Node;
+    fn null(&mut self, at: (u32, u32)) -> Node {
+        self.node(Value::Null, at)
+    }
+    fn bool(&mut self, b: bool, at: (u32, u32)) -> Node {
+        self.node(Value::Bool(b), at)
+    }
+    fn int(&mut self, i: i64, at: (u32, u32)) -> Node {
+        self.node(Value::Int(i), at)
+    }
+    fn str(&mut self, s: String, at: (u32, u32)) -> Node {
+        self.node(Value::Str(s), at)
+    }
+    fn seq(&mut self, items: Vec<Node>, at: (u32, u32)) -> Node {
+        self.node(Value::Seq(items), at)
+    }
+    fn map(&mut self, entries: Vec<(String, (u32, u32), Node)>, at: (u32, u32)) -> Option<Node> {
+        let mut map = Map::new();
+        for (key, key_at, mut value) in entries {
+            value.key_origin = Origin::File {
+                file: self.file,
+                line: key_at.0,
+                column: key_at.1,
+            };
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+        }
+        Some(self.node(Value::Map(map), at))
+    }
 }
 
 /// Parser options: Helm's YAML 1.1 reading under our limits.
@@ -691,5 +796,356 @@ mod tests {
             d.root.to_json(),
             serde_json::json!({"a": true, "b": false, "c": 493, "d": "0755", "e": 1000})
         );
+    }
+}
+
+/// The fast block-style reader against the full parser: wherever the fast one reads a file, it
+/// must read exactly what the full one reads, positions included.
+#[cfg(test)]
+mod block_yaml {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fast(text: &str) -> Option<Node> {
+        read_block_yaml(text, 0, &Limits::default())
+    }
+
+    /// `true` when the fast reader read it (and agreed), `false` when it declined.
+    fn agree(name: &str, text: &str) -> bool {
+        check_fast_reader(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn project_files() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut dirs = vec![
+            root.join("fixtures"),
+            root.join("examples"),
+            root.join("src"),
+            root.join("../shared/conformance"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+        for r in crate::rules::RULES {
+            out.push((format!("{} (bad)", r.id), r.bad.to_string()));
+            out.push((format!("{} (good)", r.id), r.good.to_string()));
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_the_full_parser_on_every_file_the_project_has() {
+        let mut read = 0;
+        for (name, text) in project_files() {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            if agree(&name, text) {
+                read += 1;
+            }
+        }
+        assert!(read > 60, "the fast reader read only {read} files");
+        for must in [
+            "examples/values.yaml",
+            "fixtures/valid/full-values.yaml",
+            "chart_defaults.yaml",
+        ] {
+            let (name, text) = project_files()
+                .into_iter()
+                .find(|(n, _)| n.ends_with(must))
+                .unwrap();
+            assert!(fast(&text).is_some(), "{name} went to the full parser");
+        }
+    }
+
+    #[test]
+    fn declines_what_it_does_not_read() {
+        for text in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: [1, 2]\n",
+            "a: {b: 1}\n",
+            "a: |\n  text\n",
+            "a: >\n  text\n",
+            "a: 1\n---\nb: 2\n",
+            "a:\tb\n",
+            "a: 1\r\nb: 2\r\n",
+            "a: yes\n",
+            "a: 0755\n",
+            "a: 1e3\n",
+            "a: 10:30\n",
+            "a: .inf\n",
+            "y: 1\n",
+            "a: one\n  two\n",
+            "a: \"one\n  two\"\n",
+            "a: 1\na: 2\n",
+            "a: b: c\n",
+            "? a\n: b\n",
+            "<<: {}\n",
+            "- - a\n",
+            "a: \"\\x41\"\n",
+        ] {
+            assert!(fast(text).is_none(), "read {text:?}");
+        }
+    }
+
+    /// Scalars as they may appear after `key: ` or `- `: mostly ones the fast reader takes,
+    /// and one in 25 from the tricky ones it must refuse or read exactly.
+    fn scalar_text() -> impl Strategy<Value = String> {
+        let common = prop::sample::select(vec![
+            "server",
+            "16m",
+            "600",
+            "600s",
+            "0",
+            "-3",
+            "~",
+            "null",
+            "Null",
+            "true",
+            "False",
+            "",
+            "a#b",
+            "http://x.example:80/p?q=1",
+            "é",
+            "über-x",
+            "[]",
+            "{}",
+            "'q'",
+            "'it''s'",
+            "\"dq\"",
+            "\"a\\nb\\u00e9\\\"c\\\\\"",
+            "\"a\" #c",
+            "'b' #c",
+            "x  y",
+            "trailing  ",
+            "a,b",
+            "a]",
+            "Host(`a`)",
+            "$x",
+            "(a)",
+            "/",
+            "/api/v1",
+            "9223372036854775807",
+            "-0",
+            "1h30m",
+            "v1.2",
+            "a #b",
+        ]);
+        let tricky = prop::sample::select(vec![
+            "+3",
+            "0755",
+            "1e3",
+            "0x1F",
+            "1_000",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "n",
+            "TRUE",
+            "a: b",
+            "a #",
+            "-foo",
+            ".inf",
+            ".NaN",
+            "2024-01-01",
+            "10:30",
+            "[a]",
+            "{a: 1}",
+            "&a x",
+            "*a",
+            "!x y",
+            "|",
+            ">",
+            "@x",
+            "`x`",
+            "%x",
+            "'a",
+            "\"un",
+            "\"a\" b",
+            "1.5",
+            "-",
+            "- x",
+            "?x",
+            ":x",
+            "=",
+            "^a",
+            "9223372036854775808",
+            "00",
+            "12abc",
+            "1.2.3",
+            "a\u{2028}b",
+            "a\u{85}b",
+        ]);
+        prop_oneof![24 => common, 1 => tricky].prop_map(String::from)
+    }
+
+    fn key_text() -> impl Strategy<Value = String> {
+        let common = prop::sample::select(vec![
+            "a", "b", "server", "b-c", "x.y/z", "_u", "\"q k\"", "'s k'", "A", "\"\"", "c",
+        ]);
+        let tricky = prop::sample::select(vec![
+            "yes",
+            "on",
+            "1",
+            "<<",
+            "true",
+            "key with space",
+            "é",
+            "k:",
+            "~",
+        ]);
+        prop_oneof![24 => common, 1 => tricky].prop_map(String::from)
+    }
+
+    #[derive(Clone, Debug)]
+    enum T {
+        Leaf(String),
+        Map(Vec<(String, T)>),
+        Seq(Vec<T>),
+    }
+
+    fn tree() -> impl Strategy<Value = T> {
+        scalar_text()
+            .prop_map(T::Leaf)
+            .prop_recursive(4, 40, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec((key_text(), inner.clone()), 1..5).prop_map(T::Map),
+                    prop::collection::vec(inner, 1..4).prop_map(T::Seq),
+                ]
+            })
+    }
+
+    /// How to lay the tree out: indentation step, spaces after `:` and `-`, lists at the key's
+    /// indentation or deeper, comments, blank lines.
+    #[derive(Clone, Debug)]
+    struct Style {
+        step: usize,
+        colon_gap: usize,
+        dash_gap: usize,
+        flush_lists: bool,
+        comments: bool,
+        blanks: bool,
+    }
+
+    fn style() -> impl Strategy<Value = Style> {
+        (
+            1usize..4,
+            1usize..3,
+            1usize..3,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(step, colon_gap, dash_gap, flush_lists, comments, blanks)| Style {
+                    step,
+                    colon_gap,
+                    dash_gap,
+                    flush_lists,
+                    comments,
+                    blanks,
+                },
+            )
+    }
+
+    fn emit(t: &T, indent: usize, s: &Style, out: &mut String) {
+        let pad = " ".repeat(indent);
+        match t {
+            T::Leaf(v) => {
+                out.push_str(&format!("{pad}{v}\n"));
+            }
+            T::Map(entries) => {
+                for (k, v) in entries {
+                    if s.blanks {
+                        out.push('\n');
+                    }
+                    if s.comments {
+                        out.push_str(&format!("{pad}# about {k}\n"));
+                    }
+                    match v {
+                        T::Leaf(x) => {
+                            let c = if s.comments { " # c" } else { "" };
+                            out.push_str(&format!("{pad}{k}:{}{x}{c}\n", " ".repeat(s.colon_gap)));
+                        }
+                        T::Seq(_) if s.flush_lists => {
+                            out.push_str(&format!("{pad}{k}:\n"));
+                            emit(v, indent, s, out);
+                        }
+                        _ => {
+                            out.push_str(&format!("{pad}{k}:\n"));
+                            emit(v, indent + s.step, s, out);
+                        }
+                    }
+                }
+            }
+            T::Seq(items) => {
+                for item in items {
+                    let gap = " ".repeat(s.dash_gap);
+                    match item {
+                        T::Leaf(x) => out.push_str(&format!("{pad}-{gap}{x}\n")),
+                        T::Map(_) => {
+                            // `- key: value` with the rest of the map lined up after the dash
+                            let mut inner = String::new();
+                            emit(item, indent + 1 + s.dash_gap, s, &mut inner);
+                            let body = inner.trim_start_matches('\n');
+                            let body = body.trim_start_matches(' ');
+                            out.push_str(&format!("{pad}-{gap}{body}"));
+                        }
+                        T::Seq(_) => {
+                            out.push_str(&format!("{pad}-\n"));
+                            emit(item, indent + s.step, s, out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The generator must reach the fast reader, not only its refusals.
+    #[test]
+    fn generated_documents_are_mostly_read_by_the_fast_reader() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = (prop::collection::vec((key_text(), tree()), 1..5), style());
+        let (mut read, total) = (0, 2000);
+        for _ in 0..total {
+            let (entries, s) = strategy.new_tree(&mut runner).unwrap().current();
+            let mut text = String::new();
+            emit(&T::Map(entries), 0, &s, &mut text);
+            if agree("generated", &text) {
+                read += 1;
+            }
+        }
+        assert!(
+            read * 5 > total,
+            "the fast reader read only {read} of {total}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn reads_generated_documents_as_the_full_parser_does(
+            entries in prop::collection::vec((key_text(), tree()), 1..5), s in style(),
+        ) {
+            let mut text = String::new();
+            emit(&T::Map(entries), 0, &s, &mut text);
+            agree("generated", &text);
+        }
     }
 }

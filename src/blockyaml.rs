@@ -1,0 +1,439 @@
+//! A fast reader for the plain block-style YAML that most values files and every rendered manifest
+//! are written in: block mappings and lists, plain and quoted one-line scalars, comments.
+//!
+//! It reads in one pass over the lines and **declines** (returns `None`) whatever lies outside that
+//! subset or could be read two ways: anchors, aliases, tags, flow collections other than `[]` and
+//! `{}`, block and multi-line scalars, several documents, tabs, duplicate keys, and any plain
+//! scalar whose type YAML 1.1 (Helm) and YAML 1.2 might disagree on (`yes`, `0755`, `1e3`, ...).
+//! Callers then use the full parser, which also words every error. What it accepts it reads
+//! exactly as the full parser does, values and positions alike: tests and a fuzz target compare
+//! the two on every fixture and on generated documents.
+//!
+//! The full parser costs about 10,000 instructions a line; this one a few hundred, which is what
+//! makes a values file with thousands of hosts, and the parse-back of its rendered Ingress, cheap.
+
+/// What the reader builds: a values tree with positions, or a JSON view.
+pub trait Sink {
+    type Out;
+    fn null(&mut self, at: (u32, u32)) -> Self::Out;
+    fn bool(&mut self, b: bool, at: (u32, u32)) -> Self::Out;
+    fn int(&mut self, i: i64, at: (u32, u32)) -> Self::Out;
+    fn str(&mut self, s: String, at: (u32, u32)) -> Self::Out;
+    fn seq(&mut self, items: Vec<Self::Out>, at: (u32, u32)) -> Self::Out;
+    /// `None` when a key repeats: the full parser words that error.
+    fn map(
+        &mut self,
+        entries: Vec<(String, (u32, u32), Self::Out)>,
+        at: (u32, u32),
+    ) -> Option<Self::Out>;
+}
+
+/// Limits the reader honours by declining: the full parser reports them by name.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+}
+
+/// Reads `text` (one document, BOM already removed) into `sink`'s tree, or declines.
+pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
+    let mut lines = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        // YAML refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and
+        // PS, and tabs and carriage returns change how lines indent and end: the full parser's
+        let ascii = raw.is_ascii();
+        if ascii {
+            if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return None;
+            }
+        } else if raw.chars().any(unusual_char) {
+            return None;
+        }
+        let body = raw.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
+            return None;
+        }
+        lines.push(Line {
+            no: u32::try_from(i + 1).ok()?,
+            indent: raw.len() - body.len(),
+            raw,
+            start: raw.len() - body.len(),
+            ascii,
+        });
+    }
+    let first = lines.first()?;
+    let indent = first.indent;
+    let mut r = Reader {
+        lines,
+        pos: 0,
+        nodes: 0,
+        bounds,
+        sink,
+    };
+    let root = r.block(indent, 1)?;
+    (r.pos == r.lines.len()).then_some(root)
+}
+
+/// Characters with a meaning of their own to YAML 1.1 (line breaks, BOM) or that it refuses.
+fn unusual_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+    ) || (c.is_control() && c != '\n')
+}
+
+struct Line<'a> {
+    no: u32,
+    indent: usize,
+    raw: &'a str,
+    /// Byte offset of the content still to read (moves right for `- key: value`).
+    start: usize,
+    /// Columns are byte offsets (the indentation is spaces).
+    ascii: bool,
+}
+
+impl Line<'_> {
+    fn body(&self) -> &str {
+        &self.raw[self.start..]
+    }
+    fn column(&self, byte: usize) -> u32 {
+        let col = if self.ascii {
+            byte
+        } else {
+            self.raw[..byte].chars().count()
+        };
+        u32::try_from(col + 1).unwrap_or(u32::MAX)
+    }
+    fn is_dash(&self) -> bool {
+        let b = self.body();
+        b == "-" || b.starts_with("- ")
+    }
+}
+
+struct Reader<'a, 's, S: Sink> {
+    lines: Vec<Line<'a>>,
+    pos: usize,
+    nodes: usize,
+    bounds: Bounds,
+    sink: &'s mut S,
+}
+
+impl<S: Sink> Reader<'_, '_, S> {
+    fn count(&mut self, depth: usize) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes < self.bounds.max_nodes && depth < self.bounds.max_depth).then_some(())
+    }
+
+    /// The block whose first line is the current one, at `indent`.
+    fn block(&mut self, indent: usize, depth: usize) -> Option<S::Out> {
+        if self.lines.get(self.pos)?.is_dash() {
+            self.seq(indent, depth, false)
+        } else {
+            self.map(indent, depth)
+        }
+    }
+
+    /// A list; `flush` when it sits at its key's own indentation (`key:` then `- item`), where
+    /// the full parser places the list at its first item's content, not at the dash.
+    fn seq(&mut self, indent: usize, depth: usize, flush: bool) -> Option<S::Out> {
+        self.count(depth)?;
+        let first = &self.lines[self.pos];
+        let at = if flush {
+            let after = &first.raw[first.start + 1..];
+            let gap = after.len() - after.trim_start_matches(' ').len();
+            (first.no, first.column(first.start + 1 + gap))
+        } else {
+            (first.no, first.column(first.start))
+        };
+        let mut items = Vec::new();
+        while let Some(line) = self.lines.get(self.pos) {
+            if line.indent != indent || line.start != indent || !line.is_dash() {
+                break;
+            }
+            let after = &line.raw[line.start + 1..];
+            let gap = after.len() - after.trim_start_matches(' ').len();
+            let rest_at = line.start + 1 + gap;
+            let rest = &line.raw[rest_at..];
+            if rest.starts_with('#') {
+                return None; // where the full parser places that item is not worth guessing
+            }
+            if rest.is_empty() {
+                // the full parser places an empty item at the end of its line
+                let dash_end = (line.no, line.column(line.raw.len()));
+                self.pos += 1;
+                items.push(self.value_below(indent, false, dash_end, depth + 1)?);
+            } else if rest == "-" || rest.starts_with("- ") {
+                return None; // a list directly inside a list item
+            } else if key_end(rest).is_some() {
+                // `- key: value`: a mapping whose keys line up after the dash
+                let line = &mut self.lines[self.pos];
+                line.start = rest_at;
+                line.indent = rest_at;
+                items.push(self.map(rest_at, depth + 1)?);
+            } else {
+                let v = self.scalar(rest_at, depth + 1)?;
+                self.pos += 1;
+                self.no_continuation(indent)?;
+                items.push(v);
+            }
+        }
+        Some(self.sink.seq(items, at))
+    }
+
+    fn map(&mut self, indent: usize, depth: usize) -> Option<S::Out> {
+        self.count(depth)?;
+        let first = &self.lines[self.pos];
+        let at = (first.no, first.column(first.start));
+        let mut entries = Vec::new();
+        while let Some(line) = self.lines.get(self.pos) {
+            if line.indent < indent {
+                break;
+            }
+            if line.indent > indent || line.start != indent {
+                return None;
+            }
+            let body = line.body();
+            let (key, key_len) = key_end(body)?;
+            let key_at = (line.no, line.column(line.start));
+            let after = &body[key_len + 1..];
+            let gap = after.len() - after.trim_start_matches(' ').len();
+            let rest_at = line.start + key_len + 1 + gap;
+            let rest = &line.raw[rest_at..];
+            let value = if rest.is_empty() || rest.starts_with('#') {
+                let colon = (line.no, line.column(line.start + key_len));
+                self.pos += 1;
+                self.value_below(indent, true, colon, depth + 1)?
+            } else {
+                let v = self.scalar(rest_at, depth + 1)?;
+                self.pos += 1;
+                self.no_continuation(indent)?;
+                v
+            };
+            entries.push((key, key_at, value));
+        }
+        self.sink.map(entries, at)
+    }
+
+    /// The value of a `key:` or `-` with nothing after it: the block below, a list at the key's
+    /// own indentation (`key:` then `- item`), or null.
+    fn value_below(
+        &mut self,
+        indent: usize,
+        in_map: bool,
+        empty_at: (u32, u32),
+        depth: usize,
+    ) -> Option<S::Out> {
+        match self.lines.get(self.pos) {
+            Some(next) if next.indent > indent => self.block(next.indent, depth),
+            Some(next) if in_map && next.indent == indent && next.is_dash() => {
+                self.seq(indent, depth, true)
+            }
+            _ => {
+                self.count(depth)?;
+                Some(self.sink.null(empty_at))
+            }
+        }
+    }
+
+    /// After a scalar on its own line, a deeper line would continue it (a multi-line scalar) or
+    /// be an error: both are the full parser's.
+    fn no_continuation(&self, indent: usize) -> Option<()> {
+        match self.lines.get(self.pos) {
+            Some(next) if next.indent > indent => None,
+            _ => Some(()),
+        }
+    }
+
+    /// The scalar (or `[]`, `{}`) that starts at byte `from` of the current line.
+    fn scalar(&mut self, from: usize, depth: usize) -> Option<S::Out> {
+        self.count(depth)?;
+        let line = &self.lines[self.pos];
+        let at = (line.no, line.column(from));
+        let value = read_scalar(&line.raw[from..])?;
+        Some(match value {
+            Scalar::Null => self.sink.null(at),
+            Scalar::Bool(b) => self.sink.bool(b, at),
+            Scalar::Int(i) => self.sink.int(i, at),
+            Scalar::Str(s) => self.sink.str(s, at),
+            Scalar::Seq => self.sink.seq(Vec::new(), at),
+            Scalar::Map => self.sink.map(Vec::new(), at)?,
+        })
+    }
+}
+
+/// A scalar that fills the rest of a line (a comment may follow it).
+fn read_scalar(text: &str) -> Option<Scalar> {
+    let (value, rest) = if let Some(q) = text.strip_prefix('"') {
+        let (s, used) = double_quoted(q)?;
+        (Scalar::Str(s), &q[used..])
+    } else if let Some(q) = text.strip_prefix('\'') {
+        let (s, used) = single_quoted(q)?;
+        (Scalar::Str(s), &q[used..])
+    } else if let Some(rest) = text.strip_prefix("[]") {
+        (Scalar::Seq, rest)
+    } else if let Some(rest) = text.strip_prefix("{}") {
+        (Scalar::Map, rest)
+    } else {
+        let end = find_pair(text, b' ', b'#').unwrap_or(text.len());
+        let plain = text[..end].trim_end_matches(' ');
+        (resolve_plain(plain)?, &text[end..])
+    };
+    let trimmed = rest.trim_start_matches(' ');
+    let ok = trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len());
+    ok.then_some(value)
+}
+
+enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    Seq,
+    Map,
+}
+
+/// The key of a `key: value` line and its length in bytes (the `:` follows it), or `None` when the
+/// line is not one this reader takes as a key line.
+fn key_end(body: &str) -> Option<(String, usize)> {
+    let (key, len) = if let Some(q) = body.strip_prefix('"') {
+        let (s, used) = double_quoted(q)?;
+        (s, used + 1)
+    } else if let Some(q) = body.strip_prefix('\'') {
+        let (s, used) = single_quoted(q)?;
+        (s, used + 1)
+    } else {
+        let bytes = body.as_bytes();
+        if !bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        {
+            return None;
+        }
+        let len = bytes
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')))?;
+        let key = &body[..len];
+        if bytes[len] != b':' || is_special_word(key) {
+            return None;
+        }
+        (key.to_string(), len)
+    };
+    let after = &body[len..];
+    (after == ":" || after.starts_with(": ")).then_some((key, len))
+}
+
+/// Words YAML 1.1 or 1.2 may read as something other than a string (booleans, null, special
+/// floats), in any case.
+fn is_special_word(s: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity",
+    ];
+    s.len() <= 8 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
+/// A plain scalar's value where YAML 1.1 and the full parser agree on it; `None` otherwise.
+fn resolve_plain(s: &str) -> Option<Scalar> {
+    let first = s.chars().next()?;
+    Some(match s {
+        "~" | "null" | "Null" | "NULL" => Scalar::Null,
+        "true" | "True" | "TRUE" => Scalar::Bool(true),
+        "false" | "False" | "FALSE" => Scalar::Bool(false),
+        _ if is_special_word(s) => return None,
+        _ if first.is_ascii_digit() || first == '-' => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && (digits == "0" || !digits.starts_with('0'))
+            {
+                Scalar::Int(s.parse().ok()?)
+            } else if first != '-'
+                && s.chars().any(|c| {
+                    !(c.is_ascii_hexdigit()
+                        || matches!(c, '+' | '-' | '.' | '_' | ':' | 'x' | 'X' | 'o' | 'O'))
+                })
+                && find_pair(s, b':', b' ').is_none()
+                && !s.ends_with(':')
+            {
+                // a character no number form has: text (`16m`, `600s`, `1h30m`)
+                Scalar::Str(s.to_string())
+            } else {
+                return None;
+            }
+        }
+        _ if first.is_alphanumeric() || matches!(first, '/' | '_' | '$' | '(' | '=' | '^') => {
+            if find_pair(s, b':', b' ').is_some() || s.ends_with(':') {
+                return None; // a key on a value's line: the full parser says what is wrong
+            }
+            Scalar::Str(s.to_string())
+        }
+        _ => return None,
+    })
+}
+
+/// A one-line double-quoted scalar after its opening quote: the text and the bytes used, closing
+/// quote included. Escapes beyond the common JSON ones are the full parser's.
+fn double_quoted(s: &str) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, i + 1)),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                out.push(match e {
+                    '"' => '"',
+                    '\\' => '\\',
+                    '/' => '/',
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'u' => {
+                        let hex: String = (0..4)
+                            .filter_map(|_| chars.next().map(|(_, h)| h))
+                            .collect();
+                        if hex.len() != 4 {
+                            return None;
+                        }
+                        let code = u32::from_str_radix(&hex, 16).ok()?;
+                        let c = char::from_u32(code)?;
+                        if unusual_char(c) && c != '\n' {
+                            return None;
+                        }
+                        c
+                    }
+                    _ => return None,
+                });
+            }
+            _ => out.push(c),
+        }
+    }
+    None
+}
+
+/// A one-line single-quoted scalar after its opening quote (`''` is a quote).
+fn single_quoted(s: &str) -> Option<(String, usize)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+                out.push('\'');
+            } else {
+                return Some((out, i + 1));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+/// Where the two bytes `a` `b` first occur together in `s` (short patterns on short lines: a byte
+/// loop beats setting up a substring searcher).
+fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w[0] == a && w[1] == b)
+}
