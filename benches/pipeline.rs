@@ -5,6 +5,10 @@ use airbyte_ingress::values::{Limits, ValueInputs, parse_document};
 use airbyte_ingress::{RunOptions, check};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+// the binary's allocator, so that these figures match what the command does
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A values file with `n` hosts, one path each, and one TLS entry for all of them.
 pub fn values_with_hosts(n: usize) -> String {
     let mut s = String::from(

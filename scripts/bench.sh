@@ -41,14 +41,14 @@ if ! command -v hyperfine >/dev/null; then
 fi
 
 inputs="typical full-values hosts-1 hosts-100 hosts-1000 hosts-5000"
-echo "| input | command | mean | σ | peak RSS |" >> "$out"
-echo "| --- | --- | --- | --- | --- |" >> "$out"
+echo "| input | command | median | mean ± σ | min | peak RSS |" >> "$out"
+echo "| --- | --- | --- | --- | --- | --- |" >> "$out"
 for input in $inputs; do
   f=target/bench/$input.yaml
   for cmd in "render --target chart" "validate"; do
     json=target/bench/$input-${cmd%% *}.json
     hyperfine -N --warmup 5 --min-runs 20 --export-json "$json" "$bin $cmd -f $f" >/dev/null 2>&1 || true
-    mean=$(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['mean']*1000:.1f} ms | {r['stddev']*1000:.1f} ms\")")
+    mean=$(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['median']*1000:.1f} ms | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms | {r['min']*1000:.1f} ms\")")
     /usr/bin/time -f "%M" -o target/bench/rss $bin $cmd -f "$f" >/dev/null 2>/dev/null || true
     rss=$(tail -1 target/bench/rss)
     echo "| $input | \`$cmd\` | $mean | $((rss / 1024)) MiB |" >> "$out"

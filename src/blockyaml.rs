@@ -197,6 +197,7 @@ impl<S: Sink> Reader<'_, '_, S> {
             }
             let body = line.body();
             let (key, key_len) = key_end(body)?;
+            let key = key.into_owned();
             let key_at = (line.no, line.column(line.start));
             let after = &body[key_len + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
@@ -297,13 +298,13 @@ enum Scalar {
 
 /// The key of a `key: value` line and its length in bytes (the `:` follows it), or `None` when the
 /// line is not one this reader takes as a key line.
-fn key_end(body: &str) -> Option<(String, usize)> {
+fn key_end(body: &str) -> Option<(std::borrow::Cow<'_, str>, usize)> {
     let (key, len) = if let Some(q) = body.strip_prefix('"') {
         let (s, used) = double_quoted(q)?;
-        (s, used + 1)
+        (s.into(), used + 1)
     } else if let Some(q) = body.strip_prefix('\'') {
         let (s, used) = single_quoted(q)?;
-        (s, used + 1)
+        (s.into(), used + 1)
     } else {
         let bytes = body.as_bytes();
         if !bytes
@@ -319,7 +320,7 @@ fn key_end(body: &str) -> Option<(String, usize)> {
         if bytes[len] != b':' || is_special_word(key) {
             return None;
         }
-        (key.to_string(), len)
+        (key.into(), len)
     };
     let after = &body[len..];
     (after == ":" || after.starts_with(": ")).then_some((key, len))

@@ -15,7 +15,7 @@ pub fn host_problem(host: &str) -> Option<String> {
     if host.is_empty() {
         return Some("is empty".into());
     }
-    if let Some((scheme, _)) = host.split_once("://") {
+    if let Some((scheme, _)) = split_scheme(host) {
         return Some(format!(
             "contains the scheme `{scheme}://`; `host` is a bare DNS name"
         ));
@@ -78,7 +78,9 @@ pub fn host_problem(host: &str) -> Option<String> {
             ));
         }
     }
-    if body.parse::<std::net::Ipv4Addr>().is_ok() {
+    if body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && body.parse::<std::net::Ipv4Addr>().is_ok()
+    {
         return Some(
             "is an IP address; Ingress hosts must be DNS names (leave `host` empty for any host)"
                 .into(),
@@ -89,9 +91,15 @@ pub fn host_problem(host: &str) -> Option<String> {
 
 /// The DNS name in a host as written, without a scheme, port or path that `host-invalid` reports.
 pub fn host_name(host: &str) -> &str {
-    let h = host.split_once("://").map_or(host, |(_, rest)| rest);
+    let h = split_scheme(host).map_or(host, |(_, rest)| rest);
     let end = h.find(['/', ':']).unwrap_or(h.len());
     &h[..end]
+}
+
+/// `("https", "a.example")` for `https://a.example` (a byte scan: this runs once per host).
+fn split_scheme(host: &str) -> Option<(&str, &str)> {
+    let at = host.as_bytes().windows(3).position(|w| w == b"://")?;
+    Some((&host[..at], &host[at + 3..]))
 }
 
 /// Whether a Prefix/Exact path uses only what ingress-nginx's strict path validation accepts.
@@ -114,11 +122,13 @@ pub fn check(ctx: &mut Ctx) {
             "add `hosts: [{host: airbyte.example.com, paths: [{path: /, pathType: Prefix, backend: server}]}]`".into(),
         );
     }
-    let mut seen: HashMap<(String, String), Path> = HashMap::new();
+    // borrowed keys: hosts are lowercase unless `host-invalid` says otherwise
+    let mut seen: HashMap<(std::borrow::Cow<'_, str>, &str), &Path> =
+        HashMap::with_capacity(plan.hosts.len());
     let mut any_root = false;
     for h in &plan.hosts {
-        let hp = h.at.key("host");
         if let Some(problem) = host_problem(&h.host) {
+            let hp = h.at.key("host");
             let origin = ctx.origin(&hp);
             ctx.push(
                 "host-invalid",
@@ -145,7 +155,12 @@ pub fn check(ctx: &mut Ctx) {
             );
         }
         for r in &h.routes {
-            let key = (h.host.to_ascii_lowercase(), r.path.clone());
+            let host = if h.host.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(h.host.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(h.host.as_str())
+            };
+            let key = (host, r.path.as_str());
             if let Some(first) = seen.get(&key) {
                 let origin = ctx.origin(&r.at.key("path"));
                 let first_at = ctx.origin(&first.key("path"));
@@ -166,11 +181,11 @@ pub fn check(ctx: &mut Ctx) {
                 f.origins.push(first_at);
                 ctx.findings.push(f);
             } else {
-                seen.insert(key, r.at.clone());
+                seen.insert(key, &r.at);
             }
-            let tp = r.at.key("pathType");
             match r.path_type {
                 None => {
+                    let tp = r.at.key("pathType");
                     let origin = ctx.origin(&r.at);
                     ctx.push(
                         "path-type-missing",
