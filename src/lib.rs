@@ -146,17 +146,15 @@ pub fn check(
     let loaded = values::load(&opts.inputs, chart_defaults(), read).map_err(Failure::Input)?;
     check_counts(&loaded, &opts.inputs.limits).map_err(Failure::Input)?;
     let mut findings = rules::check_values(&loaded.root);
-    // Only the keys the model describes, converted once: a full values.yaml carries thousands of
-    // unrelated lines, and the schema check and the typed extraction both read this view.
-    let described = described_values(&loaded.root);
-    let schema_findings = rules::check_schema(&loaded.root, &described);
+    let schema_findings = rules::check_schema(&loaded.root);
     let shape_ok = schema_findings
         .iter()
         .all(|f| f.severity != Severity::Error);
     findings.extend(schema_findings);
     let mut plan = None;
     if shape_ok {
-        match serde_json::from_value::<model::Values>(described) {
+        // read from the tree: the keys the model does not describe are skipped, not converted
+        match <model::Values as serde::Deserialize>::deserialize(&loaded.root) {
             Ok(typed) => {
                 let popts = PlanOptions {
                     release: opts.release.clone(),
@@ -249,7 +247,8 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
     Ok(())
 }
 
-/// The keys the model describes, as JSON (the rest of a full values.yaml is not converted).
+/// The keys the model describes, as JSON (the rest of a full values.yaml is not converted): what
+/// jsonschema reads when the fast check cannot vouch for the values.
 pub(crate) fn described_values(root: &Node) -> serde_json::Value {
     let props = model::schema()
         .get("properties")

@@ -15,15 +15,15 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
-/// Validates `instance` (the JSON view of the keys the model describes, from `root`); returns one
-/// finding per problem, located through `root`.
-pub fn check(root: &Node, instance: &serde_json::Value) -> Vec<Finding> {
+/// Validates the merged values `root` against the schema; returns one finding per problem.
+pub fn check(root: &Node) -> Vec<Finding> {
     let schema = crate::model::schema();
-    // Compiling the schema is most of a typical run; values that provably conform skip it, and
-    // everything else gets jsonschema's full verdict.
-    if conforms(schema, schema, instance) == Some(true) {
+    // Compiling the schema is most of a typical run; values that provably conform skip it (read
+    // from the tree itself), and everything else gets jsonschema's full verdict.
+    if conforms(schema, schema, root) == Some(true) {
         return Vec::new();
     }
+    let instance = &crate::described_values(root);
     let mut out = Vec::new();
     for err in validator().iter_errors(instance) {
         let pointer = err.instance_path().as_str().to_string();
@@ -129,7 +129,7 @@ fn schema_at<'a>(schema: &'a serde_json::Value, path: &Path) -> Option<&'a serde
     let mut node = resolve(schema);
     for seg in &path.0 {
         node = match seg {
-            Seg::Key(k) => resolve(node.get("properties")?.get(k)?),
+            Seg::Key(k) => resolve(node.get("properties")?.get(&**k)?),
             Seg::Index(_) => resolve(node.get("items")?),
         };
     }
@@ -169,7 +169,7 @@ fn list(keys: &[String]) -> String {
 
 fn type_finding(path: &Path, node: &Node) -> Finding {
     let last_key = path.0.iter().rev().find_map(|s| match s {
-        Seg::Key(k) => Some(k.as_str()),
+        Seg::Key(k) => Some(&**k),
         Seg::Index(_) => None,
     });
     let in_annotations = path.0.len() == 3
@@ -239,7 +239,7 @@ fn expected_type(path: &Path) -> &'static str {
         .0
         .iter()
         .map(|s| match s {
-            Seg::Key(k) => k.as_str(),
+            Seg::Key(k) => &**k,
             Seg::Index(_) => "[]",
         })
         .collect();
@@ -283,18 +283,106 @@ fn scalar_text(node: &Node) -> String {
 /// `format`s, and annotations. `Some(true)` only where jsonschema would agree; `None` for any
 /// keyword or shape outside that subset, so the caller asks jsonschema. Tests hold it to
 /// jsonschema's verdict on every fixture and on generated instances.
-pub fn conforms(
+pub fn conforms<I: Instance>(
     root: &serde_json::Value,
     node: &serde_json::Value,
-    instance: &serde_json::Value,
+    instance: &I,
 ) -> Option<bool> {
     conforms_at(root, node, instance, 0)
 }
 
-fn conforms_at(
+/// What the fast check reads of an instance: the JSON view, or the values tree itself (which
+/// saves building the view when the values conform).
+pub trait Instance {
+    fn kind(&self) -> Kind;
+    /// The items of a list (empty otherwise).
+    fn items(&self) -> impl Iterator<Item = &Self>;
+    /// The entries of a map (empty otherwise).
+    fn entries(&self) -> impl Iterator<Item = (&str, &Self)>;
+    /// Whether this is exactly the JSON `v` (for `enum`).
+    fn is_json(&self, v: &serde_json::Value) -> bool;
+}
+
+/// An instance value as JSON Schema types it; `Number` is any number that is not a plain integer.
+pub enum Kind {
+    Null,
+    Bool,
+    Int(i64),
+    Number,
+    Str,
+    Seq,
+    Map,
+}
+
+impl Instance for serde_json::Value {
+    fn kind(&self) -> Kind {
+        use serde_json::Value as J;
+        match self {
+            J::Null => Kind::Null,
+            J::Bool(_) => Kind::Bool,
+            J::Number(n) => n.as_i64().map_or(Kind::Number, Kind::Int),
+            J::String(_) => Kind::Str,
+            J::Array(_) => Kind::Seq,
+            J::Object(_) => Kind::Map,
+        }
+    }
+    fn items(&self) -> impl Iterator<Item = &Self> {
+        self.as_array().into_iter().flatten()
+    }
+    fn entries(&self) -> impl Iterator<Item = (&str, &Self)> {
+        self.as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v))
+    }
+    fn is_json(&self, v: &serde_json::Value) -> bool {
+        self == v
+    }
+}
+
+impl Instance for Node {
+    fn kind(&self) -> Kind {
+        match &self.value {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(i) => Kind::Int(*i),
+            // NaN and infinity are null in the JSON view
+            Value::Float(f) if !f.is_finite() => Kind::Null,
+            Value::Float(_) => Kind::Number,
+            Value::Str(_) => Kind::Str,
+            Value::Seq(_) => Kind::Seq,
+            Value::Map(_) => Kind::Map,
+        }
+    }
+    fn items(&self) -> impl Iterator<Item = &Self> {
+        match &self.value {
+            Value::Seq(items) => items.as_slice(),
+            _ => &[],
+        }
+        .iter()
+    }
+    fn entries(&self) -> impl Iterator<Item = (&str, &Self)> {
+        self.as_map()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v))
+    }
+    fn is_json(&self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (&self.value, v) {
+            (Value::Str(a), J::String(b)) => a == b,
+            (Value::Bool(a), J::Bool(b)) => a == b,
+            (Value::Int(a), J::Number(b)) => b.as_i64() == Some(*a),
+            (Value::Null, J::Null) => true,
+            _ => false,
+        }
+    }
+}
+
+fn conforms_at<I: Instance>(
     root: &serde_json::Value,
     node: &serde_json::Value,
-    instance: &serde_json::Value,
+    instance: &I,
     depth: usize,
 ) -> Option<bool> {
     use serde_json::Value as J;
@@ -324,7 +412,9 @@ fn conforms_at(
                     want.as_str()
                         .and_then(|r| match r.strip_prefix("#/definitions/") {
                             Some(name) if !name.contains(['/', '~']) => {
-                                root.get("definitions")?.get(name)
+                                field(root.as_object()?, "definitions")?
+                                    .as_object()
+                                    .and_then(|d| field(d, name))
                             }
                             _ => root.pointer(r.strip_prefix('#')?),
                         })?;
@@ -350,9 +440,9 @@ fn conforms_at(
             },
             "enum" => {
                 let options = want.as_array()?;
-                if options.contains(instance) {
+                if options.iter().any(|o| instance.is_json(o)) {
                     Some(true)
-                } else if instance.is_number() {
+                } else if matches!(instance.kind(), Kind::Int(_) | Kind::Number) {
                     None // 1 and 1.0 are equal to jsonschema
                 } else {
                     Some(false)
@@ -372,34 +462,35 @@ fn conforms_at(
                 }
                 any
             }
-            "minimum" | "maximum" => match (instance, want) {
-                (J::Number(n), J::Number(bound)) => {
-                    let (n, bound) = (n.as_i64()?, bound.as_i64()?);
+            "minimum" | "maximum" => match instance.kind() {
+                Kind::Int(n) => {
+                    let bound = want.as_i64()?;
                     Some(if key == "minimum" {
                         n >= bound
                     } else {
                         n <= bound
                     })
                 }
-                (J::Number(_), _) => None,
+                Kind::Number => None,
                 _ => Some(true),
             },
-            "required" => match instance {
-                J::Object(obj) => {
+            "required" => match instance.kind() {
+                Kind::Map => {
                     let mut all = true;
                     for k in want.as_array()? {
-                        all &= obj.contains_key(k.as_str()?);
+                        let k = k.as_str()?;
+                        all &= instance.entries().any(|(key, _)| key == k);
                     }
                     Some(all)
                 }
                 _ => Some(true),
             },
-            "properties" => match instance {
-                J::Object(obj) => {
+            "properties" => match instance.kind() {
+                Kind::Map => {
                     let props = want.as_object()?;
                     let mut all = Some(true);
-                    for (k, v) in obj {
-                        if let Some(sub) = props.get(k) {
+                    for (k, v) in instance.entries() {
+                        if let Some(sub) = field(props, k) {
                             all = and(all, conforms_at(root, sub, v, depth + 1));
                         }
                     }
@@ -407,15 +498,15 @@ fn conforms_at(
                 }
                 _ => Some(true),
             },
-            "additionalProperties" => match instance {
-                J::Object(obj) => {
-                    let props = schema.get("properties").and_then(|p| p.as_object());
-                    if schema.contains_key("patternProperties") {
+            "additionalProperties" => match instance.kind() {
+                Kind::Map => {
+                    let props = field(schema, "properties").and_then(|p| p.as_object());
+                    if field(schema, "patternProperties").is_some() {
                         None
                     } else {
                         let mut all = Some(true);
-                        for (k, v) in obj {
-                            if !props.is_some_and(|p| p.contains_key(k)) {
+                        for (k, v) in instance.entries() {
+                            if props.is_none_or(|p| field(p, k).is_none()) {
                                 all = and(all, conforms_at(root, want, v, depth + 1));
                             }
                         }
@@ -424,15 +515,15 @@ fn conforms_at(
                 }
                 _ => Some(true),
             },
-            "items" => match (instance, want) {
-                (J::Array(items), J::Object(_) | J::Bool(_)) => {
+            "items" => match (instance.kind(), want) {
+                (Kind::Seq, J::Object(_) | J::Bool(_)) => {
                     let mut all = Some(true);
-                    for item in items {
+                    for item in instance.items() {
                         all = and(all, conforms_at(root, want, item, depth + 1));
                     }
                     all
                 }
-                (J::Array(_), _) => None,
+                (Kind::Seq, _) => None,
                 _ => Some(true),
             },
             _ => None,
@@ -446,6 +537,15 @@ fn conforms_at(
     Some(ok)
 }
 
+/// A schema object's entry by a scan: schema objects hold a handful of keys, where comparing
+/// them beats hashing the one asked for (this runs for every value of the instance).
+fn field<'a>(
+    m: &'a serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'a serde_json::Value> {
+    m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
 /// Both verdicts together: false wins over unknown, unknown over true.
 fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
@@ -455,18 +555,18 @@ fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
-fn type_is(t: &str, v: &serde_json::Value) -> Option<bool> {
-    use serde_json::Value as J;
+fn type_is<I: Instance>(t: &str, v: &I) -> Option<bool> {
+    let kind = v.kind();
     Some(match t {
-        "null" => v.is_null(),
-        "boolean" => v.is_boolean(),
-        "string" => v.is_string(),
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "number" => v.is_number(),
-        "integer" => match v {
-            J::Number(n) if n.is_i64() || n.is_u64() => true,
-            J::Number(_) => return None, // 2.0 counts as an integer to jsonschema
+        "null" => matches!(kind, Kind::Null),
+        "boolean" => matches!(kind, Kind::Bool),
+        "string" => matches!(kind, Kind::Str),
+        "object" => matches!(kind, Kind::Map),
+        "array" => matches!(kind, Kind::Seq),
+        "number" => matches!(kind, Kind::Int(_) | Kind::Number),
+        "integer" => match kind {
+            Kind::Int(_) => true,
+            Kind::Number => return None, // 2.0 counts as an integer to jsonschema
             _ => false,
         },
         _ => return None,
@@ -480,14 +580,18 @@ mod tests {
 
     use super::conforms;
 
-    fn described(text: &str) -> Option<J> {
+    fn loaded(text: &str) -> Option<crate::values::Node> {
         let inputs = crate::values::ValueInputs {
             files: vec!["values.yaml".into()],
             ..Default::default()
         };
         let mut read = |_: &str| Ok(text.as_bytes().to_vec());
         let loaded = crate::values::load(&inputs, crate::chart_defaults(), &mut read).ok()?;
-        Some(crate::described_values(&loaded.root))
+        Some(loaded.root)
+    }
+
+    fn described(text: &str) -> Option<J> {
+        loaded(text).map(|root| crate::described_values(&root))
     }
 
     fn jsonschema_says(instance: &J) -> bool {
@@ -541,6 +645,13 @@ mod tests {
                 continue;
             };
             let full = jsonschema_says(&instance);
+            // the check reads the tree itself; it must judge as it judges the JSON view
+            let root = loaded(&text).unwrap();
+            assert_eq!(
+                conforms(schema, schema, &root),
+                conforms(schema, schema, &instance),
+                "{name}: the tree and its JSON view judged differently"
+            );
             if let Some(fast) = conforms(schema, schema, &instance) {
                 assert_eq!(fast, full, "{name}: fast {fast}, jsonschema {full}");
                 decided += 1;

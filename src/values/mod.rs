@@ -1,6 +1,7 @@
 //! Values loading as Helm does it: files, stdin, `--set*` flags, deep merge, chart defaults, with the
 //! origin of every value kept for diagnostics.
 
+mod de;
 mod merge;
 mod set;
 mod yaml;
@@ -69,7 +70,7 @@ impl Node {
         let mut node = self;
         for seg in &path.0 {
             node = match (seg, &node.value) {
-                (Seg::Key(k), Value::Map(m)) => m.get(k.as_str())?,
+                (Seg::Key(k), Value::Map(m)) => m.get(&**k)?,
                 (Seg::Index(i), Value::Seq(s)) => s.get(*i)?,
                 _ => return None,
             };
@@ -82,7 +83,7 @@ impl Node {
         let mut node = self;
         for seg in &path.0 {
             let next = match (seg, &node.value) {
-                (Seg::Key(k), Value::Map(m)) => m.get(k.as_str()),
+                (Seg::Key(k), Value::Map(m)) => m.get(&**k),
                 (Seg::Index(i), Value::Seq(s)) => s.get(*i),
                 _ => None,
             };
@@ -127,7 +128,8 @@ pub struct Path(pub Vec<Seg>);
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Seg {
-    Key(String),
+    /// Shared, so that extending a path (once per host and path in a run) copies no key text.
+    Key(std::sync::Arc<str>),
     Index(usize),
 }
 
@@ -139,7 +141,7 @@ impl Path {
             let mut rest = part;
             if let Some(open) = rest.find('[') {
                 if open > 0 {
-                    segs.push(Seg::Key(rest[..open].to_string()));
+                    segs.push(Seg::Key(rest[..open].into()));
                 }
                 rest = &rest[open..];
                 while let Some(stripped) = rest.strip_prefix('[') {
@@ -148,7 +150,7 @@ impl Path {
                     rest = stripped.get(close + 1..).unwrap_or("");
                 }
             } else {
-                segs.push(Seg::Key(rest.to_string()));
+                segs.push(Seg::Key(rest.into()));
             }
         }
         Path(segs)
@@ -156,7 +158,7 @@ impl Path {
 
     pub fn key(&self, k: &str) -> Path {
         let mut p = self.clone();
-        p.0.push(Seg::Key(k.to_string()));
+        p.0.push(Seg::Key(k.into()));
         p
     }
 
@@ -173,11 +175,14 @@ impl Path {
         for raw in pointer.split('/').skip(1) {
             let tok = raw.replace("~1", "/").replace("~0", "~");
             let seg = match node.map(|n| &n.value) {
-                Some(Value::Seq(_)) => tok.parse().map(Seg::Index).unwrap_or(Seg::Key(tok)),
-                _ => Seg::Key(tok),
+                Some(Value::Seq(_)) => tok
+                    .parse()
+                    .map(Seg::Index)
+                    .unwrap_or_else(|_| Seg::Key(tok.into())),
+                _ => Seg::Key(tok.into()),
             };
             node = match (&seg, node.map(|n| &n.value)) {
-                (Seg::Key(k), Some(Value::Map(m))) => m.get(k.as_str()),
+                (Seg::Key(k), Some(Value::Map(m))) => m.get(&**k),
                 (Seg::Index(i), Some(Value::Seq(s))) => s.get(*i),
                 _ => None,
             };
