@@ -40,6 +40,11 @@ if ! command -v hyperfine >/dev/null; then
   exit 0
 fi
 
+hyperfine -N --warmup 5 --min-runs 50 --export-json target/bench/floor.json "$bin --version" >/dev/null 2>&1 || true
+floor=$(python3 -c "import json;r=json.load(open('target/bench/floor.json'))['results'][0];print(f\"{r['median']*1000:.1f} ms\")")
+echo "- process floor (\`airbyte-ingress --version\`, median): $floor" >> "$out"
+echo >> "$out"
+
 inputs="typical full-values hosts-1 hosts-100 hosts-1000 hosts-5000"
 echo "| input | command | median | mean ± σ | min | peak RSS |" >> "$out"
 echo "| --- | --- | --- | --- | --- | --- |" >> "$out"

@@ -255,9 +255,14 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         section: Some(section),
     };
     let secure_hosts: Vec<String> = secure.iter().map(|(h, _)| h.clone()).collect();
+    // a set, not a scan per host: thousands of hosts stay linear
+    let secure_set: std::collections::HashSet<String> = secure_hosts
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     let plain: Vec<String> = all_hosts
         .iter()
-        .filter(|h| !secure_hosts.iter().any(|s| s.eq_ignore_ascii_case(h)))
+        .filter(|h| !secure_set.contains(&h.to_ascii_lowercase()))
         .cloned()
         .collect();
     if !secure.is_empty() {

@@ -131,19 +131,28 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     if opts.traefik_cert_resolver.is_some() {
         groups.push((None, plan.hosts.iter().map(|h| h.host.clone()).collect()));
     } else {
+        // one group per Secret, in first-seen order, found by a map rather than a scan
+        let mut group_of: std::collections::HashMap<Option<String>, usize> =
+            std::collections::HashMap::new();
         for (host, secret) in tls_hosts(plan) {
-            match groups.iter_mut().find(|(s, _)| *s == secret) {
-                Some((_, hs)) => hs.push(host),
-                None => groups.push((secret, vec![host])),
+            match group_of.get(&secret) {
+                Some(&i) => groups[i].1.push(host),
+                None => {
+                    group_of.insert(secret.clone(), groups.len());
+                    groups.push((secret, vec![host]));
+                }
             }
         }
     }
     let secure: Vec<String> = groups.iter().flat_map(|(_, h)| h.clone()).collect();
+    // a set, not a scan per host: thousands of hosts stay linear
+    let secure_set: std::collections::HashSet<String> =
+        secure.iter().map(|h| h.to_ascii_lowercase()).collect();
     let plain: Vec<&str> = plan
         .hosts
         .iter()
         .map(|h| h.host.as_str())
-        .filter(|h| !secure.iter().any(|s| s.eq_ignore_ascii_case(h)))
+        .filter(|h| !secure_set.contains(&h.to_ascii_lowercase()))
         .collect();
 
     let mut docs = Vec::new();
