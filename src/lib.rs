@@ -263,3 +263,57 @@ pub(crate) fn described_values(root: &Node) -> serde_json::Value {
     }
     serde_json::Value::Object(out)
 }
+
+/// The run options the unit tests use: one file `values.yaml`, release and namespace `airbyte`,
+/// the newest chart.
+#[cfg(test)]
+pub(crate) fn test_options(
+    target: Option<targets::Target>,
+    target_options: targets::TargetOptions,
+) -> RunOptions {
+    RunOptions {
+        inputs: ValueInputs {
+            files: vec!["values.yaml".into()],
+            ..Default::default()
+        },
+        release: "airbyte".into(),
+        namespace: "airbyte".into(),
+        chart: plan::NEWEST_CHART,
+        target,
+        target_options,
+    }
+}
+
+/// Every values text the project carries, named: the YAML files under `fixtures/`, `examples/`,
+/// `src/` and the shared conformance cases (when present), and every rule's examples.
+#[cfg(test)]
+pub(crate) fn test_corpus() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut dirs = vec![
+        root.join("fixtures"),
+        root.join("examples"),
+        root.join("src"),
+        root.join("../shared/conformance"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    for r in rules::RULES {
+        out.push((format!("{} (bad)", r.id), r.bad.to_string()));
+        out.push((format!("{} (good)", r.id), r.good.to_string()));
+    }
+    out
+}

@@ -707,23 +707,16 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read(&path).unwrap();
             for &target in crate::targets::Target::ALL {
-                let opts = crate::RunOptions {
-                    inputs: crate::values::ValueInputs {
-                        files: vec!["values.yaml".into()],
-                        ..Default::default()
-                    },
-                    release: "airbyte".into(),
-                    namespace: "airbyte".into(),
-                    chart: crate::plan::NEWEST_CHART,
-                    target: Some(target),
-                    target_options: crate::targets::TargetOptions {
+                let opts = crate::test_options(
+                    Some(target),
+                    crate::targets::TargetOptions {
                         agc_alb_name: Some("airbyte-agc".into()),
                         agc_alb_namespace: Some("alb-infra".into()),
                         gateway_class: Some("istio".into()),
                         haproxy_cert: Some("/etc/haproxy/certs/airbyte.pem".into()),
                         ..Default::default()
                     },
-                };
+                );
                 let mut read = |_: &str| Ok(text.clone());
                 let Ok(checked) = crate::check(&opts, &mut read) else {
                     continue; // a fixture this target cannot take (its findings are tested elsewhere)

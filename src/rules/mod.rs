@@ -647,17 +647,10 @@ mod tests {
                 .map(|m| m.findings.iter().map(|f| f.rule).collect())
                 .unwrap_or_default();
         }
-        let opts = crate::RunOptions {
-            inputs: crate::values::ValueInputs {
-                files: vec!["values.yaml".into()],
-                ..Default::default()
-            },
-            release: "airbyte".into(),
-            namespace: "airbyte".into(),
-            chart: crate::plan::NEWEST_CHART,
-            target: target.and_then(crate::targets::Target::from_name),
-            target_options: Default::default(),
-        };
+        let opts = crate::test_options(
+            target.and_then(crate::targets::Target::from_name),
+            Default::default(),
+        );
         let mut read = |_: &str| Ok(values.as_bytes().to_vec());
         let checked = crate::check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"));
         checked.findings.iter().map(|f| f.rule).collect()

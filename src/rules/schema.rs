@@ -422,20 +422,9 @@ fn conforms_at<I: Instance>(
             }
             "type" => match want {
                 J::String(t) => type_is(t, instance),
-                J::Array(ts) => {
-                    let mut any = Some(false);
-                    for t in ts {
-                        match type_is(t.as_str()?, instance) {
-                            Some(true) => {
-                                any = Some(true);
-                                break;
-                            }
-                            Some(false) => {}
-                            None => any = None,
-                        }
-                    }
-                    any
-                }
+                J::Array(ts) => any(ts
+                    .iter()
+                    .map(|t| t.as_str().and_then(|t| type_is(t, instance)))),
                 _ => None,
             },
             "enum" => {
@@ -448,20 +437,10 @@ fn conforms_at<I: Instance>(
                     Some(false)
                 }
             }
-            "anyOf" => {
-                let mut any = Some(false);
-                for branch in want.as_array()? {
-                    match conforms_at(root, branch, instance, depth + 1) {
-                        Some(true) => {
-                            any = Some(true);
-                            break;
-                        }
-                        Some(false) => {}
-                        None => any = None,
-                    }
-                }
-                any
-            }
+            "anyOf" => any(want
+                .as_array()?
+                .iter()
+                .map(|branch| conforms_at(root, branch, instance, depth + 1))),
             "minimum" | "maximum" => match instance.kind() {
                 Kind::Int(n) => {
                     let bound = want.as_i64()?;
@@ -546,6 +525,19 @@ fn field<'a>(
     m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
 }
 
+/// Whether any verdict holds: true wins over unknown, unknown over false (stops at the first true).
+fn any(verdicts: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut out = Some(false);
+    for v in verdicts {
+        match v {
+            Some(true) => return Some(true),
+            Some(false) => {}
+            None => out = None,
+        }
+    }
+    out
+}
+
 /// Both verdicts together: false wins over unknown, unknown over true.
 fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
@@ -602,7 +594,7 @@ mod tests {
     fn valid_instances() -> &'static [J] {
         static V: std::sync::OnceLock<Vec<J>> = std::sync::OnceLock::new();
         V.get_or_init(|| {
-            corpus()
+            crate::test_corpus()
                 .into_iter()
                 .filter(|(n, _)| n.contains("/valid/") || n.contains("/examples/"))
                 .filter_map(|(_, t)| described(&t))
@@ -610,37 +602,11 @@ mod tests {
         })
     }
 
-    /// Every values text the project carries: fixtures, the example, the rules' examples and the
-    /// conformance cases' files.
-    fn corpus() -> Vec<(String, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut out = Vec::new();
-        let mut dirs = vec![root.join("fixtures"), root.join("examples")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml") {
-                    out.push((
-                        path.display().to_string(),
-                        std::fs::read_to_string(&path).unwrap(),
-                    ));
-                }
-            }
-        }
-        for r in super::super::RULES {
-            out.push((format!("{} (bad)", r.id), r.bad.to_string()));
-            out.push((format!("{} (good)", r.id), r.good.to_string()));
-        }
-        out
-    }
-
     #[test]
     fn the_fast_verdict_agrees_with_jsonschema_on_every_known_input() {
         let schema = crate::model::schema();
         let mut decided = 0;
-        for (name, text) in corpus() {
+        for (name, text) in crate::test_corpus() {
             let Some(instance) = described(&text) else {
                 continue;
             };

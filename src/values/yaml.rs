@@ -816,40 +816,10 @@ mod block_yaml {
         check_fast_reader(text).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
-    fn project_files() -> Vec<(String, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut out = Vec::new();
-        let mut dirs = vec![
-            root.join("fixtures"),
-            root.join("examples"),
-            root.join("src"),
-            root.join("../shared/conformance"),
-        ];
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    out.push((path.display().to_string(), text));
-                }
-            }
-        }
-        for r in crate::rules::RULES {
-            out.push((format!("{} (bad)", r.id), r.bad.to_string()));
-            out.push((format!("{} (good)", r.id), r.good.to_string()));
-        }
-        out
-    }
-
     #[test]
     fn agrees_with_the_full_parser_on_every_file_the_project_has() {
         let mut read = 0;
-        for (name, text) in project_files() {
+        for (name, text) in crate::test_corpus() {
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             if agree(&name, text) {
                 read += 1;
@@ -861,7 +831,7 @@ mod block_yaml {
             "fixtures/valid/full-values.yaml",
             "chart_defaults.yaml",
         ] {
-            let (name, text) = project_files()
+            let (name, text) = crate::test_corpus()
                 .into_iter()
                 .find(|(n, _)| n.ends_with(must))
                 .unwrap();
