@@ -38,6 +38,7 @@ pub struct Bounds {
 /// Reads `text` (one document, BOM already removed) into `sink`'s tree, or declines.
 pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
     let mut lines = Vec::new();
+    let mut marker_seen = false;
     for (i, raw) in text.split('\n').enumerate() {
         // YAML refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and
         // PS, and tabs and carriage returns change how lines indent and end: the full parser's
@@ -54,6 +55,12 @@ pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out>
             continue;
         }
         if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
+            // one `---` before any content starts the only document; any other marker or
+            // directive means several documents or more than this reader takes
+            if raw.trim_end_matches(' ') == "---" && lines.is_empty() && !marker_seen {
+                marker_seen = true;
+                continue;
+            }
             return None;
         }
         lines.push(Line {

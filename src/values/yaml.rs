@@ -826,6 +826,10 @@ mod block_yaml {
             }
         }
         assert!(read > 60, "the fast reader read only {read} files");
+        assert!(
+            agree("leading marker", "---\n# c\na: 1\n"),
+            "a leading --- went to the full parser"
+        );
         for must in [
             "examples/values.yaml",
             "fixtures/valid/full-values.yaml",
@@ -849,6 +853,8 @@ mod block_yaml {
             "a: |\n  text\n",
             "a: >\n  text\n",
             "a: 1\n---\nb: 2\n",
+            "---\n---\na: 1\n",
+            "---\na: 1\n...\n",
             "a:\tb\n",
             "a: 1\r\nb: 2\r\n",
             "a: yes\n",
@@ -1009,27 +1015,21 @@ mod block_yaml {
         flush_lists: bool,
         comments: bool,
         blanks: bool,
+        leading_marker: bool,
     }
 
     fn style() -> impl Strategy<Value = Style> {
-        (
-            1usize..4,
-            1usize..3,
-            1usize..3,
-            any::<bool>(),
-            any::<bool>(),
-            any::<bool>(),
-        )
-            .prop_map(
-                |(step, colon_gap, dash_gap, flush_lists, comments, blanks)| Style {
-                    step,
-                    colon_gap,
-                    dash_gap,
-                    flush_lists,
-                    comments,
-                    blanks,
-                },
-            )
+        let gaps = (1usize..4, 1usize..3, 1usize..3);
+        let flags = (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>());
+        (gaps, flags).prop_map(|((step, colon_gap, dash_gap), flags)| Style {
+            step,
+            colon_gap,
+            dash_gap,
+            flush_lists: flags.0,
+            comments: flags.1,
+            blanks: flags.2,
+            leading_marker: flags.3,
+        })
     }
 
     fn emit(t: &T, indent: usize, s: &Style, out: &mut String) {
@@ -1094,7 +1094,11 @@ mod block_yaml {
         let (mut read, total) = (0, 2000);
         for _ in 0..total {
             let (entries, s) = strategy.new_tree(&mut runner).unwrap().current();
-            let mut text = String::new();
+            let mut text = if s.leading_marker {
+                "---\n".to_string()
+            } else {
+                String::new()
+            };
             emit(&T::Map(entries), 0, &s, &mut text);
             if agree("generated", &text) {
                 read += 1;
@@ -1113,7 +1117,11 @@ mod block_yaml {
         fn reads_generated_documents_as_the_full_parser_does(
             entries in prop::collection::vec((key_text(), tree()), 1..5), s in style(),
         ) {
-            let mut text = String::new();
+            let mut text = if s.leading_marker {
+                "---\n".to_string()
+            } else {
+                String::new()
+            };
             emit(&T::Map(entries), 0, &s, &mut text);
             agree("generated", &text);
         }
