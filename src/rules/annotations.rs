@@ -227,7 +227,7 @@ pub fn check(ctx: &mut Ctx) {
                 format!("use `ingress.className: {legacy}` and delete the annotation"),
             ),
         };
-        ctx.push(
+        ctx.push_at(
             "class-annotation-deprecated",
             Severity::Warning,
             p,
@@ -248,7 +248,7 @@ pub fn check(ctx: &mut Ctx) {
             let eq = equivalent(key, target_family)
                 .map(|e| format!("; the equivalent for this class is {e}"))
                 .unwrap_or_default();
-            ctx.push(
+            ctx.push_at(
                 "annotation-family-mismatch",
                 Severity::Warning,
                 p.clone(),
@@ -260,32 +260,26 @@ pub fn check(ctx: &mut Ctx) {
         if fam == Family::IngressNginx {
             let name = &key["nginx.ingress.kubernetes.io/".len()..];
             if CRITICAL_SNIPPETS.contains(&name) {
-                let origin = ctx.key_origin(&p);
-                ctx.push(
+                ctx.push_key(
                     "snippet-critical",
                     Severity::Error,
                     p.clone(),
-                    origin,
                     format!("annotation `{key}` injects raw NGINX configuration: ingress-nginx rates it Critical, rejects it by default since v1.12, and snippets were the path of the IngressNightmare CVEs"),
                     "remove it and use the dedicated annotation for what it did (timeouts, body size, headers)".into(),
                 );
             } else if HIGH_RISK.contains(&name) {
-                let origin = ctx.key_origin(&p);
-                ctx.push(
+                ctx.push_key(
                     "annotation-high-risk",
                     Severity::Warning,
                     p.clone(),
-                    origin,
                     format!("annotation `{key}` is rated High risk by ingress-nginx (configuration injection, CVE-2025-1097/1098/24514 class)"),
                     "keep it only if you need it and run ingress-nginx v1.11.5/v1.12.1 or later".into(),
                 );
             } else if name == "rewrite-target" {
-                let origin = ctx.key_origin(&p);
-                ctx.push(
+                ctx.push_key(
                     "rewrite-target",
                     Severity::Warning,
                     p.clone(),
-                    origin,
                     format!("annotation `{key}` rewrites request paths: Airbyte's UI and API expect their own paths and break when they are rewritten"),
                     "remove it; route `/` to the server unchanged".into(),
                 );
@@ -340,7 +334,7 @@ fn nginx_floors(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
         match get(ctx, &key) {
             None => {
                 let origin = ctx.origin(class_path);
-                ctx.push(
+                ctx.push_at(
                     "timeout-too-low",
                     Severity::Warning,
                     p,
@@ -352,12 +346,10 @@ fn nginx_floors(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
             Some(v) => {
                 let secs = v.trim().trim_end_matches('s').parse::<u64>().ok();
                 if secs.is_none_or(|s| s < TIMEOUT_FLOOR_S) {
-                    let origin = ctx.origin(&p);
                     ctx.push(
                         "timeout-too-low",
                         Severity::Warning,
                         p,
-                        origin,
                         match secs {
                             Some(_) => format!("`{key}` is `{v}` seconds: Airbyte's checks and discovers take minutes and get 504s under {TIMEOUT_FLOOR_S}"),
                             None => format!("`{key}` is `{v}`, which is not a number of seconds; NGINX falls back to 60 s"),
@@ -377,7 +369,7 @@ fn nginx_floors(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     match get(ctx, &key) {
         None => {
             let origin = ctx.origin(class_path);
-            ctx.push(
+            ctx.push_at(
                 "body-size-too-low",
                 Severity::Warning,
                 p,
@@ -389,12 +381,10 @@ fn nginx_floors(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
         Some(v) => {
             let size = nginx_size(v);
             if size.is_none_or(|s| s != 0 && s < BODY_FLOOR_BYTES) {
-                let origin = ctx.origin(&p);
                 ctx.push(
                     "body-size-too-low",
                     Severity::Warning,
                     p,
-                    origin,
                     match size {
                         Some(_) => format!("`{key}` is `{v}`: Airbyte accepts request bodies up to 10 MB and larger catalogs get 413s"),
                         None => format!("`{key}` is `{v}`, which is not an NGINX size such as `16m`"),
@@ -412,7 +402,7 @@ fn alb_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     match get(ctx, key).and_then(alb_idle_timeout) {
         None => {
             let origin = ctx.origin(class_path);
-            ctx.push(
+            ctx.push_at(
                 "timeout-too-low",
                 Severity::Warning,
                 p,
@@ -422,23 +412,19 @@ fn alb_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
             );
         }
         Some(Ok(secs)) if secs < ALB_IDLE_FLOOR_S => {
-            let origin = ctx.origin(&p);
             ctx.push(
                 "timeout-too-low",
                 Severity::Warning,
                 p,
-                origin,
                 format!("the ALB idle timeout is {secs} s: Airbyte's checks and discovers take minutes and get 504s"),
                 format!("set `idle_timeout.timeout_seconds=240` in `{key}`"),
             );
         }
         Some(Err(v)) => {
-            let origin = ctx.origin(&p);
             ctx.push(
                 "timeout-too-low",
                 Severity::Warning,
                 p,
-                origin,
                 format!("`idle_timeout.timeout_seconds={v}` is not a number of seconds"),
                 "write `idle_timeout.timeout_seconds=240`".into(),
             );
@@ -449,7 +435,7 @@ fn alb_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     if get(ctx, key) != Some("ip") {
         let p = ann.key(key);
         let origin = blame(ctx, &p, get(ctx, key).is_some(), class_path);
-        ctx.push(
+        ctx.push_at(
             "alb-target-type",
             Severity::Error,
             p,
@@ -474,7 +460,7 @@ fn haproxy_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     let ms = v.and_then(haproxy_time_ms);
     if ms.is_none_or(|ms| ms < TIMEOUT_FLOOR_S * 1000) {
         let origin = blame(ctx, &p, v.is_some(), class_path);
-        ctx.push(
+        ctx.push_at(
             "timeout-too-low",
             Severity::Warning,
             p,
@@ -496,7 +482,7 @@ fn agic_floor(ctx: &mut Ctx, ann: &Path, class_path: &Path) {
     let secs = v.and_then(|v| v.trim().parse::<u64>().ok());
     if secs.is_none_or(|s| s < TIMEOUT_FLOOR_S) {
         let origin = blame(ctx, &p, v.is_some(), class_path);
-        ctx.push(
+        ctx.push_at(
             "timeout-too-low",
             Severity::Warning,
             p,
@@ -517,12 +503,10 @@ pub fn check_names(ctx: &mut Ctx) {
     for key in plan.annotations.keys() {
         if !crate::names::qualified_name_ok(key) {
             let p = ann.key(key);
-            let origin = ctx.key_origin(&p);
-            ctx.push(
+            ctx.push_key(
                 "annotation-key-invalid",
                 Severity::Error,
                 p,
-                origin,
                 format!("annotation key `{key}` is not a valid Kubernetes key: the API server rejects the Ingress"),
                 "write `prefix.example.com/name`: a DNS prefix, `/`, and a name of letters, digits, `-`, `_` and `.`".into(),
             );
@@ -532,12 +516,10 @@ pub fn check_names(ctx: &mut Ctx) {
         && !crate::names::dns_subdomain_ok(class)
     {
         let p = Path::parse("ingress.className");
-        let origin = ctx.origin(&p);
         ctx.push(
             "class-invalid",
             Severity::Error,
             p,
-            origin,
             format!("`className` `{class}` is not a valid IngressClass name (lowercase letters, digits, `-` and `.`)"),
             "use the name of an IngressClass in the cluster, e.g. `nginx`, `alb`, `traefik`".into(),
         );

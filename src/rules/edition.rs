@@ -13,12 +13,10 @@ pub fn check(ctx: &mut Ctx) {
     let edition = plan.edition.to_ascii_lowercase();
     if (edition == "enterprise" || edition == "pro") && plan.enabled {
         let p = Path::parse("global.edition");
-        let origin = ctx.origin(&p);
         ctx.push(
             "enterprise-auth-route",
             Severity::Warning,
             p,
-            origin,
             format!(
                 "`global.edition: {}` needs `/auth/realms` and `/auth/resources` routed to `{}-airbyte-keycloak-svc:8180`, and the chart's Ingress routes only to the server",
                 plan.edition, plan.release
@@ -36,7 +34,7 @@ pub fn check(ctx: &mut Ctx) {
     };
     let origin = ctx.origin(&class_path);
     if class.eq_ignore_ascii_case("webapprouting.kubernetes.azure.com") {
-        ctx.push(
+        ctx.push_at(
             "aks-nginx-eol",
             Severity::Info,
             class_path,
@@ -50,7 +48,7 @@ pub fn check(ctx: &mut Ctx) {
             .keys()
             .any(|k| k.starts_with("nginx.org/") || k.starts_with("nginx.com/"))
     {
-        ctx.push(
+        ctx.push_at(
             "ingress-nginx-retired",
             Severity::Info,
             class_path,

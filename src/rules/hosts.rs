@@ -112,12 +112,10 @@ pub fn check(ctx: &mut Ctx) {
     let plan = ctx.plan;
     if plan.enabled && plan.hosts.is_empty() {
         let p = Path::parse("ingress.hosts");
-        let origin = ctx.origin(&p);
         ctx.push(
             "hosts-missing",
             Severity::Error,
             p,
-            origin,
             "the ingress is enabled but `ingress.hosts` is empty: the chart renders an Ingress with no rules".into(),
             "add `hosts: [{host: airbyte.example.com, paths: [{path: /, pathType: Prefix, backend: server}]}]`".into(),
         );
@@ -129,24 +127,20 @@ pub fn check(ctx: &mut Ctx) {
     for h in &plan.hosts {
         if let Some(problem) = host_problem(&h.host) {
             let hp = h.at.key("host");
-            let origin = ctx.origin(&hp);
             ctx.push(
                 "host-invalid",
                 Severity::Error,
                 hp.clone(),
-                origin,
                 format!("host `{}` {problem}", h.host),
                 "write a DNS name such as `airbyte.example.com` (a wildcard only as `*.example.com`)".into(),
             );
         }
         if h.declared_paths == 0 {
             let pp = h.at.key("paths");
-            let origin = ctx.origin(&pp);
             ctx.push(
                 "paths-missing",
                 Severity::Error,
                 pp,
-                origin,
                 format!(
                     "host `{}` has no paths: the API server rejects a rule without paths",
                     h.host
@@ -187,7 +181,7 @@ pub fn check(ctx: &mut Ctx) {
                 None => {
                     let tp = r.at.key("pathType");
                     let origin = ctx.origin(&r.at);
-                    ctx.push(
+                    ctx.push_at(
                         "path-type-missing",
                         Severity::Error,
                         tp,
@@ -205,7 +199,7 @@ pub fn check(ctx: &mut Ctx) {
                     } else {
                         "does not start with `/`"
                     };
-                    ctx.push(
+                    ctx.push_at(
                         "path-invalid",
                         Severity::Error,
                         r.at.key("path"),
@@ -226,12 +220,10 @@ pub fn check(ctx: &mut Ctx) {
     }
     if !plan.hosts.is_empty() && !any_root {
         let p = plan.hosts[0].at.key("paths");
-        let origin = ctx.origin(&p);
         ctx.push(
             "root-route-missing",
             Severity::Error,
             p,
-            origin,
             "no host routes `/` to the server: Airbyte's UI and API are served from the root and cannot live under a sub-path".into(),
             "add `{path: /, pathType: Prefix, backend: server}` to the host's paths".into(),
         );
@@ -241,7 +233,7 @@ pub fn check(ctx: &mut Ctx) {
         match t.secret_name.as_deref() {
             None => {
                 let origin = ctx.origin(&t.at);
-                ctx.push(
+                ctx.push_at(
                     "tls-secret-invalid",
                     Severity::Warning,
                     t.at.key("secretName"),
@@ -252,12 +244,10 @@ pub fn check(ctx: &mut Ctx) {
             }
             Some(s) if !crate::names::dns_subdomain_ok(s) => {
                 let p = t.at.key("secretName");
-                let origin = ctx.origin(&p);
                 ctx.push(
                     "tls-secret-invalid",
                     Severity::Error,
                     p,
-                    origin,
                     format!("`secretName` `{s}` is not a valid Secret name (lowercase letters, digits, `-` and `.`)"),
                     "name the `kubernetes.io/tls` Secret that holds the certificate, e.g. `airbyte-tls`".into(),
                 );
@@ -268,12 +258,10 @@ pub fn check(ctx: &mut Ctx) {
             let served = index.overlaps(th);
             if !served {
                 let p = t.at.key("hosts").index(i);
-                let origin = ctx.origin(&p);
                 ctx.push(
                     "tls-host-unserved",
                     Severity::Warning,
                     p,
-                    origin,
                     format!("TLS host `{th}` is not an ingress host, so no rule serves it"),
                     "list the same names in `ingress.hosts[].host` and `ingress.tls[].hosts`"
                         .into(),

@@ -466,7 +466,34 @@ impl Ctx<'_> {
         self.sources.describe(origin)
     }
 
+    /// A finding about the value at `path`, pointing where that value was written.
     pub fn push(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: Path,
+        message: String,
+        help: String,
+    ) {
+        let origin = self.origin(&path);
+        self.push_at(rule, severity, path, origin, message, help);
+    }
+
+    /// A finding about the key at `path` (its name, not its value), pointing at the key.
+    pub fn push_key(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: Path,
+        message: String,
+        help: String,
+    ) {
+        let origin = self.key_origin(&path);
+        self.push_at(rule, severity, path, origin, message, help);
+    }
+
+    /// A finding about `path` that points elsewhere (the value that decides it, or a parent).
+    pub fn push_at(
         &mut self,
         rule: &'static str,
         severity: Severity,
@@ -541,7 +568,7 @@ pub fn check_target(
             .equivalent
             .map(|e| format!("; this target's equivalent is {e}"))
             .unwrap_or_default();
-        ctx.push(
+        ctx.push_at(
             "annotation-dropped",
             Severity::Warning,
             p,
@@ -555,12 +582,10 @@ pub fn check_target(
     }
     if plan.enabled {
         let p = Path::parse("ingress.enabled");
-        let origin = ctx.origin(&p);
         ctx.push(
             "chart-ingress-also-enabled",
             Severity::Warning,
             p,
-            origin,
             "`ingress.enabled` is true: the chart renders its own Ingress too, and two ingresses claim the same host".into(),
             "set `ingress.enabled: false` in the values the chart is installed with".into(),
         );
@@ -573,12 +598,10 @@ fn null_annotations(ctx: &mut Ctx) {
     for (key, value) in &ctx.plan.annotations {
         if value.is_none() {
             let p = ann.key(key);
-            let origin = ctx.origin(&p);
             ctx.push(
                 "annotation-null",
                 Severity::Warning,
                 p,
-                origin,
                 format!("annotation `{key}` is `null`: Helm keeps the key and the API server stores it as an empty string"),
                 "delete the key from the values file that sets it, or give it a string value; the rendered manifests leave it out".into(),
             );

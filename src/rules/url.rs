@@ -133,12 +133,10 @@ pub fn check(ctx: &mut Ctx) {
     let raw = plan.airbyte_url.as_deref().unwrap_or("").trim().to_string();
     if raw.is_empty() {
         if plan.enabled {
-            let origin = ctx.origin(&url_path);
             ctx.push(
                 "url-missing",
                 Severity::Error,
                 url_path,
-                origin,
                 "`global.airbyteUrl` is empty while the ingress is enabled: the chart then uses `http://localhost:8080` for links, redirects and login".into(),
                 format!("set `global.airbyteUrl: https://{}`", plan.hosts.first().map_or("airbyte.example.com", |h| h.host.as_str())),
             );
@@ -151,7 +149,6 @@ pub fn check(ctx: &mut Ctx) {
             "url-invalid",
             Severity::Error,
             url_path,
-            origin,
             format!("`global.airbyteUrl` is `{raw}`, which is not an absolute URL such as `https://airbyte.example.com`"),
             "write the scheme and the host: `https://HOST`".into(),
         );
@@ -163,7 +160,6 @@ pub fn check(ctx: &mut Ctx) {
             "url-invalid",
             Severity::Error,
             url_path.clone(),
-            origin,
             format!("`global.airbyteUrl` uses the scheme `{}`; Airbyte is served over `http` or `https`", url.scheme),
             format!("write `https://{}`", url.host),
         );
@@ -174,7 +170,6 @@ pub fn check(ctx: &mut Ctx) {
             "url-trailing-slash",
             Severity::Error,
             url_path.clone(),
-            origin,
             format!("`global.airbyteUrl` `{raw}` ends with `/`: the chart appends `/api/public` and `/auth`, giving `//api/public`"),
             format!("write `{}`", raw.trim_end_matches('/')),
         );
@@ -183,7 +178,6 @@ pub fn check(ctx: &mut Ctx) {
             "url-path",
             Severity::Error,
             url_path.clone(),
-            origin,
             format!("`global.airbyteUrl` `{raw}` has the path `{}`: Airbyte cannot be served under a sub-path (the UI loads from `/`)", url.rest),
             format!("serve Airbyte at the root of its own host: `{}://{}`", url.scheme, url.host),
         );
@@ -193,7 +187,6 @@ pub fn check(ctx: &mut Ctx) {
             "url-port",
             Severity::Warning,
             url_path.clone(),
-            origin,
             format!("`global.airbyteUrl` names the port `{port}`: ingress controllers listen on 80 and 443, and links and cookies will carry `:{port}`"),
             format!("drop the port unless clients really reach Airbyte on `{port}`: `{}://{}`", url.scheme, url.host),
         );
@@ -248,7 +241,6 @@ pub fn check(ctx: &mut Ctx) {
                 "url-https-without-tls",
                 Severity::Warning,
                 url_path.clone(),
-                origin,
                 format!("`global.airbyteUrl` is `https`, but no `ingress.tls` entry covers `{host}` and no controller certificate annotation is set: unless TLS ends before the ingress (an outer load balancer, a Traefik entrypoint certificate), browsers get the controller's default certificate"),
                 format!(
                     "add `tls: [{{secretName: {}-tls, hosts: [{host}]}}]` to `ingress`, or a certificate annotation (`alb.ingress.kubernetes.io/certificate-arn`, `kubernetes.azure.com/tls-cert-keyvault-uri`)",
@@ -262,7 +254,6 @@ pub fn check(ctx: &mut Ctx) {
             "cookie-secure-over-http",
             Severity::Warning,
             url_path.clone(),
-            origin,
             "`global.airbyteUrl` is `http` but `global.auth.security.cookieSecureSetting` is `true`: browsers drop Secure cookies over HTTP and login fails with \"the server failed to set a cookie\"".to_string(),
             format!("serve Airbyte over HTTPS (`https://{host}` with TLS), or set `global.auth.security.cookieSecureSetting: false`"),
         );
