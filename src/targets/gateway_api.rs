@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::TargetOptions;
-use super::ingress::{Effective, Equivalents, airbyte_paths, drop_all_annotations, tls_hosts};
+use super::ingress::{
+    Effective, Equivalents, airbyte_paths, drop_all_annotations, plain_hosts, tls_hosts,
+};
 use crate::plan::Plan;
 use crate::render::{Expected, Rendered, render_docs};
 
@@ -255,15 +257,9 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         section: Some(section),
     };
     let secure_hosts: Vec<String> = secure.iter().map(|(h, _)| h.clone()).collect();
-    // a set, not a scan per host: thousands of hosts stay linear
-    let secure_set: std::collections::HashSet<String> = secure_hosts
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    let plain: Vec<String> = all_hosts
-        .iter()
-        .filter(|h| !secure_set.contains(&h.to_ascii_lowercase()))
-        .cloned()
+    let plain: Vec<String> = plain_hosts(plan, &secure_hosts)
+        .into_iter()
+        .map(String::from)
         .collect();
     if !secure.is_empty() {
         let parents = (0..secure.len())

@@ -216,6 +216,18 @@ pub fn tls_hosts(plan: &Plan) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// The plan's hosts that `secure` (the hosts served over TLS) does not list, in the plan's order,
+/// compared without case through a set so that thousands of hosts stay linear.
+pub fn plain_hosts<'p>(plan: &'p Plan, secure: &[String]) -> Vec<&'p str> {
+    let secure: std::collections::HashSet<String> =
+        secure.iter().map(|h| h.to_ascii_lowercase()).collect();
+    plan.hosts
+        .iter()
+        .map(|h| h.host.as_str())
+        .filter(|h| !secure.contains(&h.to_ascii_lowercase()))
+        .collect()
+}
+
 /// Airbyte's routes on every host of the values: `/` to the server, the connector builder on
 /// chart 2.0.18-2.0.19, and Keycloak's public paths for Enterprise (never all of `/auth`, which
 /// would expose the admin console). Most specific first.
@@ -296,4 +308,21 @@ pub fn render_ingress(ctx: &IngressCtx) -> Result<Vec<Document>, String> {
         name: ctx.name.clone(),
     }];
     render_docs("ingress/ingress.yaml.j2", ctx, &expected)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_hosts_keeps_the_plan_order_and_ignores_case() {
+        let values = "global:\n  airbyteUrl: https://b.example.com\ningress:\n  enabled: true\n  hosts:\n    - host: a.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n    - host: b.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n    - host: c.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n";
+        let opts = crate::test_options(None, Default::default());
+        let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+        let plan = crate::check(&opts, &mut read).unwrap().plan.unwrap();
+        let secure = vec!["B.Example.com".to_string()];
+        assert_eq!(
+            super::plain_hosts(&plan, &secure),
+            ["a.example.com", "c.example.com"]
+        );
+        assert_eq!(super::plain_hosts(&plan, &[]).len(), 3);
+    }
 }

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::TargetOptions;
 use super::ingress::{
-    AirbytePath, Effective, Equivalents, airbyte_paths, drop_all_annotations, tls_hosts,
+    AirbytePath, Effective, Equivalents, airbyte_paths, drop_all_annotations, plain_hosts,
+    tls_hosts,
 };
 use crate::plan::Plan;
 use crate::render::{Expected, Rendered, render_docs};
@@ -145,15 +146,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         }
     }
     let secure: Vec<String> = groups.iter().flat_map(|(_, h)| h.clone()).collect();
-    // a set, not a scan per host: thousands of hosts stay linear
-    let secure_set: std::collections::HashSet<String> =
-        secure.iter().map(|h| h.to_ascii_lowercase()).collect();
-    let plain: Vec<&str> = plan
-        .hosts
-        .iter()
-        .map(|h| h.host.as_str())
-        .filter(|h| !secure_set.contains(&h.to_ascii_lowercase()))
-        .collect();
+    let plain = plain_hosts(plan, &secure);
 
     let mut docs = Vec::new();
     let mut r = Rendered::default();
