@@ -83,12 +83,8 @@ pub fn chart_defaults() -> &'static Node {
 
 fn parse_chart_defaults() -> Node {
     static TEXT: &str = include_str!("chart_defaults.yaml");
-    // shallow: parsed on this thread, without a parser thread of its own
-    let limits = values::Limits {
-        max_depth: values::INLINE_MAX_DEPTH,
-        ..values::Limits::default()
-    };
-    match values::parse_document(TEXT.as_bytes(), "chart defaults", 0, &limits) {
+    // plain block style: the fast reader takes it on this thread (a test pins that it does)
+    match values::parse_document(TEXT.as_bytes(), "chart defaults", 0, &Default::default()) {
         Ok(doc) => {
             let mut root = doc.root;
             set_default_origin(&mut root);
@@ -316,4 +312,20 @@ pub(crate) fn test_corpus() -> Vec<(String, String)> {
         out.push((format!("{} (good)", r.id), r.good.to_string()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_defaults_load_and_are_marked_as_defaults() {
+        let d = chart_defaults();
+        let port = d.at(&values::Path::parse("server.service.port")).unwrap();
+        assert_eq!(port.value, Value::Int(8001));
+        assert_eq!(port.origin, Origin::Default);
+        assert_eq!(port.key_origin, Origin::Default);
+        let enabled = d.at(&values::Path::parse("ingress.enabled")).unwrap();
+        assert_eq!(enabled.value, Value::Bool(false));
+    }
 }

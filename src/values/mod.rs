@@ -11,7 +11,7 @@ use std::fmt;
 
 pub use merge::{coalesce_defaults, merge_into};
 pub use set::{SetKind, apply_set};
-pub use yaml::{INLINE_MAX_DEPTH, Limits, check_fast_reader, parse_document};
+pub use yaml::{Limits, check_fast_reader, parse_document};
 
 /// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -43,8 +43,9 @@ impl Default for Limits {
 
 /// Stack for the parser thread: ample for `max_depth` levels in any build profile.
 const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
-/// Up to this depth the parser runs on the calling thread (well within 2 MiB in a debug build).
-pub const INLINE_MAX_DEPTH: usize = 16;
+/// Up to this depth the parser runs on the calling thread even where the thread's stack is not
+/// known (well within 2 MiB in a debug build).
+const INLINE_MAX_DEPTH: usize = 16;
 /// Stack the parser needs on the calling thread: a base plus an allowance per nesting level, both
 /// about four times what was measured (release: under 5 KiB a level; debug: tens of KiB). The
 /// test `the_inline_budget_holds_the_deepest_document` parses at full depth within it.
