@@ -243,23 +243,6 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
     Ok(())
 }
 
-/// The keys the model describes, as JSON (the rest of a full values.yaml is not converted): what
-/// jsonschema reads when the fast check cannot vouch for the values.
-pub(crate) fn described_values(root: &Node) -> serde_json::Value {
-    let props = model::schema()
-        .get("properties")
-        .and_then(|p| p.as_object());
-    let mut out = serde_json::Map::new();
-    if let (Some(map), Some(props)) = (root.as_map(), props) {
-        for (k, v) in map {
-            if props.contains_key(k) {
-                out.insert(k.clone(), v.to_json());
-            }
-        }
-    }
-    serde_json::Value::Object(out)
-}
-
 /// The run options the unit tests use: one file `values.yaml`, release and namespace `airbyte`,
 /// the newest chart.
 #[cfg(test)]

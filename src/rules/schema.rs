@@ -23,7 +23,7 @@ pub fn check(root: &Node) -> Vec<Finding> {
     if conforms(schema, schema, root) == Some(true) {
         return Vec::new();
     }
-    let instance = &crate::described_values(root);
+    let instance = &described_values(root);
     let mut out = Vec::new();
     for err in validator().iter_errors(instance) {
         let pointer = err.instance_path().as_str().to_string();
@@ -104,6 +104,23 @@ pub fn check(root: &Node) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The keys the model describes, as JSON (the rest of a full values.yaml is not converted): what
+/// jsonschema reads when the fast check cannot vouch for the values.
+fn described_values(root: &Node) -> serde_json::Value {
+    let props = crate::model::schema()
+        .get("properties")
+        .and_then(|p| p.as_object());
+    let mut out = serde_json::Map::new();
+    if let (Some(map), Some(props)) = (root.as_map(), props) {
+        for (k, v) in map {
+            if props.contains_key(k) {
+                out.insert(k.clone(), v.to_json());
+            }
+        }
+    }
+    serde_json::Value::Object(out)
 }
 
 /// The schema object that describes the value at `path`, following `$ref`s and nullable `anyOf`s.
@@ -583,7 +600,7 @@ mod tests {
     }
 
     fn described(text: &str) -> Option<J> {
-        loaded(text).map(|root| crate::described_values(&root))
+        loaded(text).map(|root| super::described_values(&root))
     }
 
     fn jsonschema_says(instance: &J) -> bool {
