@@ -173,6 +173,21 @@ fn serve(mut stream: TcpStream, log: &Mutex<Vec<(String, String)>>) {
 /// Stops HAProxy however the test ends.
 struct Running(Child);
 
+impl Running {
+    /// HAProxy in the foreground on `cfg`, quiet, stopped when this is dropped.
+    fn haproxy(haproxy: &Path, cfg: &Path) -> Running {
+        let child = Command::new(haproxy)
+            .arg("-db")
+            .arg("-f")
+            .arg(cfg)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Running(child)
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -242,15 +257,7 @@ fn haproxy_in_front_of_a_loopback_upstream() {
         &upstream_addr,
     ]);
     std::fs::write(&cfg, text).unwrap();
-    let child = Command::new(&haproxy)
-        .arg("-db")
-        .arg("-f")
-        .arg(&cfg)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _running = Running(child);
+    let _running = Running::haproxy(&haproxy, &cfg);
     wait_for_port(http);
     wait_for_port(https);
 
@@ -349,16 +356,7 @@ fn without_tls_http_serves_airbyte() {
         ]),
     )
     .unwrap();
-    let _running = Running(
-        Command::new(&haproxy)
-            .arg("-db")
-            .arg("-f")
-            .arg(&cfg)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _running = Running::haproxy(&haproxy, &cfg);
     wait_for_port(http);
     let r = curl(
         &curl_bin,
