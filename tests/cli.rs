@@ -155,7 +155,7 @@ fn unreadable_inputs_exit_2() {
     );
     let r = run(&["validate"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("no values given"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "no values given");
     let dir = common::tempdir("cli");
     std::fs::write(dir.join("bad.yaml"), b"ingress:\n  className: \xff\n").unwrap();
     let r = run_in(&dir, &["validate", "-f", "bad.yaml"], None);
@@ -170,11 +170,7 @@ fn unreadable_inputs_exit_2() {
 fn bad_arguments_exit_2() {
     let r = run(&["render", "--target", "nope", "-f", "examples/values.yaml"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("unknown target `nope`; targets: chart"),
-        "{}",
-        r.stderr
-    );
+    common::assert_has(&r.stderr, "unknown target `nope`; targets: chart");
     let r = run(&[
         "render",
         "-t",
@@ -185,11 +181,7 @@ fn bad_arguments_exit_2() {
         "Bad_Name",
     ]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("invalid release name `Bad_Name`"),
-        "{}",
-        r.stderr
-    );
+    common::assert_has(&r.stderr, "invalid release name `Bad_Name`");
     let long = "a".repeat(54);
     let r = run(&[
         "render",
@@ -201,7 +193,7 @@ fn bad_arguments_exit_2() {
         &long,
     ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("Helm allows at most 53"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "Helm allows at most 53");
     let r = run(&[
         "render",
         "-t",
@@ -235,11 +227,7 @@ fn bad_arguments_exit_2() {
     );
     let r = run(&["explain", "backend-invalidd"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("did you mean `backend-invalid`"),
-        "{}",
-        r.stderr
-    );
+    common::assert_has(&r.stderr, "did you mean `backend-invalid`");
 }
 
 #[test]
@@ -282,7 +270,7 @@ fn set_flags_override_files_and_are_blamed_in_findings() {
         "--set",
         "ingress.className=b",
     ]);
-    assert!(r.stdout.contains("ingressClassName: a"), "{}", r.stdout);
+    common::assert_has(&r.stdout, "ingressClassName: a");
 }
 
 #[test]
@@ -323,11 +311,7 @@ fn strict_fails_on_warnings() {
     // without it the second file's hosts replace the first's and the URL matches none of them
     let r = run(&["validate", "-f", &a, "-f", &b]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stdout.contains("error[url-host-mismatch]"),
-        "{}",
-        r.stdout
-    );
+    common::assert_has(&r.stdout, "error[url-host-mismatch]");
 }
 
 #[test]
@@ -371,7 +355,7 @@ fn output_dir_writes_one_file_per_object_atomically() {
             link.to_str().unwrap(),
         ]);
         assert_eq!(r.code, 2);
-        assert!(r.stderr.contains("symlink"), "{}", r.stderr);
+        common::assert_has(&r.stderr, "symlink");
     }
 }
 
@@ -554,7 +538,10 @@ fn user_annotations_override_target_defaults_and_low_overrides_are_reported() {
         "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=30",
     ]);
     assert_eq!(r.code, 0);
-    assert!(r.stderr.contains("--set-string ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=30: warning[timeout-too-low]"), "{}", r.stderr);
+    common::assert_has(
+        &r.stderr,
+        "--set-string ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=30: warning[timeout-too-low]",
+    );
     let r = run(&[
         "render",
         "-t",
@@ -594,11 +581,7 @@ fn target_options_are_checked() {
         "public",
     ]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("use `internal` or `internet-facing`"),
-        "{}",
-        r.stderr
-    );
+    common::assert_has(&r.stderr, "use `internal` or `internet-facing`");
     let r = run(&[
         "render",
         "-t",
@@ -677,7 +660,7 @@ fn gateway_api_modes() {
     ];
     let r = run(&base);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--gateway-class CLASS"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "--gateway-class CLASS");
     // attach to an existing Gateway: one HTTPRoute, no Gateway
     let mut args = base.to_vec();
     args.extend([
@@ -722,7 +705,10 @@ fn gateway_api_modes() {
     ]);
     let r = run(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("kubernetes.azure.com/tls-cert-keyvault-uri: \"https://kv.vault.azure.net/certificates/airbyte\""), "{}", r.stdout);
+    common::assert_has(
+        &r.stdout,
+        "kubernetes.azure.com/tls-cert-keyvault-uri: \"https://kv.vault.azure.net/certificates/airbyte\"",
+    );
     assert!(
         r.stdout
             .contains("kubernetes.azure.com/tls-cert-service-account: airbyte-tls")
@@ -753,7 +739,7 @@ fn hostile_hosts_never_reach_a_traefik_rule() {
     ]);
     assert_eq!(r.code, 1, "{}", r.transcript());
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("error[host-invalid]"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "error[host-invalid]");
 }
 
 #[test]
@@ -845,7 +831,7 @@ fn quiet_and_verbose() {
         "fixtures/valid/minimal-http.yaml",
     ];
     let normal = run(&base);
-    assert!(normal.stderr.contains("warning["), "{}", normal.stderr);
+    common::assert_has(&normal.stderr, "warning[");
     let mut q = base.to_vec();
     q.push("-q");
     let quiet = run(&q);
@@ -903,7 +889,7 @@ fn migrate_converts_v1_values() {
     std::fs::write(dir.join("v1.yaml"), &commented).unwrap();
     let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("has comments"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "has comments");
     assert_eq!(
         std::fs::read_to_string(dir.join("v1.yaml")).unwrap(),
         commented
@@ -995,11 +981,7 @@ fn output_dir_leaves_nothing_behind_when_a_write_fails_midway() {
     args.extend(common::target_args("aks-agc"));
     let r = run(&args);
     assert_eq!(r.code, 2, "{}", r.transcript());
-    assert!(
-        r.stderr.contains("exists and is not a regular file"),
-        "{}",
-        r.stderr
-    );
+    common::assert_has(&r.stderr, "exists and is not a regular file");
     let left: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

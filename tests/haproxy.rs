@@ -401,7 +401,7 @@ fn values_cannot_add_haproxy_directives() {
     }
     let r = common::run(&["render", "-t", "haproxy-cfg", "-f", "examples/values.yaml"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--haproxy-cert PEM"), "{}", r.stderr);
+    common::assert_has(&r.stderr, "--haproxy-cert PEM");
     let r = common::run(&[
         "render",
         "-t",

@@ -158,3 +158,9 @@ pub fn python_with_jsonschema() -> Option<PathBuf> {
         if ok { py } else { None },
     )
 }
+
+/// Fails with the whole text when `needle` is not in it.
+#[track_caller]
+pub fn assert_has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "`{needle}` not found in:\n{text}");
+}
