@@ -60,6 +60,18 @@ for input in $inputs; do
   done
 done
 
+# the issue's growth goal: 5000 hosts cost at most about 6x 1000 hosts
+echo >> "$out"
+for cmd in render validate; do
+  python3 - "$cmd" >> "$out" <<'PY'
+import json, sys
+cmd = sys.argv[1]
+med = lambda n: json.load(open(f"target/bench/hosts-{n}-{cmd}.json"))["results"][0]["median"]
+ratio = med(5000) / med(1000)
+print(f"- growth 1000 -> 5000 hosts, `{cmd}`: {ratio:.1f}x ({'within' if ratio <= 6 else 'OVER'} the 6x goal)")
+PY
+done
+
 if [ -n "${HELM:-}" ] && [ -n "${AIRBYTE_CHART:-}" ]; then
   echo >> "$out"
   echo "## Against helm template (interleaved)" >> "$out"
