@@ -65,18 +65,7 @@ fn every_target_renders_every_valid_fixture() {
             .filter(|t| t.is_bring_your_own())
         {
             // the chart's own Ingress off, as these targets need
-            let mut args = vec![
-                "render",
-                "--target",
-                t.name(),
-                "-f",
-                &file,
-                "--namespace",
-                "airbyte",
-                "--set",
-                "ingress.enabled=false",
-            ];
-            args.extend(common::target_args(t.name()));
+            let args = common::render_args(*t, &file);
             let r = run(&args);
             assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
             assert!(

@@ -16,23 +16,7 @@ fn rendered() -> Vec<(Target, String, PathBuf)> {
         for t in Target::ALL.iter().filter(|t| t.renders_objects()) {
             let file = common::rel(&f);
             // the chart renders its own Ingress only when enabled; the others need it off
-            let enabled = if t.is_bring_your_own() {
-                "ingress.enabled=false"
-            } else {
-                "ingress.enabled=true"
-            };
-            let mut args = vec![
-                "render",
-                "--target",
-                t.name(),
-                "-f",
-                &file,
-                "-n",
-                "airbyte",
-                "--set",
-                enabled,
-            ];
-            args.extend(common::target_args(t.name()));
+            let args = common::render_args(*t, &file);
             let r = common::run(&args);
             assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
             let label = format!("{}-{}", t.name(), f.file_stem().unwrap().to_string_lossy());

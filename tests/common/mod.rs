@@ -90,6 +90,29 @@ pub fn fixtures(kind: &str) -> Vec<PathBuf> {
 }
 
 /// The flags a target needs to render at all (the Application Gateway for Containers to attach to).
+/// `render` of `file` for `target` in namespace `airbyte`, as a user would run it: the chart's own
+/// Ingress on for `chart`, off for the bring-your-own targets, and the target's required options.
+pub fn render_args(target: airbyte_ingress::targets::Target, file: &str) -> Vec<&str> {
+    let enabled = if target.is_bring_your_own() {
+        "ingress.enabled=false"
+    } else {
+        "ingress.enabled=true"
+    };
+    let mut args = vec![
+        "render",
+        "--target",
+        target.name(),
+        "-f",
+        file,
+        "--namespace",
+        "airbyte",
+        "--set",
+        enabled,
+    ];
+    args.extend(target_args(target.name()));
+    args
+}
+
 pub fn target_args(target: &str) -> Vec<&'static str> {
     match target {
         "aks-agc" => vec![
