@@ -406,15 +406,17 @@ fn field_path(path: &serde_ignored::Path<'_>) -> String {
 pub fn read_document(text: &str) -> Result<serde_json::Value, String> {
     // the plain block style our templates write is read by the fast reader; the event reader below
     // takes the rest and words every refusal
-    let bounds = crate::blockyaml::Bounds {
-        max_depth: 64,
-        max_nodes: usize::MAX,
-    };
-    match crate::blockyaml::read(text, bounds, &mut JsonSink) {
+    match crate::blockyaml::read(text, RENDERED, &mut JsonSink) {
         Some(json) => Ok(json),
         None => read_document_events(text),
     }
 }
+
+/// Our own output is as deep as our templates and as large as the values allow (already bounded).
+const RENDERED: crate::blockyaml::Bounds = crate::blockyaml::Bounds {
+    max_depth: 64,
+    max_nodes: usize::MAX,
+};
 
 /// Builds the JSON view for [`crate::blockyaml`].
 struct JsonSink;
@@ -726,11 +728,7 @@ mod tests {
                     continue;
                 };
                 for doc in &rendered.docs {
-                    let bounds = crate::blockyaml::Bounds {
-                        max_depth: 64,
-                        max_nodes: usize::MAX,
-                    };
-                    let fast = crate::blockyaml::read(&doc.text, bounds, &mut JsonSink);
+                    let fast = crate::blockyaml::read(&doc.text, RENDERED, &mut JsonSink);
                     let fast = fast.unwrap_or_else(|| {
                         panic!(
                             "{} {target:?}: the fast reader declined\n{}",
