@@ -13,21 +13,23 @@
 //! included, which is what makes a values file with thousands of hosts, and the parse-back of its
 //! rendered Ingress, cheap.
 
-/// What the reader builds: a values tree with positions, or a JSON view.
-pub trait Sink {
+use std::borrow::Cow;
+
+/// What the reader builds: a values tree with positions, or a tree that borrows the text. Strings
+/// borrow from the text unless an escape made them new.
+pub trait Sink<'a> {
     type Out;
     fn null(&mut self, at: (u32, u32)) -> Self::Out;
     fn bool(&mut self, b: bool, at: (u32, u32)) -> Self::Out;
     fn int(&mut self, i: i64, at: (u32, u32)) -> Self::Out;
-    fn str(&mut self, s: String, at: (u32, u32)) -> Self::Out;
+    fn str(&mut self, s: Cow<'a, str>, at: (u32, u32)) -> Self::Out;
     fn seq(&mut self, items: Vec<Self::Out>, at: (u32, u32)) -> Self::Out;
     /// `None` when a key repeats: the full parser words that error.
-    fn map(
-        &mut self,
-        entries: Vec<(String, (u32, u32), Self::Out)>,
-        at: (u32, u32),
-    ) -> Option<Self::Out>;
+    fn map(&mut self, entries: Vec<Entry<'a, Self::Out>>, at: (u32, u32)) -> Option<Self::Out>;
 }
+
+/// A mapping entry as read: the key, where it was written (line, column), the value.
+pub type Entry<'a, T> = (Cow<'a, str>, (u32, u32), T);
 
 /// Limits the reader honours by declining: the full parser reports them by name.
 #[derive(Clone, Copy, Debug)]
@@ -37,18 +39,22 @@ pub struct Bounds {
 }
 
 /// Reads `text` (one document, BOM already removed) into `sink`'s tree, or declines.
-pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
+pub fn read<'a, S: Sink<'a>>(text: &'a str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
     let mut lines = Vec::new();
     let mut marker_seen = false;
-    for (i, raw) in text.split('\n').enumerate() {
-        // YAML refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and
-        // PS, and tabs and carriage returns change how lines indent and end: the full parser's
-        let ascii = raw.is_ascii();
-        if ascii {
-            if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
-                return None;
-            }
-        } else if raw.chars().any(unusual_char) {
+    let bytes = text.as_bytes();
+    let mut next = 0;
+    let mut no = 0;
+    while next <= bytes.len() {
+        // one pass a line: its end, and whether it holds anything but printable ASCII. YAML
+        // refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and PS,
+        // and tabs and carriage returns change how lines indent and end: the full parser's
+        let from = next;
+        let (end, ascii) = line_end(bytes, from)?;
+        next = end + 1;
+        no += 1;
+        let raw = &text[from..end];
+        if !ascii && raw.chars().any(unusual_char) {
             return None;
         }
         let body = raw.trim_start_matches(' ');
@@ -65,7 +71,7 @@ pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out>
             return None;
         }
         lines.push(Line {
-            no: u32::try_from(i + 1).ok()?,
+            no: u32::try_from(no).ok()?,
             indent: raw.len() - body.len(),
             raw,
             start: raw.len() - body.len(),
@@ -83,6 +89,43 @@ pub fn read<S: Sink>(text: &str, bounds: Bounds, sink: &mut S) -> Option<S::Out>
     };
     let root = r.block(indent, 1)?;
     (r.pos == r.lines.len()).then_some(root)
+}
+
+/// Where the line starting at byte `from` ends (its `\n` or the end of the text), and whether it
+/// is all ASCII; `None` at a control character. Eight bytes at a time: only a word holding a byte
+/// below 0x20 (the line break among them), 0x7f or 0x80 and above is looked at byte by byte.
+fn line_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    let mut ascii = true;
+    loop {
+        let word = bytes
+            .get(at..at + 8)
+            .unwrap_or(&bytes[at.min(bytes.len())..]);
+        if let Ok(w) = <[u8; 8]>::try_from(word).map(u64::from_le_bytes) {
+            // exact "is any byte below n" tests (n <= 128): below 0x20, equal to 0x7f, high bit
+            let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            let del = (w ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7f)) & HIGH;
+            if control | del | (w & HIGH) == 0 {
+                at += 8;
+                continue;
+            }
+        }
+        for (i, &b) in word.iter().enumerate() {
+            if b == b'\n' {
+                return Some((at + i, ascii));
+            }
+            if b < 0x20 || b == 0x7f {
+                return None;
+            }
+            ascii &= b < 0x80;
+        }
+        if word.len() < 8 {
+            return Some((bytes.len(), ascii));
+        }
+        at += 8;
+    }
 }
 
 /// Characters with a meaning of their own to YAML 1.1 (line breaks, BOM) or that it refuses.
@@ -103,8 +146,8 @@ struct Line<'a> {
     ascii: bool,
 }
 
-impl Line<'_> {
-    fn body(&self) -> &str {
+impl<'a> Line<'a> {
+    fn body(&self) -> &'a str {
         &self.raw[self.start..]
     }
     fn column(&self, byte: usize) -> u32 {
@@ -121,7 +164,7 @@ impl Line<'_> {
     }
 }
 
-struct Reader<'a, 's, S: Sink> {
+struct Reader<'a, 's, S: Sink<'a>> {
     lines: Vec<Line<'a>>,
     pos: usize,
     nodes: usize,
@@ -129,7 +172,7 @@ struct Reader<'a, 's, S: Sink> {
     sink: &'s mut S,
 }
 
-impl<S: Sink> Reader<'_, '_, S> {
+impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
     fn count(&mut self, depth: usize) -> Option<()> {
         self.nodes += 1;
         (self.nodes < self.bounds.max_nodes && depth < self.bounds.max_depth).then_some(())
@@ -205,7 +248,6 @@ impl<S: Sink> Reader<'_, '_, S> {
             }
             let body = line.body();
             let (key, key_len) = key_end(body)?;
-            let key = key.into_owned();
             let key_at = (line.no, line.column(line.start));
             let after = &body[key_len + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
@@ -274,7 +316,7 @@ impl<S: Sink> Reader<'_, '_, S> {
 }
 
 /// A scalar that fills the rest of a line (a comment may follow it).
-fn read_scalar(text: &str) -> Option<Scalar> {
+fn read_scalar(text: &str) -> Option<Scalar<'_>> {
     let (value, rest) = if let Some(q) = text.strip_prefix('"') {
         let (s, used) = double_quoted(q)?;
         (Scalar::Str(s), &q[used..])
@@ -295,24 +337,24 @@ fn read_scalar(text: &str) -> Option<Scalar> {
     ok.then_some(value)
 }
 
-enum Scalar {
+enum Scalar<'a> {
     Null,
     Bool(bool),
     Int(i64),
-    Str(String),
+    Str(Cow<'a, str>),
     Seq,
     Map,
 }
 
 /// The key of a `key: value` line and its length in bytes (the `:` follows it), or `None` when the
 /// line is not one this reader takes as a key line.
-fn key_end(body: &str) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+fn key_end(body: &str) -> Option<(Cow<'_, str>, usize)> {
     let (key, len) = if let Some(q) = body.strip_prefix('"') {
         let (s, used) = double_quoted(q)?;
-        (s.into(), used + 1)
+        (s, used + 1)
     } else if let Some(q) = body.strip_prefix('\'') {
         let (s, used) = single_quoted(q)?;
-        (s.into(), used + 1)
+        (s, used + 1)
     } else {
         let bytes = body.as_bytes();
         if !bytes
@@ -344,7 +386,7 @@ fn is_special_word(s: &str) -> bool {
 }
 
 /// A plain scalar's value where YAML 1.1 and the full parser agree on it; `None` otherwise.
-fn resolve_plain(s: &str) -> Option<Scalar> {
+fn resolve_plain(s: &str) -> Option<Scalar<'_>> {
     let first = s.chars().next()?;
     Some(match s {
         "~" | "null" | "Null" | "NULL" => Scalar::Null,
@@ -367,7 +409,7 @@ fn resolve_plain(s: &str) -> Option<Scalar> {
                 && !s.ends_with(':')
             {
                 // a character no number form has: text (`16m`, `600s`, `1h30m`)
-                Scalar::Str(s.to_string())
+                Scalar::Str(s.into())
             } else {
                 return None;
             }
@@ -376,7 +418,7 @@ fn resolve_plain(s: &str) -> Option<Scalar> {
             if find_pair(s, b':', b' ').is_some() || s.ends_with(':') {
                 return None; // a key on a value's line: the full parser says what is wrong
             }
-            Scalar::Str(s.to_string())
+            Scalar::Str(s.into())
         }
         _ => return None,
     })
@@ -384,12 +426,17 @@ fn resolve_plain(s: &str) -> Option<Scalar> {
 
 /// A one-line double-quoted scalar after its opening quote: the text and the bytes used, closing
 /// quote included. Escapes beyond the common JSON ones are the full parser's.
-fn double_quoted(s: &str) -> Option<(String, usize)> {
-    let mut out = String::new();
-    let mut chars = s.char_indices();
+fn double_quoted(s: &str) -> Option<(Cow<'_, str>, usize)> {
+    // no escape before the closing quote: the text itself
+    let plain = s.bytes().position(|b| b == b'"' || b == b'\\')?;
+    if s.as_bytes()[plain] == b'"' {
+        return Some((s[..plain].into(), plain + 1));
+    }
+    let mut out = String::from(&s[..plain]);
+    let mut chars = s[plain..].char_indices().map(|(i, c)| (i + plain, c));
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some((out, i + 1)),
+            '"' => return Some((out.into(), i + 1)),
             '\\' => {
                 let (_, e) = chars.next()?;
                 out.push(match e {
@@ -423,7 +470,12 @@ fn double_quoted(s: &str) -> Option<(String, usize)> {
 }
 
 /// A one-line single-quoted scalar after its opening quote (`''` is a quote).
-fn single_quoted(s: &str) -> Option<(String, usize)> {
+fn single_quoted(s: &str) -> Option<(Cow<'_, str>, usize)> {
+    // no doubled quote: the text itself
+    let end = s.find('\'')?;
+    if s.as_bytes().get(end + 1) != Some(&b'\'') {
+        return Some((s[..end].into(), end + 1));
+    }
     let mut out = String::new();
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -432,7 +484,7 @@ fn single_quoted(s: &str) -> Option<(String, usize)> {
                 chars.next();
                 out.push('\'');
             } else {
-                return Some((out, i + 1));
+                return Some((out.into(), i + 1));
             }
         } else {
             out.push(c);

@@ -473,7 +473,9 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
             )));
         }
         (None, OutputFormat::Yaml) => crate::render::to_yaml(args.target, &rendered.docs),
-        (None, OutputFormat::Json) => crate::render::to_json(&rendered.docs),
+        (None, OutputFormat::Json) => {
+            crate::render::to_json(&rendered.docs).map_err(Failure::Internal)?
+        }
     };
     write_out(io, &text)?;
     leave((checked, rendered, text));

@@ -20,6 +20,7 @@ pub mod render;
 pub mod rules;
 mod stack;
 pub mod targets;
+pub mod tree;
 pub mod values;
 
 use findings::{Finding, Severity};

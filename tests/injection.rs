@@ -195,7 +195,7 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
     );
     let mut seen = Vec::new();
     for (d, r) in docs.iter().zip(&rendered.docs) {
-        prop_assert_eq!(d, &r.json);
+        prop_assert_eq!(d, &r.json().unwrap());
         let keys: Vec<&String> = d.as_object().unwrap().keys().collect();
         prop_assert!(
             keys.iter()

@@ -1,5 +1,6 @@
 //! One values file: bytes -> a tree of [`Node`]s with line:column origins, under explicit limits.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -305,7 +306,7 @@ impl NodeSink {
     }
 }
 
-impl crate::blockyaml::Sink for NodeSink {
+impl<'a> crate::blockyaml::Sink<'a> for NodeSink {
     type Out = Node;
     fn null(&mut self, at: (u32, u32)) -> Node {
         self.node(Value::Null, at)
@@ -316,13 +317,17 @@ impl crate::blockyaml::Sink for NodeSink {
     fn int(&mut self, i: i64, at: (u32, u32)) -> Node {
         self.node(Value::Int(i), at)
     }
-    fn str(&mut self, s: String, at: (u32, u32)) -> Node {
-        self.node(Value::Str(s), at)
+    fn str(&mut self, s: Cow<'a, str>, at: (u32, u32)) -> Node {
+        self.node(Value::Str(s.into_owned()), at)
     }
     fn seq(&mut self, items: Vec<Node>, at: (u32, u32)) -> Node {
         self.node(Value::Seq(items), at)
     }
-    fn map(&mut self, entries: Vec<(String, (u32, u32), Node)>, at: (u32, u32)) -> Option<Node> {
+    fn map(
+        &mut self,
+        entries: Vec<crate::blockyaml::Entry<'a, Node>>,
+        at: (u32, u32),
+    ) -> Option<Node> {
         let mut map = Map::new();
         for (key, key_at, mut value) in entries {
             value.key_origin = Origin::File {
@@ -330,7 +335,7 @@ impl crate::blockyaml::Sink for NodeSink {
                 line: key_at.0,
                 column: key_at.1,
             };
-            if map.insert(key, value).is_some() {
+            if map.insert(key.into_owned(), value).is_some() {
                 return None;
             }
         }
@@ -875,6 +880,50 @@ mod block_yaml {
         ] {
             assert!(fast(text).is_none(), "read {text:?}");
         }
+    }
+
+    /// The line scan looks at eight bytes at a time: a control character, DEL or a line break
+    /// YAML 1.1 knows must be found at every offset within and across those words, and plain
+    /// non-ASCII text must still be read (with columns counted in characters).
+    #[test]
+    fn finds_every_character_it_must_refuse_at_every_offset() {
+        let line = "key: a-value-long-enough-to-span-three-words";
+        for at in 5..line.len() {
+            let (head, tail) = line.split_at(at);
+            for c in ('\0'..' ')
+                .filter(|c| *c != '\n')
+                .chain(['\x7f', '\u{85}', '\u{2028}'])
+            {
+                let text = format!("first: 1\n{head}{c}{tail}\nlast: 2\n");
+                assert!(fast(&text).is_none(), "read {text:?}");
+            }
+            let text = format!("first: 1\n{head}é{tail}\nlast: 2\n");
+            assert!(agree("non-ASCII", &text), "declined {text:?}");
+            let Some(Node {
+                value: Value::Map(m),
+                ..
+            }) = fast(&text)
+            else {
+                panic!("not a mapping: {text:?}")
+            };
+            assert_eq!(
+                m["key"].value,
+                Value::Str(format!("{head}é{tail}")[5..].into())
+            );
+            assert_eq!(
+                m["last"].origin,
+                Origin::File {
+                    file: 0,
+                    line: 3,
+                    column: 7
+                },
+                "{text:?}"
+            );
+        }
+        assert!(
+            fast("a: 1\nb: 2").is_some(),
+            "a last line without a line break"
+        );
     }
 
     /// Scalars as they may appear after `key: ` or `- `: mostly ones the fast reader takes,
