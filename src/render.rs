@@ -191,13 +191,19 @@ pub fn render_docs<C: Serialize>(
     expected: &[Expected],
 ) -> Result<Vec<Document>, String> {
     let text = render_template(template, ctx)?;
-    parse_back(&text, expected)
+    parse_back_owned(text, expected)
 }
 
 /// Splits a rendered stream into documents, parses each, and checks it is the object the target
 /// meant to render: same count, same apiVersion, kind and name, in order.
 pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, String> {
-    let chunks = split_documents(text);
+    parse_back_owned(text.to_string(), expected)
+}
+
+/// [`parse_back`] of a rendered stream it may keep: a stream that is one whole document becomes
+/// that document's text without a copy (a large Ingress is most of a run's output).
+fn parse_back_owned(text: String, expected: &[Expected]) -> Result<Vec<Document>, String> {
+    let chunks = split_documents(&text);
     if chunks.len() != expected.len() {
         return Err(format!(
             "rendered {} documents where {} were planned",
@@ -206,20 +212,16 @@ pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, St
         ));
     }
     let mut docs = Vec::with_capacity(chunks.len());
-    for (chunk, e) in chunks.into_iter().zip(expected) {
+    for (&chunk, e) in chunks.iter().zip(expected) {
         let tree = read_document(chunk)
             .map_err(|e| format!("rendered document does not parse back: {e}"))?;
         let get = |keys: &[&str]| tree.at(keys).and_then(Tree::as_str).map(str::to_string);
-        let mut text = chunk.to_string();
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
         let d = Document {
             api_version: get(&["apiVersion"]).unwrap_or_default(),
             kind: get(&["kind"]).unwrap_or_default(),
             name: get(&["metadata", "name"]).unwrap_or_default(),
             namespace: get(&["metadata", "namespace"]),
-            text,
+            text: String::new(),
         };
         if d.api_version != e.api_version || d.kind != e.kind || d.name != e.name {
             return Err(format!(
@@ -229,6 +231,19 @@ pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, St
         }
         typed_check(&d, &tree)?;
         docs.push(d);
+    }
+    // the texts last, once nothing borrows the stream
+    let whole = chunks.len() == 1 && chunks[0].len() == text.len();
+    let texts: Vec<String> = if whole {
+        vec![text]
+    } else {
+        chunks.iter().map(|c| c.to_string()).collect()
+    };
+    for (d, mut t) in docs.iter_mut().zip(texts) {
+        if !t.ends_with('\n') {
+            t.push('\n');
+        }
+        d.text = t;
     }
     Ok(docs)
 }
@@ -532,12 +547,12 @@ fn split_documents(text: &str) -> Vec<&str> {
     };
     let mut docs = Vec::new();
     let mut start = 0;
-    // a search for the marker, not a walk over every line
-    for (at, _) in text.match_indices("---") {
+    // a search for the marker at line starts, not a walk over every line
+    let first = text.starts_with("---").then_some(0);
+    let after_breaks = memchr::memmem::find_iter(text.as_bytes(), b"\n---").map(|at| at + 1);
+    for at in first.into_iter().chain(after_breaks) {
         let end = at + 3;
-        let own_line = (at == 0 || text.as_bytes()[at - 1] == b'\n')
-            && matches!(text.as_bytes().get(end), None | Some(b'\n'));
-        if !own_line || at < start {
+        if !matches!(text.as_bytes().get(end), None | Some(b'\n')) || at < start {
             continue;
         }
         if has_content(&text[start..at]) {
@@ -561,12 +576,23 @@ pub fn header(target: Target) -> String {
 
 /// The documents as one YAML stream, each starting with `---`.
 pub fn to_yaml(target: Target, docs: &[Document]) -> String {
-    let mut out = header(target);
+    let mut out = Vec::new();
+    let _ = write_yaml(&mut out, target, docs); // writing to memory cannot fail
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`to_yaml`] written out piece by piece (no copy of the stream).
+pub fn write_yaml(
+    out: &mut dyn std::io::Write,
+    target: Target,
+    docs: &[Document],
+) -> std::io::Result<()> {
+    out.write_all(header(target).as_bytes())?;
     for d in docs {
-        out.push_str("---\n");
-        out.push_str(&d.text);
+        out.write_all(b"---\n")?;
+        out.write_all(d.text.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The documents as one `v1` `List`.

@@ -117,7 +117,11 @@ impl<'a> crate::blockyaml::Sink<'a> for TreeSink {
         entries: Vec<crate::blockyaml::Entry<'a, Tree<'a>>>,
         _: (u32, u32),
     ) -> Option<Tree<'a>> {
-        let entries: Vec<_> = entries.into_iter().map(|(k, _, v)| (k, v)).collect();
+        // a new list of exactly this size: collecting in place would shrink the reader's list
+        // with a reallocating copy
+        let mut out = Vec::with_capacity(entries.len());
+        out.extend(entries.into_iter().map(|(k, _, v)| (k, v)));
+        let entries = out;
         duplicate_key(&entries)
             .is_none()
             .then_some(Tree::Map(entries))
