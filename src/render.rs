@@ -57,7 +57,10 @@ pub struct Expected {
     pub name: String,
 }
 
-/// The environment: filters and syntax set once; each target folder's templates compiled the first
+const YAML: &str = "yaml";
+const CFG: &str = "cfg";
+
+/// The environment: escaping and syntax set once; each target folder's templates compiled the first
 /// time one of them is rendered (a run renders one target; compiling them all cost 13% of a run).
 fn base_env() -> Environment<'static> {
     let mut env = Environment::new();
@@ -69,9 +72,12 @@ fn base_env() -> Environment<'static> {
     {
         env.set_syntax(syntax);
     }
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env.add_filter("y", yaml_filter);
-    env.add_filter("cfg", cfg_filter);
+    // every output is escaped for its template's kind (see `format_value`)
+    env.set_auto_escape_callback(|name| {
+        let mode = if name.ends_with(".cfg.j2") { CFG } else { YAML };
+        minijinja::AutoEscape::Custom(mode.into())
+    });
+    env.set_formatter(format_value);
     env
 }
 
@@ -99,26 +105,45 @@ fn render_template<C: Serialize>(template: &str, ctx: &C) -> Result<String, Stri
         .map_err(|e| format!("template {template}: {e}"))
 }
 
-/// The `y` filter: a value as a YAML scalar that parses back to exactly that value.
-fn yaml_filter(v: JValue) -> Result<JValue, minijinja::Error> {
+/// How every `{{ ... }}` of a template is written, by the template's kind: in `.yaml.j2`
+/// templates as a YAML scalar that reads back as exactly that value, in `.cfg.j2` templates as one
+/// configuration word. Templates hold no filters to forget: no value reaches the output any other
+/// way (strings marked safe included).
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    v: &JValue,
+) -> Result<(), minijinja::Error> {
     use minijinja::value::ValueKind;
-    match v.kind() {
-        // a string that is already a plain scalar is passed on as it is (no new string per value)
-        ValueKind::String if v.as_str().is_some_and(is_plain_safe) => Ok(v),
-        ValueKind::String => Ok(yaml_str(v.as_str().unwrap_or_default()).into()),
-        // printed as `true`, `false`, `8001`, `1.5`: plain scalars YAML reads back as they were
-        ValueKind::Bool | ValueKind::Number => Ok(v),
-        kind => Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("the `y` filter takes a string, number or boolean, not {kind}"),
-        )),
-    }
+    let cfg = matches!(state.auto_escape(), minijinja::AutoEscape::Custom(mode) if mode == CFG);
+    let written = match (cfg, v.kind()) {
+        (true, _) => out.write_str(&cfg_word(v)?),
+        // most values (hosts, paths, names) are plain scalars already: written as they are
+        (false, ValueKind::String) => match v.as_str() {
+            Some(s) if is_plain_safe(s) => out.write_str(s),
+            s => out.write_str(&yaml_str(s.unwrap_or_default())),
+        },
+        // `true`, `false`, `8001`, `1.5`: plain scalars YAML reads back as they were
+        (false, ValueKind::Bool | ValueKind::Number) => write!(out, "{v}"),
+        (false, kind) => {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("a template value must be a string, number or boolean, not {kind}"),
+            ));
+        }
+    };
+    written.map_err(|_| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::WriteFailure,
+            "cannot write the output",
+        )
+    })
 }
 
-/// The `cfg` filter: a word for a configuration file such as haproxy.cfg. Anything that could end
-/// the word, the line or start a comment or escape (whitespace, control characters, `#`, quotes,
+/// A value as one word of a configuration file such as haproxy.cfg. Anything that could end the
+/// word, the line or start a comment or escape (whitespace, control characters, `#`, quotes,
 /// backslashes) is refused, so no value can add a directive.
-fn cfg_filter(v: JValue) -> Result<String, minijinja::Error> {
+fn cfg_word(v: &JValue) -> Result<String, minijinja::Error> {
     let s = v.to_string();
     let bad = s.is_empty()
         || s.chars()
@@ -135,7 +160,8 @@ fn cfg_filter(v: JValue) -> Result<String, minijinja::Error> {
     Ok(s)
 }
 
-/// Renders a template into a configuration file (no YAML parse-back; its values went through `cfg`).
+/// Renders a template into a configuration file (no YAML parse-back: its values were written as
+/// checked configuration words).
 pub fn render_text<C: Serialize>(template: &str, ctx: &C) -> Result<String, String> {
     let mut text = render_template(template, ctx)?;
     if !text.ends_with('\n') {
@@ -616,24 +642,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_embedded_template_compiles_and_filters_every_value() {
+    fn every_embedded_template_compiles_and_escapes_for_its_kind() {
         let mut env = base_env();
         for (name, source) in all_templates() {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            // never build YAML (or a config) by pasting: every `{{ ... }}` goes through `y` or `cfg`
-            for expr in source
-                .split("{{")
-                .skip(1)
-                .map(|r| r.split("}}").next().unwrap_or(""))
-            {
-                assert!(
-                    expr.trim_end().ends_with("| y")
-                        || expr.trim_end().ends_with("| cfg")
-                        || expr.trim() == "loop.index",
-                    "{name}: `{{{{{expr}}}}}` is not filtered"
-                );
+            // never build YAML (or a config) by pasting: the kind names the escaping
+            let want = if name.ends_with(".cfg.j2") { CFG } else { YAML };
+            assert!(
+                name.ends_with(".yaml.j2") || name.ends_with(".cfg.j2"),
+                "{name}: neither a YAML nor a configuration template"
+            );
+            // a probe under the template's name is escaped as the template is
+            let ctx = minijinja::value::Serde(serde_json::json!({ "v": "a: b" }));
+            let probe = env.template_from_named_str(name, "{{ v }}").unwrap();
+            match want {
+                YAML => assert_eq!(probe.render(ctx).unwrap(), "\"a: b\"", "{name}"),
+                _ => assert!(probe.render(ctx).is_err(), "{name}"),
             }
+        }
+    }
+
+    /// A configuration word can hold nothing that ends it, a line or starts a comment.
+    #[test]
+    fn configuration_words_are_refused_what_could_add_a_directive() {
+        let env = base_env();
+        let word = |v: serde_json::Value| {
+            let ctx = minijinja::value::Serde(serde_json::json!({ "v": v }));
+            env.template_from_named_str("t.cfg.j2", "bind {{ v }}\n")
+                .unwrap()
+                .render(ctx)
+        };
+        assert_eq!(
+            word("airbyte-server".into()).unwrap(),
+            "bind airbyte-server"
+        );
+        assert_eq!(word(8001.into()).unwrap(), "bind 8001");
+        for bad in ["", "a b", "a\nb", "a#b", "a\"b", "a'b", "a\\b", "a\tb"] {
+            assert!(word(bad.into()).is_err(), "{bad:?}");
         }
     }
 
@@ -678,9 +724,10 @@ mod tests {
         }
     }
 
-    /// What `y` writes reads back as the value it was given, whichever way it was written.
+    /// What a YAML template writes reads back as the value it was given, whichever way it was
+    /// written, even a string marked safe.
     #[test]
-    fn the_y_filter_writes_scalars_that_read_back_as_their_value() {
+    fn yaml_templates_write_scalars_that_read_back_as_their_value() {
         use serde_json::json;
         let env = base_env();
         for v in [
@@ -698,12 +745,15 @@ mod tests {
             json!(false),
         ] {
             let ctx = minijinja::value::Serde(json!({ "v": v }));
-            let out = env.render_str("k: {{ v | y }}\n", ctx).unwrap();
+            let out = env.render_str("k: {{ v }}\n", ctx).unwrap();
             let back: serde_json::Value = serde_saphyr::from_str(&out).unwrap();
             assert_eq!(back["k"], v, "{out}");
         }
+        let ctx = minijinja::value::Serde(json!({ "v": "a: b\nc: d" }));
+        let out = env.render_str("k: {{ v | safe }}\n", ctx).unwrap();
+        assert_eq!(out, "k: \"a: b\\u000ac: d\"");
         let ctx = minijinja::value::Serde(json!({ "v": {"a": 1} }));
-        assert!(env.render_str("k: {{ v | y }}\n", ctx).is_err());
+        assert!(env.render_str("k: {{ v }}\n", ctx).is_err());
     }
 
     #[test]
