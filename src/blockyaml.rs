@@ -363,9 +363,7 @@ fn key_end(body: &str) -> Option<(Cow<'_, str>, usize)> {
         {
             return None;
         }
-        let len = bytes
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/')))?;
+        let len = bytes.iter().position(|&b| !KEY_BYTE[usize::from(b)])?;
         let key = &body[..len];
         if bytes[len] != b':' || is_special_word(key) {
             return None;
@@ -496,8 +494,62 @@ fn single_quoted(s: &str) -> Option<(Cow<'_, str>, usize)> {
     None
 }
 
-/// Where the two bytes `a` `b` first occur together in `s` (short patterns on short lines: a byte
-/// loop beats setting up a substring searcher).
+/// Where the two bytes `a` `b` first occur together in `s`. `#` and `:` are rare in a line, so
+/// the search is for the rarer byte, with memchr, and the other is checked beside it.
 fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
-    s.as_bytes().windows(2).position(|w| w[0] == a && w[1] == b)
+    let bytes = s.as_bytes();
+    let (rare, first) = if a == b' ' { (b, false) } else { (a, true) };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(rare, &bytes[from..]).map(|i| from + i) {
+        let at = if first { Some(i) } else { i.checked_sub(1) };
+        if let Some(at) =
+            at.filter(|&at| bytes.get(at) == Some(&a) && bytes.get(at + 1) == Some(&b))
+        {
+            return Some(at);
+        }
+        from = i + 1;
+    }
+    None
+}
+
+/// The bytes of a plain key this reader takes: letters, digits, `_`, `-`, `.`, `/`.
+static KEY_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/');
+        b += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn find_pair_finds_the_first_pair_and_only_a_pair() {
+        for (s, a, b, want) in [
+            ("a #b", b' ', b'#', Some(1)),
+            ("a#b #c", b' ', b'#', Some(3)),
+            ("#a", b' ', b'#', None),
+            ("a: b", b':', b' ', Some(1)),
+            ("a:b: c", b':', b' ', Some(3)),
+            ("a:", b':', b' ', None),
+            ("", b':', b' ', None),
+        ] {
+            assert_eq!(super::find_pair(s, a, b), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn key_bytes_are_letters_digits_and_four_marks() {
+        let taken: String = (0..=255u8)
+            .filter(|b| super::KEY_BYTE[usize::from(*b)])
+            .map(char::from)
+            .collect();
+        assert_eq!(
+            taken,
+            "-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+        );
+    }
 }
