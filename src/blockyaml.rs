@@ -376,14 +376,13 @@ fn key_end(body: &str) -> Option<(Cow<'_, str>, usize)> {
 
 /// Words YAML 1.1 or 1.2 may read as something other than a string (booleans, null, special
 /// floats), in any case.
-fn is_special_word(s: &str) -> bool {
+pub(crate) fn is_special_word(s: &str) -> bool {
     const WORDS: [&str; 12] = [
         "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity",
     ];
-    s.len() <= 8
-        && WORDS
-            .iter()
-            .any(|w| w.len() == s.len() && w.eq_ignore_ascii_case(s))
+    WORDS
+        .iter()
+        .any(|w| w.len() == s.len() && w.eq_ignore_ascii_case(s))
 }
 
 /// A plain scalar's value where YAML 1.1 and the full parser agree on it; `None` otherwise.

@@ -174,7 +174,7 @@ pub fn to_yaml(node: &Node, indent: usize, out: &mut String) {
                 Value::Bool(b) => b.to_string(),
                 Value::Int(i) => i.to_string(),
                 Value::Float(f) => f.to_string(),
-                Value::Str(s) => yaml_str(s),
+                Value::Str(s) => yaml_str(s).into_owned(),
                 _ => String::new(),
             };
             let _ = writeln!(out, " {text}");

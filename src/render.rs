@@ -118,11 +118,8 @@ fn format_value(
     let cfg = matches!(state.auto_escape(), minijinja::AutoEscape::Custom(mode) if mode == CFG);
     let written = match (cfg, v.kind()) {
         (true, _) => out.write_str(&cfg_word(v)?),
-        // most values (hosts, paths, names) are plain scalars already: written as they are
-        (false, ValueKind::String) => match v.as_str() {
-            Some(s) if is_plain_safe(s) => out.write_str(s),
-            s => out.write_str(&yaml_str(s.unwrap_or_default())),
-        },
+        // most values (hosts, paths, names) are plain scalars already: written without a copy
+        (false, ValueKind::String) => out.write_str(&yaml_str(v.as_str().unwrap_or_default())),
         // `true`, `false`, `8001`, `1.5`: plain scalars YAML reads back as they were
         (false, ValueKind::Bool | ValueKind::Number) => write!(out, "{v}"),
         (false, kind) => {
@@ -172,9 +169,9 @@ pub fn render_text<C: Serialize>(template: &str, ctx: &C) -> Result<String, Stri
 
 /// A string as a YAML scalar: plain when it cannot be read as anything else, otherwise double-quoted
 /// with every character outside printable ASCII escaped, so no value can add a line, key or document.
-pub fn yaml_str(s: &str) -> String {
+pub fn yaml_str(s: &str) -> Cow<'_, str> {
     if is_plain_safe(s) {
-        return s.to_string();
+        return s.into();
     }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -188,7 +185,7 @@ pub fn yaml_str(s: &str) -> String {
         }
     }
     out.push('"');
-    out
+    out.into()
 }
 
 fn is_plain_safe(s: &str) -> bool {
@@ -204,10 +201,8 @@ fn is_plain_safe(s: &str) -> bool {
     {
         return false;
     }
-    // YAML 1.1 reads these as booleans or null
-    !["y", "n", "yes", "no", "true", "false", "on", "off", "null"]
-        .iter()
-        .any(|w| w.eq_ignore_ascii_case(s))
+    // booleans, null and special floats in YAML 1.1 or 1.2 (the words the reader declines too)
+    !crate::blockyaml::is_special_word(s)
 }
 
 /// Renders a template with a serializable context and parses every document back.
@@ -688,6 +683,13 @@ mod tests {
         assert_eq!(yaml_str("airbyte.example.com"), "airbyte.example.com");
         assert_eq!(yaml_str("/"), "/");
         assert_eq!(yaml_str("yes"), "\"yes\"");
+        // the words the block reader declines are quoted, so our output stays on its fast path
+        assert_eq!(yaml_str("nan"), "\"nan\"");
+        assert_eq!(yaml_str("Infinity"), "\"Infinity\"");
+        assert!(
+            matches!(yaml_str("airbyte"), Cow::Borrowed("airbyte")),
+            "a plain value is not copied"
+        );
         assert_eq!(yaml_str("600"), "\"600\"");
         assert_eq!(yaml_str(""), "\"\"");
         assert_eq!(yaml_str("a: b"), "\"a: b\"");
