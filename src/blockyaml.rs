@@ -100,13 +100,13 @@ fn line_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut at = from;
     let mut ascii = true;
     loop {
-        let word = bytes
-            .get(at..at + 8)
-            .unwrap_or(&bytes[at.min(bytes.len())..]);
+        // `at` only moves past whole words, so it never passes the end
+        let word = bytes.get(at..at + 8).unwrap_or(&bytes[at..]);
         if let Ok(w) = <[u8; 8]>::try_from(word).map(u64::from_le_bytes) {
             // exact "is any byte below n" tests (n <= 128): below 0x20, equal to 0x7f, high bit
             let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-            let del = (w ^ (ONES * 0x7f)).wrapping_sub(ONES) & !(w ^ (ONES * 0x7f)) & HIGH;
+            let x = w ^ (ONES * 0x7f);
+            let del = x.wrapping_sub(ONES) & !x & HIGH;
             if control | del | (w & HIGH) == 0 {
                 at += 8;
                 continue;
@@ -497,18 +497,11 @@ fn single_quoted(s: &str) -> Option<(Cow<'_, str>, usize)> {
 /// the search is for the rarer byte, with memchr, and the other is checked beside it.
 fn find_pair(s: &str, a: u8, b: u8) -> Option<usize> {
     let bytes = s.as_bytes();
-    let (rare, first) = if a == b' ' { (b, false) } else { (a, true) };
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(rare, &bytes[from..]).map(|i| from + i) {
-        let at = if first { Some(i) } else { i.checked_sub(1) };
-        if let Some(at) =
-            at.filter(|&at| bytes.get(at) == Some(&a) && bytes.get(at + 1) == Some(&b))
-        {
-            return Some(at);
-        }
-        from = i + 1;
-    }
-    None
+    // the byte of the pair that is not the space, and its place in the pair
+    let (rare, place) = if a == b' ' { (b, 1) } else { (a, 0) };
+    memchr::memchr_iter(rare, bytes)
+        .filter_map(|i| i.checked_sub(place))
+        .find(|&at| bytes[at] == a && bytes.get(at + 1) == Some(&b))
 }
 
 /// The bytes of a plain key this reader takes: letters, digits, `_`, `-`, `.`, `/`.
