@@ -1,5 +1,5 @@
-//! Rendering: the embedded minijinja environment, the YAML-safe scalar filter, and the parse-back
-//! of every rendered document before anything is printed.
+//! Rendering: the embedded minijinja environment, which writes every value as a YAML-safe scalar,
+//! and the parse-back of every rendered document before anything is printed.
 
 use std::sync::OnceLock;
 
@@ -212,18 +212,14 @@ pub fn render_docs<C: Serialize>(
     expected: &[Expected],
 ) -> Result<Vec<Document>, String> {
     let text = render_template(template, ctx)?;
-    parse_back_owned(text, expected)
+    parse_back(text, expected)
 }
 
 /// Splits a rendered stream into documents, parses each, and checks it is the object the target
-/// meant to render: same count, same apiVersion, kind and name, in order.
-pub fn parse_back(text: &str, expected: &[Expected]) -> Result<Vec<Document>, String> {
-    parse_back_owned(text.to_string(), expected)
-}
-
-/// [`parse_back`] of a rendered stream it may keep: a stream that is one whole document becomes
-/// that document's text without a copy (a large Ingress is most of a run's output).
-fn parse_back_owned(text: String, expected: &[Expected]) -> Result<Vec<Document>, String> {
+/// meant to render: same count, same apiVersion, kind and name, in order. A stream that is one
+/// whole document becomes that document's text without a copy (a large Ingress is most of a run's
+/// output).
+pub fn parse_back(text: String, expected: &[Expected]) -> Result<Vec<Document>, String> {
     let chunks = split_documents(&text);
     if chunks.len() != expected.len() {
         return Err(format!(
@@ -364,8 +360,8 @@ fn is_duration(s: &str) -> bool {
     true
 }
 
-/// Kinds with Rust types are read into them, and must serialize back to the same data: nothing
-/// unknown, nothing of the wrong type. Kinds without published types are checked structurally.
+/// Kinds with Rust types are read into them: nothing unknown (serde_ignored names it), nothing of
+/// the wrong type. Kinds without published types are checked structurally.
 fn typed_check(d: &Document, tree: &Tree<'_>) -> Result<(), String> {
     if d.kind == "ReferenceGrant" {
         let ok = |key: &str| matches!(tree.at(&["spec", key]), Some(Tree::Seq(items)) if !items.is_empty());
@@ -468,7 +464,10 @@ fn read_document_events(text: &str) -> Result<Tree<'static>, String> {
 
     enum Frame {
         Seq(Vec<Tree<'static>>),
-        Map(Vec<(Cow<'static, str>, Tree<'static>)>, Option<String>),
+        Map(
+            Vec<(Cow<'static, str>, Tree<'static>)>,
+            Option<Cow<'static, str>>,
+        ),
     }
     fn push(
         stack: &mut [Frame],
@@ -480,10 +479,10 @@ fn read_document_events(text: &str) -> Result<Tree<'static>, String> {
             Some(Frame::Seq(items)) => items.push(v),
             Some(Frame::Map(entries, key)) => match key.take() {
                 None => match v {
-                    Tree::Str(k) => *key = Some(k.into_owned()),
+                    Tree::Str(k) => *key = Some(k),
                     other => return Err(format!("a mapping key that is not a string: {other:?}")),
                 },
-                Some(k) => entries.push((k.into(), v)),
+                Some(k) => entries.push((k, v)),
             },
         }
         Ok(())
@@ -766,6 +765,30 @@ mod tests {
         assert!(split_documents("---\n# nothing\n---").is_empty());
     }
 
+    /// Each document keeps exactly its own text, whether the stream was moved (one document) or
+    /// split (several), and every text ends its last line.
+    #[test]
+    fn parse_back_gives_each_document_its_own_text() {
+        let cm = |n: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {n}\n");
+        let exp = |n: &str| Expected {
+            api_version: "v1",
+            kind: "ConfigMap",
+            name: n.into(),
+        };
+        let one = parse_back(cm("a").trim_end().to_string(), &[exp("a")]).unwrap();
+        assert_eq!(one[0].text, cm("a"));
+        let two = parse_back(
+            format!("{}---\n{}", cm("a"), cm("b")),
+            &[exp("a"), exp("b")],
+        )
+        .unwrap();
+        assert_eq!(
+            (two[0].text.as_str(), two[1].text.as_str()),
+            (cm("a").as_str(), cm("b").as_str())
+        );
+        assert_eq!(two[1].json().unwrap()["metadata"]["name"], "b");
+    }
+
     #[test]
     fn parse_back_refuses_an_extra_document() {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
@@ -774,7 +797,11 @@ mod tests {
             kind: "ConfigMap",
             name: "a".into(),
         }];
-        assert!(parse_back(text, &exp).unwrap_err().contains("2 documents"));
+        assert!(
+            parse_back(text.to_string(), &exp)
+                .unwrap_err()
+                .contains("2 documents")
+        );
     }
 
     #[test]
@@ -868,11 +895,11 @@ mod tests {
         let ok = format!(
             "{head}spec:\n  backendSettings:\n    - service: s\n      ports: [{{port: 8001, protocol: HTTP}}]\n      timeouts: {{requestTimeout: 600s}}\n"
         );
-        assert!(parse_back(&ok, &exp).is_ok());
+        assert!(parse_back(ok.to_string(), &exp).is_ok());
         let bad_timeout = ok.replace("600s", "600");
-        assert!(parse_back(&bad_timeout, &exp).is_err());
+        assert!(parse_back(bad_timeout.to_string(), &exp).is_err());
         let unknown = ok.replace("timeouts:", "timeoutz:");
-        assert!(parse_back(&unknown, &exp).is_err());
+        assert!(parse_back(unknown.to_string(), &exp).is_err());
     }
 
     #[test]
@@ -886,7 +913,7 @@ mod tests {
         let ok = format!(
             "{head}spec:\n  rules:\n    - host: a.example\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: s\n                port:\n                  number: 80\n"
         );
-        assert!(parse_back(&ok, &exp).is_ok());
+        assert!(parse_back(ok.to_string(), &exp).is_ok());
         for (from, to, field) in [
             ("spec:\n  rules:", "spec:\n  rulez:", "spec.rulez"),
             (
@@ -900,7 +927,7 @@ mod tests {
                 "metadata.labelz",
             ),
         ] {
-            let err = parse_back(&ok.replacen(from, to, 1), &exp).unwrap_err();
+            let err = parse_back(ok.replacen(from, to, 1), &exp).unwrap_err();
             assert!(
                 err.contains("fields outside") && err.contains(field),
                 "{err}"
@@ -908,7 +935,7 @@ mod tests {
         }
         let wrong_type = ok.replace("number: 80", "number: eighty");
         assert!(
-            parse_back(&wrong_type, &exp)
+            parse_back(wrong_type.to_string(), &exp)
                 .unwrap_err()
                 .contains("not a valid Ingress")
         );
