@@ -7,21 +7,16 @@ use super::{Node, Value};
 pub fn merge_into(base: &mut Node, over: Node) {
     match (&mut base.value, over.value) {
         (Value::Map(b), Value::Map(o)) => {
+            // a key in both merges (maps) or is replaced (anything else: `merge_into`'s other arm);
+            // new keys come in key order and join the map in one linear step
+            let mut new = Vec::new();
             for (k, v) in o {
                 match b.get_mut(&k) {
-                    Some(existing)
-                        if matches!(
-                            (&existing.value, &v.value),
-                            (Value::Map(_), Value::Map(_))
-                        ) =>
-                    {
-                        merge_into(existing, v);
-                    }
-                    _ => {
-                        b.insert(k, v);
-                    }
+                    Some(existing) => merge_into(existing, v),
+                    None => new.push((k, v)),
                 }
             }
+            b.append_new(new);
         }
         (_, value) => {
             base.value = value;
@@ -38,11 +33,10 @@ pub fn coalesce_defaults(user: &mut Node, defaults: &Node) {
     let (Value::Map(u), Value::Map(d)) = (&mut user.value, &defaults.value) else {
         return;
     };
+    let mut new = Vec::new();
     for (k, dv) in d {
         match u.get_mut(k) {
-            None => {
-                u.insert(k.clone(), dv.clone());
-            }
+            None => new.push((k.clone(), dv.clone())),
             Some(uv) if uv.value == Value::Null => {
                 u.remove(k);
             }
@@ -53,6 +47,7 @@ pub fn coalesce_defaults(user: &mut Node, defaults: &Node) {
             }
         }
     }
+    u.append_new(new);
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! origin of every value kept for diagnostics.
 
 mod de;
+mod map;
 mod merge;
 mod set;
 mod yaml;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+pub use map::{DuplicateKey, Map};
 pub use merge::{coalesce_defaults, merge_into};
 pub use set::{SetKind, apply_set};
 pub use yaml::{Limits, check_fast_reader, parse_document};
@@ -34,9 +35,6 @@ pub struct Node {
     /// Where the mapping key that holds this value was written (equal to `origin` outside maps).
     pub key_origin: Origin,
 }
-
-/// A map sorted by key: Helm's maps are unordered and every output sorts them.
-pub type Map = BTreeMap<String, Node>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -70,7 +68,7 @@ impl Node {
         let mut node = self;
         for seg in &path.0 {
             node = match (seg, &node.value) {
-                (Seg::Key(k), Value::Map(m)) => m.get(&**k)?,
+                (Seg::Key(k), Value::Map(m)) => m.get(k)?,
                 (Seg::Index(i), Value::Seq(s)) => s.get(*i)?,
                 _ => return None,
             };
@@ -83,7 +81,7 @@ impl Node {
         let mut node = self;
         for seg in &path.0 {
             let next = match (seg, &node.value) {
-                (Seg::Key(k), Value::Map(m)) => m.get(&**k),
+                (Seg::Key(k), Value::Map(m)) => m.get(k),
                 (Seg::Index(i), Value::Seq(s)) => s.get(*i),
                 _ => None,
             };
@@ -182,7 +180,7 @@ impl Path {
                 _ => Seg::Key(tok.into()),
             };
             node = match (&seg, node.map(|n| &n.value)) {
-                (Seg::Key(k), Some(Value::Map(m))) => m.get(&**k),
+                (Seg::Key(k), Some(Value::Map(m))) => m.get(k),
                 (Seg::Index(i), Some(Value::Seq(s))) => s.get(*i),
                 _ => None,
             };

@@ -328,17 +328,20 @@ impl<'a> crate::blockyaml::Sink<'a> for NodeSink {
         entries: Vec<crate::blockyaml::Entry<'a, Node>>,
         at: (u32, u32),
     ) -> Option<Node> {
-        let mut map = Map::new();
-        for (key, key_at, mut value) in entries {
-            value.key_origin = Origin::File {
-                file: self.file,
-                line: key_at.0,
-                column: key_at.1,
-            };
-            if map.insert(key.into_owned(), value).is_some() {
-                return None;
-            }
-        }
+        let file = self.file;
+        let entries = entries
+            .into_iter()
+            .map(|(key, key_at, mut value)| {
+                value.key_origin = Origin::File {
+                    file,
+                    line: key_at.0,
+                    column: key_at.1,
+                };
+                (key.into_owned(), value)
+            })
+            .collect();
+        // a key given twice: the event reader reports it with both places
+        let map = Map::from_entries(entries).ok()?;
         Some(self.node(Value::Map(map), at))
     }
 }
@@ -504,15 +507,17 @@ impl Raw {
                     })
                     .collect(),
             ),
-            Raw::Map(entries) => {
-                let mut map = Map::new();
-                for (k, v) in entries {
-                    let kl = loc(&k);
-                    let vl = loc(&v);
-                    map.insert(k.value.0, v.value.into_node(file, vl, kl));
-                }
-                Value::Map(map)
-            }
+            // `visit_map` refused keys given twice
+            Raw::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let kl = loc(&k);
+                        let vl = loc(&v);
+                        (k.value.0, v.value.into_node(file, vl, kl))
+                    })
+                    .collect(),
+            ),
         };
         Node {
             value,
