@@ -24,12 +24,13 @@ pub trait Sink<'a> {
     fn int(&mut self, i: i64, at: (u32, u32)) -> Self::Out;
     fn str(&mut self, s: Cow<'a, str>, at: (u32, u32)) -> Self::Out;
     fn seq(&mut self, items: Vec<Self::Out>, at: (u32, u32)) -> Self::Out;
+    /// A mapping entry as the sink keeps it, built once, as it is read.
+    type Entry;
+    /// The entry for `key`, written at `at` (line, column), holding `value`.
+    fn entry(&mut self, key: Cow<'a, str>, at: (u32, u32), value: Self::Out) -> Self::Entry;
     /// `None` when a key repeats: the full parser words that error.
-    fn map(&mut self, entries: Vec<Entry<'a, Self::Out>>, at: (u32, u32)) -> Option<Self::Out>;
+    fn map(&mut self, entries: Vec<Self::Entry>, at: (u32, u32)) -> Option<Self::Out>;
 }
-
-/// A mapping entry as read: the key, where it was written (line, column), the value.
-pub type Entry<'a, T> = (Cow<'a, str>, (u32, u32), T);
 
 /// Limits the reader honours by declining: the full parser reports them by name.
 #[derive(Clone, Copy, Debug)]
@@ -40,55 +41,79 @@ pub struct Bounds {
 
 /// Reads `text` (one document, BOM already removed) into `sink`'s tree, or declines.
 pub fn read<'a, S: Sink<'a>>(text: &'a str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
-    let mut lines = Vec::new();
-    let mut marker_seen = false;
-    let bytes = text.as_bytes();
-    let mut next = 0;
-    let mut no = 0;
-    while next <= bytes.len() {
-        // one pass a line: its end, and whether it holds anything but printable ASCII. YAML
-        // refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and PS,
-        // and tabs and carriage returns change how lines indent and end: the full parser's
-        let from = next;
-        let (end, ascii) = line_end(bytes, from)?;
-        next = end + 1;
-        no += 1;
-        let raw = &text[from..end];
-        if !ascii && raw.chars().any(unusual_char) {
-            return None;
-        }
-        let body = raw.trim_start_matches(' ');
-        if body.is_empty() || body.starts_with('#') {
-            continue;
-        }
-        if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
-            // one `---` before any content starts the only document; any other marker or
-            // directive means several documents or more than this reader takes
-            if raw.trim_end_matches(' ') == "---" && lines.is_empty() && !marker_seen {
-                marker_seen = true;
-                continue;
-            }
-            return None;
-        }
-        lines.push(Line {
-            no: u32::try_from(no).ok()?,
-            indent: raw.len() - body.len(),
-            raw,
-            start: raw.len() - body.len(),
-            ascii,
-        });
-    }
-    let first = lines.first()?;
+    let mut lines = Lines {
+        text,
+        next: 0,
+        no: 0,
+        content_seen: false,
+        marker_seen: false,
+    };
+    let first = lines.next_line()??;
     let indent = first.indent;
     let mut r = Reader {
+        line: Some(first),
         lines,
-        pos: 0,
         nodes: 0,
         bounds,
         sink,
     };
     let root = r.block(indent, 1)?;
-    (r.pos == r.lines.len()).then_some(root)
+    // every line read: a line the blocks did not take would be an error, the full parser's
+    r.line.is_none().then_some(root)
+}
+
+/// The lines with content, one at a time, so that no list of them is built.
+struct Lines<'a> {
+    text: &'a str,
+    /// Byte offset of the next line.
+    next: usize,
+    /// Number of the last line taken, 1-based.
+    no: usize,
+    content_seen: bool,
+    marker_seen: bool,
+}
+
+impl<'a> Lines<'a> {
+    /// The next line with content, `Some(None)` at the end; `None` declines.
+    fn next_line(&mut self) -> Option<Option<Line<'a>>> {
+        let bytes = self.text.as_bytes();
+        while self.next <= bytes.len() {
+            // one pass a line: its end, and whether it holds anything but printable ASCII. YAML
+            // refuses control characters even in comments, 1.1 also breaks lines at NEL, LS and
+            // PS, and tabs and carriage returns change how lines indent and end: the full
+            // parser's
+            let from = self.next;
+            let (end, ascii) = line_end(bytes, from)?;
+            self.next = end + 1;
+            self.no += 1;
+            let raw = &self.text[from..end];
+            if !ascii && raw.chars().any(unusual_char) {
+                return None;
+            }
+            let body = raw.trim_start_matches(' ');
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
+                // one `---` before any content starts the only document; any other marker or
+                // directive means several documents or more than this reader takes
+                if raw.trim_end_matches(' ') == "---" && !self.content_seen && !self.marker_seen {
+                    self.marker_seen = true;
+                    continue;
+                }
+                return None;
+            }
+            self.content_seen = true;
+            return Some(Some(Line {
+                no: u32::try_from(self.no).ok()?,
+                indent: raw.len() - body.len(),
+                raw,
+                start: raw.len() - body.len(),
+                ascii,
+            }));
+        }
+        Some(None)
+    }
 }
 
 /// Where the line starting at byte `from` ends (its `\n` or the end of the text), and whether it
@@ -165,14 +190,21 @@ impl<'a> Line<'a> {
 }
 
 struct Reader<'a, 's, S: Sink<'a>> {
-    lines: Vec<Line<'a>>,
-    pos: usize,
+    /// The line being read; `None` past the last.
+    line: Option<Line<'a>>,
+    lines: Lines<'a>,
     nodes: usize,
     bounds: Bounds,
     sink: &'s mut S,
 }
 
 impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
+    /// Moves to the next line; `None` declines.
+    fn advance(&mut self) -> Option<()> {
+        self.line = self.lines.next_line()?;
+        Some(())
+    }
+
     fn count(&mut self, depth: usize) -> Option<()> {
         self.nodes += 1;
         (self.nodes < self.bounds.max_nodes && depth < self.bounds.max_depth).then_some(())
@@ -180,7 +212,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
 
     /// The block whose first line is the current one, at `indent`.
     fn block(&mut self, indent: usize, depth: usize) -> Option<S::Out> {
-        if self.lines.get(self.pos)?.is_dash() {
+        if self.line.as_ref()?.is_dash() {
             self.seq(indent, depth, false)
         } else {
             self.map(indent, depth)
@@ -191,7 +223,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
     /// the full parser places the list at its first item's content, not at the dash.
     fn seq(&mut self, indent: usize, depth: usize, flush: bool) -> Option<S::Out> {
         self.count(depth)?;
-        let first = &self.lines[self.pos];
+        let first = self.line.as_ref()?;
         let at = if flush {
             let after = &first.raw[first.start + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
@@ -200,7 +232,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
             (first.no, first.column(first.start))
         };
         let mut items = Vec::new();
-        while let Some(line) = self.lines.get(self.pos) {
+        while let Some(line) = &self.line {
             if line.indent != indent || line.start != indent || !line.is_dash() {
                 break;
             }
@@ -214,19 +246,19 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
             if rest.is_empty() {
                 // the full parser places an empty item at the end of its line
                 let dash_end = (line.no, line.column(line.raw.len()));
-                self.pos += 1;
+                self.advance()?;
                 items.push(self.value_below(indent, false, dash_end, depth + 1)?);
             } else if rest == "-" || rest.starts_with("- ") {
                 return None; // a list directly inside a list item
             } else if key_end(rest).is_some() {
                 // `- key: value`: a mapping whose keys line up after the dash
-                let line = &mut self.lines[self.pos];
+                let line = self.line.as_mut()?;
                 line.start = rest_at;
                 line.indent = rest_at;
                 items.push(self.map(rest_at, depth + 1)?);
             } else {
                 let v = self.scalar(rest_at, depth + 1)?;
-                self.pos += 1;
+                self.advance()?;
                 self.no_continuation(indent)?;
                 items.push(v);
             }
@@ -236,10 +268,10 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
 
     fn map(&mut self, indent: usize, depth: usize) -> Option<S::Out> {
         self.count(depth)?;
-        let first = &self.lines[self.pos];
+        let first = self.line.as_ref()?;
         let at = (first.no, first.column(first.start));
         let mut entries = Vec::new();
-        while let Some(line) = self.lines.get(self.pos) {
+        while let Some(line) = &self.line {
             if line.indent < indent {
                 break;
             }
@@ -255,15 +287,15 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
             let rest = &line.raw[rest_at..];
             let value = if rest.is_empty() || rest.starts_with('#') {
                 let colon = (line.no, line.column(line.start + key_len));
-                self.pos += 1;
+                self.advance()?;
                 self.value_below(indent, true, colon, depth + 1)?
             } else {
                 let v = self.scalar(rest_at, depth + 1)?;
-                self.pos += 1;
+                self.advance()?;
                 self.no_continuation(indent)?;
                 v
             };
-            entries.push((key, key_at, value));
+            entries.push(self.sink.entry(key, key_at, value));
         }
         self.sink.map(entries, at)
     }
@@ -277,7 +309,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
         empty_at: (u32, u32),
         depth: usize,
     ) -> Option<S::Out> {
-        match self.lines.get(self.pos) {
+        match &self.line {
             Some(next) if next.indent > indent => self.block(next.indent, depth),
             Some(next) if in_map && next.indent == indent && next.is_dash() => {
                 self.seq(indent, depth, true)
@@ -292,7 +324,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
     /// After a scalar on its own line, a deeper line would continue it (a multi-line scalar) or
     /// be an error: both are the full parser's.
     fn no_continuation(&self, indent: usize) -> Option<()> {
-        match self.lines.get(self.pos) {
+        match &self.line {
             Some(next) if next.indent > indent => None,
             _ => Some(()),
         }
@@ -301,7 +333,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
     /// The scalar (or `[]`, `{}`) that starts at byte `from` of the current line.
     fn scalar(&mut self, from: usize, depth: usize) -> Option<S::Out> {
         self.count(depth)?;
-        let line = &self.lines[self.pos];
+        let line = self.line.as_ref()?;
         let at = (line.no, line.column(from));
         let value = read_scalar(&line.raw[from..])?;
         Some(match value {

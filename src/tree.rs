@@ -112,16 +112,11 @@ impl<'a> crate::blockyaml::Sink<'a> for TreeSink {
     fn seq(&mut self, items: Vec<Tree<'a>>, _: (u32, u32)) -> Tree<'a> {
         Tree::Seq(items)
     }
-    fn map(
-        &mut self,
-        entries: Vec<crate::blockyaml::Entry<'a, Tree<'a>>>,
-        _: (u32, u32),
-    ) -> Option<Tree<'a>> {
-        // a new list of exactly this size: collecting in place would shrink the reader's list
-        // with a reallocating copy
-        let mut out = Vec::with_capacity(entries.len());
-        out.extend(entries.into_iter().map(|(k, _, v)| (k, v)));
-        let entries = out;
+    type Entry = (Cow<'a, str>, Tree<'a>);
+    fn entry(&mut self, key: Cow<'a, str>, _: (u32, u32), value: Tree<'a>) -> Self::Entry {
+        (key, value)
+    }
+    fn map(&mut self, entries: Vec<Self::Entry>, _: (u32, u32)) -> Option<Tree<'a>> {
         duplicate_key(&entries)
             .is_none()
             .then_some(Tree::Map(entries))

@@ -323,23 +323,16 @@ impl<'a> crate::blockyaml::Sink<'a> for NodeSink {
     fn seq(&mut self, items: Vec<Node>, at: (u32, u32)) -> Node {
         self.node(Value::Seq(items), at)
     }
-    fn map(
-        &mut self,
-        entries: Vec<crate::blockyaml::Entry<'a, Node>>,
-        at: (u32, u32),
-    ) -> Option<Node> {
-        let file = self.file;
-        let entries = entries
-            .into_iter()
-            .map(|(key, key_at, mut value)| {
-                value.key_origin = Origin::File {
-                    file,
-                    line: key_at.0,
-                    column: key_at.1,
-                };
-                (key.into_owned(), value)
-            })
-            .collect();
+    type Entry = (String, Node);
+    fn entry(&mut self, key: Cow<'a, str>, at: (u32, u32), mut value: Node) -> Self::Entry {
+        value.key_origin = Origin::File {
+            file: self.file,
+            line: at.0,
+            column: at.1,
+        };
+        (key.into_owned(), value)
+    }
+    fn map(&mut self, entries: Vec<Self::Entry>, at: (u32, u32)) -> Option<Node> {
         // a key given twice: the event reader reports it with both places
         let map = Map::from_entries(entries).ok()?;
         Some(self.node(Value::Map(map), at))
