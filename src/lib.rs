@@ -159,7 +159,7 @@ pub fn check(
                     chart: opts.chart,
                 };
                 let (p, plan_findings) =
-                    Plan::build(&typed, &loaded.root, &popts).map_err(Failure::Usage)?;
+                    Plan::build(typed, &loaded.root, &popts).map_err(Failure::Usage)?;
                 findings.extend(plan_findings);
                 findings.extend(rules::check_plan(&loaded.root, &p, &loaded.sources));
                 if let Some(target) = opts.target {
@@ -227,7 +227,7 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
                         value: Value::Seq(paths),
                         ..
                     },
-                ) = h.at(&values::Path::parse("paths"))
+                ) = h.as_map().and_then(|m| m.get("paths"))
                     && paths.len() > limits.max_paths
                 {
                     return Err(too_many(

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::findings::{Finding, Severity};
 use crate::model::{PathType, Values};
-use crate::values::{Node, Origin, Path};
+use crate::values::{Node, Origin, Path, Seg};
 
 /// A chart version, e.g. `2.2.0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -212,16 +212,19 @@ impl Plan {
     /// Builds the plan from typed values; what the chart would refuse becomes an error finding.
     /// `root` is the merged values tree, for locations.
     pub fn build(
-        values: &Values,
+        values: Values,
         root: &Node,
         opts: &PlanOptions,
     ) -> Result<(Plan, Vec<Finding>), String> {
         let line = opts.chart.line()?;
         let mut findings = Vec::new();
-        let ingress = values.ingress.clone().unwrap_or_default();
-        let global = values.global.clone().unwrap_or_default();
+        let ingress = values.ingress.unwrap_or_default();
+        let global = values.global.unwrap_or_default();
         let at = |p: &Path| root.nearest(p).origin;
         let ing = Path::parse("ingress");
+        // made once: every path below shares their text
+        let [hosts_key, paths_key, backend_key] =
+            ["hosts", "paths", "backend"].map(|k| Seg::Key(k.into()));
 
         let server_port = values
             .server
@@ -239,12 +242,15 @@ impl Plan {
         let service = |b: Backend| service_for(release, line, server_port, builder_port, b, false);
 
         let mut hosts = Vec::new();
-        for (hi, h) in ingress.hosts.iter().flatten().enumerate() {
-            let hp = ing.key("hosts").index(hi);
-            let mut routes = Vec::new();
-            for (pi, p) in h.paths.iter().flatten().enumerate() {
-                let pp = hp.key("paths").index(pi);
-                let bp = pp.key("backend");
+        for (hi, h) in ingress.hosts.into_iter().flatten().enumerate() {
+            let hp = ing.join([hosts_key.clone(), Seg::Index(hi)]);
+            let declared = h.paths.as_deref().unwrap_or_default();
+            let declared_paths = declared.len();
+            let declares_root = declared.iter().any(|p| p.path.as_deref() == Some("/"));
+            let mut routes = Vec::with_capacity(declared_paths);
+            for (pi, p) in h.paths.into_iter().flatten().enumerate() {
+                let pp = hp.join([paths_key.clone(), Seg::Index(pi)]);
+                let bp = pp.join([backend_key.clone()]);
                 let backend = match (p.backend.as_deref(), line) {
                     (Some("server"), _) => Some(Backend::Server),
                     (Some("connector-builder-server"), ChartLine::V2_0) => {
@@ -263,30 +269,29 @@ impl Plan {
                 };
                 let Some(backend) = backend else { continue };
                 routes.push(Route {
-                    path: p.path.clone().unwrap_or_default(),
+                    path: p.path.unwrap_or_default(),
                     path_type: p.path_type,
                     backend,
                     service: service(backend),
                     at: pp,
                 });
             }
-            let declared = h.paths.as_deref().unwrap_or_default();
             hosts.push(HostRoutes {
-                host: h.host.clone().unwrap_or_default(),
+                host: h.host.unwrap_or_default(),
                 routes,
                 at: hp,
-                declared_paths: declared.len(),
-                declares_root: declared.iter().any(|p| p.path.as_deref() == Some("/")),
+                declared_paths,
+                declares_root,
             });
         }
         let tls = ingress
             .tls
-            .iter()
+            .into_iter()
             .flatten()
             .enumerate()
             .map(|(i, t)| TlsEntry {
-                secret_name: t.secret_name.clone(),
-                hosts: t.hosts.clone().unwrap_or_default(),
+                secret_name: t.secret_name,
+                hosts: t.hosts.unwrap_or_default(),
                 at: ing.key("tls").index(i),
             })
             .collect();

@@ -155,15 +155,19 @@ impl Path {
     }
 
     pub fn key(&self, k: &str) -> Path {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(k.into()));
-        p
+        self.join([Seg::Key(k.into())])
     }
 
     pub fn index(&self, i: usize) -> Path {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
+        self.join([Seg::Index(i)])
+    }
+
+    /// This path followed by `segs`, in one allocation of the exact size.
+    pub fn join<const N: usize>(&self, segs: [Seg; N]) -> Path {
+        let mut v = Vec::with_capacity(self.0.len() + N);
+        v.extend_from_slice(&self.0);
+        v.extend(segs);
+        Path(v)
     }
 
     /// From a JSON pointer as the `jsonschema` crate reports instance locations.
