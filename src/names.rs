@@ -1,6 +1,15 @@
 //! Kubernetes name rules (DNS-1123 labels and subdomains, qualified keys), shared by the checks of
 //! release names, namespaces, Secrets, IngressClasses and annotation keys.
 
+/// `s` in ASCII lowercase, borrowed when it already is (host names compare without case).
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// A DNS-1123 label: 1-63 lowercase letters, digits and `-`, starting and ending alphanumeric.
 pub fn dns_label_ok(s: &str) -> bool {
     !s.is_empty()
@@ -36,6 +45,18 @@ pub fn qualified_name_ok(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_borrows_what_is_already_lowercase() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            lowercase("a.example-1.com"),
+            Cow::Borrowed("a.example-1.com")
+        ));
+        assert!(matches!(lowercase("A.Example.COM"), Cow::Owned(s) if s == "a.example.com"));
+        // only ASCII folds, as DNS names compare
+        assert_eq!(lowercase("Ä.example"), "Ä.example");
+    }
 
     #[test]
     fn names() {

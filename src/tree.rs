@@ -85,7 +85,7 @@ pub fn duplicate_key<'e, T>(entries: &'e [(Cow<'_, str>, T)]) -> Option<&'e str>
                 .then_some(k.as_ref())
         });
     }
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    let mut seen = foldhash::HashSet::with_capacity_and_hasher(entries.len(), Default::default());
     entries
         .iter()
         .map(|(k, _)| k.as_ref())

@@ -1,7 +1,7 @@
 //! Hosts, paths and TLS: valid DNS names, no duplicates, a `/` route to the server, pathTypes the
 //! API requires, paths ingress-nginx accepts, TLS entries that match the rules.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::Ctx;
 use super::url::HostIndex;
@@ -149,12 +149,7 @@ pub fn check(ctx: &mut Ctx) {
             );
         }
         for r in &h.routes {
-            let host = if h.host.bytes().any(|b| b.is_ascii_uppercase()) {
-                std::borrow::Cow::Owned(h.host.to_ascii_lowercase())
-            } else {
-                std::borrow::Cow::Borrowed(h.host.as_str())
-            };
-            let key = (host, r.path.as_str());
+            let key = (crate::names::lowercase(&h.host), r.path.as_str());
             if let Some(first) = seen.get(&key) {
                 let origin = ctx.origin(&r.at.key("path"));
                 let first_at = ctx.origin(&first.key("path"));

@@ -1,6 +1,10 @@
 //! `global.airbyteUrl`: present, absolute, no path, port or trailing slash, its host served by the
 //! ingress, `https` backed by a certificate, `http` with insecure cookies allowed.
 
+use std::borrow::Cow;
+
+use foldhash::{HashSet, HashSetExt};
+
 use super::Ctx;
 use crate::findings::{Finding, Severity};
 use crate::values::Path;
@@ -55,37 +59,45 @@ pub fn parse_url(s: &str) -> Option<Url<'_>> {
 
 /// Ingress hosts indexed for coverage questions in constant time (thousands of hosts, thousands of
 /// TLS names: no scans of one list per entry of the other).
-pub struct HostIndex {
-    exact: std::collections::HashSet<String>,
+pub struct HostIndex<'a> {
+    exact: foldhash::HashSet<Cow<'a, str>>,
     /// `example.com` for `*.example.com`.
-    wildcard_parents: std::collections::HashSet<String>,
+    wildcard_parents: foldhash::HashSet<Cow<'a, str>>,
     /// The parent domain of every exact host, for TLS wildcards that cover them.
-    parents: std::collections::HashSet<String>,
+    parents: foldhash::HashSet<Cow<'a, str>>,
 }
 
-fn normalize(h: &str) -> String {
-    h.trim_end_matches('.').to_ascii_lowercase()
+/// Lowercase, without a trailing dot; borrowed when it already is.
+fn normalize(h: &str) -> Cow<'_, str> {
+    crate::names::lowercase(h.trim_end_matches('.'))
 }
 
-impl HostIndex {
-    pub fn new<'a>(hosts: impl IntoIterator<Item = &'a str>) -> HostIndex {
+/// The part of `h` from byte `from` on, borrowed where `h` is.
+fn tail<'a>(h: &Cow<'a, str>, from: usize) -> Cow<'a, str> {
+    match h {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[from..]),
+        Cow::Owned(o) => Cow::Owned(o[from..].to_owned()),
+    }
+}
+
+impl<'a> HostIndex<'a> {
+    pub fn new(hosts: impl IntoIterator<Item = &'a str>) -> HostIndex<'a> {
+        let hosts = hosts.into_iter();
+        let n = hosts.size_hint().0;
         let mut idx = HostIndex {
-            exact: Default::default(),
+            exact: HashSet::with_capacity(n),
             wildcard_parents: Default::default(),
             parents: Default::default(),
         };
         for h in hosts {
             let h = normalize(h);
-            match h.strip_prefix("*.") {
-                Some(parent) => {
-                    idx.wildcard_parents.insert(parent.to_string());
+            if h.starts_with("*.") {
+                idx.wildcard_parents.insert(tail(&h, 2));
+            } else {
+                if let Some(dot) = h.find('.') {
+                    idx.parents.insert(tail(&h, dot + 1));
                 }
-                None => {
-                    if let Some((_, parent)) = h.split_once('.') {
-                        idx.parents.insert(parent.to_string());
-                    }
-                    idx.exact.insert(h);
-                }
+                idx.exact.insert(h);
             }
         }
         idx
@@ -94,7 +106,7 @@ impl HostIndex {
     /// Whether one of the hosts serves `name` (as [`host_covers`] does, for any of them).
     pub fn covers(&self, name: &str) -> bool {
         let n = normalize(name);
-        self.exact.contains(&n)
+        self.exact.contains(&*n)
             || n.split_once('.').is_some_and(|(label, parent)| {
                 !label.is_empty() && self.wildcard_parents.contains(parent)
             })

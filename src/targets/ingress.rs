@@ -204,11 +204,11 @@ pub fn airbyte_paths(plan: &Plan) -> Vec<AirbytePath> {
 /// The TLS entries' hosts that the values also route, each with its Secret, in values order.
 pub fn tls_hosts(plan: &Plan) -> Vec<(String, Option<String>)> {
     let index = crate::rules::url::HostIndex::new(plan.hosts.iter().map(|h| h.host.as_str()));
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for t in &plan.tls {
         for h in &t.hosts {
-            if index.overlaps(h) && seen.insert(h.to_ascii_lowercase()) {
+            if index.overlaps(h) && seen.insert(crate::names::lowercase(h)) {
                 out.push((h.clone(), t.secret_name.clone()));
             }
         }
@@ -219,12 +219,11 @@ pub fn tls_hosts(plan: &Plan) -> Vec<(String, Option<String>)> {
 /// The plan's hosts that `secure` (the hosts served over TLS) does not list, in the plan's order,
 /// compared without case through a set so that thousands of hosts stay linear.
 pub fn plain_hosts<'p>(plan: &'p Plan, secure: &[String]) -> Vec<&'p str> {
-    let secure: std::collections::HashSet<String> =
-        secure.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let secure: foldhash::HashSet<_> = secure.iter().map(|h| crate::names::lowercase(h)).collect();
     plan.hosts
         .iter()
         .map(|h| h.host.as_str())
-        .filter(|h| !secure.contains(&h.to_ascii_lowercase()))
+        .filter(|h| !secure.contains(&*crate::names::lowercase(h)))
         .collect()
 }
 
