@@ -90,11 +90,13 @@ impl<'a> Lines<'a> {
             if !ascii && raw.chars().any(unusual_char) {
                 return None;
             }
-            let body = raw.trim_start_matches(' ');
-            if body.is_empty() || body.starts_with('#') {
+            let indent = raw.bytes().take_while(|&b| b == b' ').count();
+            if matches!(raw.as_bytes().get(indent), None | Some(b'#')) {
                 continue;
             }
-            if raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%') {
+            if matches!(raw.as_bytes()[0], b'-' | b'.' | b'%')
+                && (raw.starts_with("---") || raw.starts_with("...") || raw.starts_with('%'))
+            {
                 // one `---` before any content starts the only document; any other marker or
                 // directive means several documents or more than this reader takes
                 if raw.trim_end_matches(' ') == "---" && !self.content_seen && !self.marker_seen {
@@ -106,9 +108,9 @@ impl<'a> Lines<'a> {
             self.content_seen = true;
             return Some(Some(Line {
                 no: u32::try_from(self.no).ok()?,
-                indent: raw.len() - body.len(),
+                indent,
                 raw,
-                start: raw.len() - body.len(),
+                start: indent,
                 ascii,
             }));
         }
@@ -117,40 +119,45 @@ impl<'a> Lines<'a> {
 }
 
 /// Where the line starting at byte `from` ends (its `\n` or the end of the text), and whether it
-/// is all ASCII; `None` at a control character. Eight bytes at a time: only a word holding a byte
-/// below 0x20 (the line break among them), 0x7f or 0x80 and above is looked at byte by byte.
+/// is all ASCII; `None` at a control character. Eight bytes at a time: a word's first byte below
+/// 0x20 (the line break among them), equal to 0x7f or from 0x80 is found from its bit mask.
 fn line_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut at = from;
     let mut ascii = true;
-    loop {
-        // `at` only moves past whole words, so it never passes the end
-        let word = bytes.get(at..at + 8).unwrap_or(&bytes[at..]);
-        if let Ok(w) = <[u8; 8]>::try_from(word).map(u64::from_le_bytes) {
-            // exact "is any byte below n" tests (n <= 128): below 0x20, equal to 0x7f, high bit
-            let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-            let x = w ^ (ONES * 0x7f);
-            let del = x.wrapping_sub(ONES) & !x & HIGH;
-            if control | del | (w & HIGH) == 0 {
-                at += 8;
-                continue;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().ok()?);
+        // "is the byte below n" tests (n <= 128): below 0x20, equal to 0x7f, high bit. A test's
+        // borrow can flag a byte above a flagged one, never below: the lowest flag is exact.
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let x = w ^ (ONES * 0x7f);
+        let del = x.wrapping_sub(ONES) & !x & HIGH;
+        let flags = control | del | (w & HIGH);
+        if flags == 0 {
+            at += 8;
+            continue;
+        }
+        let i = (flags.trailing_zeros() / 8) as usize;
+        match word[i] {
+            b'\n' => return Some((at + i, ascii)),
+            b if b < 0x80 => return None,
+            _ => {
+                ascii = false;
+                at += i + 1;
             }
         }
-        for (i, &b) in word.iter().enumerate() {
-            if b == b'\n' {
-                return Some((at + i, ascii));
-            }
-            if b < 0x20 || b == 0x7f {
-                return None;
-            }
-            ascii &= b < 0x80;
-        }
-        if word.len() < 8 {
-            return Some((bytes.len(), ascii));
-        }
-        at += 8;
     }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        if b == b'\n' {
+            return Some((at + i, ascii));
+        }
+        if b < 0x20 || b == 0x7f {
+            return None;
+        }
+        ascii &= b < 0x80;
+    }
+    Some((bytes.len(), ascii))
 }
 
 /// Characters with a meaning of their own to YAML 1.1 (line breaks, BOM) or that it refuses.
@@ -409,12 +416,17 @@ fn key_end(body: &str) -> Option<(Cow<'_, str>, usize)> {
 /// Words YAML 1.1 or 1.2 may read as something other than a string (booleans, null, special
 /// floats), in any case.
 pub(crate) fn is_special_word(s: &str) -> bool {
-    const WORDS: [&str; 12] = [
-        "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity",
-    ];
-    WORDS
-        .iter()
-        .any(|w| w.len() == s.len() && w.eq_ignore_ascii_case(s))
+    // by length: most keys and values are longer than any of the words
+    let words: &[&str] = match s.len() {
+        1 => &["y", "n"],
+        2 => &["no", "on"],
+        3 => &["yes", "off", "nan", "inf"],
+        4 => &["true", "null"],
+        5 => &["false"],
+        8 => &["infinity"],
+        _ => return false,
+    };
+    words.iter().any(|w| w.eq_ignore_ascii_case(s))
 }
 
 /// A plain scalar's value where YAML 1.1 and the full parser agree on it; `None` otherwise.
@@ -550,6 +562,8 @@ static KEY_BYTE: [bool; 256] = {
 
 #[cfg(test)]
 mod tests {
+    use super::is_special_word;
+
     #[test]
     fn find_pair_finds_the_first_pair_and_only_a_pair() {
         for (s, a, b, want) in [
@@ -562,6 +576,39 @@ mod tests {
             ("", b':', b' ', None),
         ] {
             assert_eq!(super::find_pair(s, a, b), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn special_words_are_found_in_any_case_and_nothing_else() {
+        let words = [
+            "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf", "infinity",
+        ];
+        for w in words {
+            for form in [
+                w.to_string(),
+                w.to_uppercase(),
+                format!("{}{}", w[..1].to_uppercase(), &w[1..]),
+            ] {
+                assert!(is_special_word(&form), "{form}");
+            }
+            // one letter more, less or changed is an ordinary word
+            assert!(!is_special_word(&format!("{w}s")), "{w}s");
+            assert!(!is_special_word(&w[1..]) || words.contains(&&w[1..]), "{w}");
+            assert!(!is_special_word(&format!("x{}", &w[1..])), "{w}");
+        }
+        for other in [
+            "",
+            "a",
+            "Y1",
+            "yes!",
+            "nulls",
+            "infinit",
+            "infinityy",
+            "9",
+            "~",
+        ] {
+            assert!(!is_special_word(other), "{other}");
         }
     }
 
