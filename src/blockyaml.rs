@@ -53,6 +53,8 @@ pub fn read<'a, S: Sink<'a>>(text: &'a str, bounds: Bounds, sink: &mut S) -> Opt
     let mut r = Reader {
         line: Some(first),
         lines,
+        items: Vec::new(),
+        entries: Vec::new(),
         nodes: 0,
         bounds,
         sink,
@@ -200,6 +202,10 @@ struct Reader<'a, 's, S: Sink<'a>> {
     /// The line being read; `None` past the last.
     line: Option<Line<'a>>,
     lines: Lines<'a>,
+    /// The items and entries of the lists and maps being read, innermost last: each list or map
+    /// takes its own off the top at its end, in one allocation of exactly their number.
+    items: Vec<S::Out>,
+    entries: Vec<S::Entry>,
     nodes: usize,
     bounds: Bounds,
     sink: &'s mut S,
@@ -238,7 +244,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
         } else {
             (first.no, first.column(first.start))
         };
-        let mut items = Vec::new();
+        let base = self.items.len();
         while let Some(line) = &self.line {
             if line.indent != indent || line.start != indent || !line.is_dash() {
                 break;
@@ -254,7 +260,8 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 // the full parser places an empty item at the end of its line
                 let dash_end = (line.no, line.column(line.raw.len()));
                 self.advance()?;
-                items.push(self.value_below(indent, false, dash_end, depth + 1)?);
+                let item = self.value_below(indent, false, dash_end, depth + 1)?;
+                self.items.push(item);
             } else if rest == "-" || rest.starts_with("- ") {
                 return None; // a list directly inside a list item
             } else if key_end(rest).is_some() {
@@ -262,14 +269,16 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 let line = self.line.as_mut()?;
                 line.start = rest_at;
                 line.indent = rest_at;
-                items.push(self.map(rest_at, depth + 1)?);
+                let item = self.map(rest_at, depth + 1)?;
+                self.items.push(item);
             } else {
                 let v = self.scalar(rest_at, depth + 1)?;
                 self.advance()?;
                 self.no_continuation(indent)?;
-                items.push(v);
+                self.items.push(v);
             }
         }
+        let items = self.items.drain(base..).collect();
         Some(self.sink.seq(items, at))
     }
 
@@ -277,7 +286,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
         self.count(depth)?;
         let first = self.line.as_ref()?;
         let at = (first.no, first.column(first.start));
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         while let Some(line) = &self.line {
             if line.indent < indent {
                 break;
@@ -302,8 +311,10 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 self.no_continuation(indent)?;
                 v
             };
-            entries.push(self.sink.entry(key, key_at, value));
+            let entry = self.sink.entry(key, key_at, value);
+            self.entries.push(entry);
         }
+        let entries = self.entries.drain(base..).collect();
         self.sink.map(entries, at)
     }
 
