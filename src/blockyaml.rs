@@ -112,7 +112,6 @@ impl<'a> Lines<'a> {
                 no: u32::try_from(self.no).ok()?,
                 indent,
                 raw,
-                start: indent,
                 ascii,
             }));
         }
@@ -172,17 +171,17 @@ fn unusual_char(c: char) -> bool {
 
 struct Line<'a> {
     no: u32,
+    /// Byte offset of the content still to read: the indentation, moved right past the dash of
+    /// `- key: value`, whose keys line up there.
     indent: usize,
     raw: &'a str,
-    /// Byte offset of the content still to read (moves right for `- key: value`).
-    start: usize,
     /// Columns are byte offsets (the indentation is spaces).
     ascii: bool,
 }
 
 impl<'a> Line<'a> {
     fn body(&self) -> &'a str {
-        &self.raw[self.start..]
+        &self.raw[self.indent..]
     }
     fn column(&self, byte: usize) -> u32 {
         let col = if self.ascii {
@@ -238,20 +237,20 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
         self.count(depth)?;
         let first = self.line.as_ref()?;
         let at = if flush {
-            let after = &first.raw[first.start + 1..];
+            let after = &first.raw[first.indent + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
-            (first.no, first.column(first.start + 1 + gap))
+            (first.no, first.column(first.indent + 1 + gap))
         } else {
-            (first.no, first.column(first.start))
+            (first.no, first.column(first.indent))
         };
         let base = self.items.len();
         while let Some(line) = &self.line {
-            if line.indent != indent || line.start != indent || !line.is_dash() {
+            if line.indent != indent || !line.is_dash() {
                 break;
             }
-            let after = &line.raw[line.start + 1..];
+            let after = &line.raw[line.indent + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
-            let rest_at = line.start + 1 + gap;
+            let rest_at = line.indent + 1 + gap;
             let rest = &line.raw[rest_at..];
             if rest.starts_with('#') {
                 return None; // where the full parser places that item is not worth guessing
@@ -266,9 +265,7 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 return None; // a list directly inside a list item
             } else if key_end(rest).is_some() {
                 // `- key: value`: a mapping whose keys line up after the dash
-                let line = self.line.as_mut()?;
-                line.start = rest_at;
-                line.indent = rest_at;
+                self.line.as_mut()?.indent = rest_at;
                 let item = self.map(rest_at, depth + 1)?;
                 self.items.push(item);
             } else {
@@ -285,24 +282,24 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
     fn map(&mut self, indent: usize, depth: usize) -> Option<S::Out> {
         self.count(depth)?;
         let first = self.line.as_ref()?;
-        let at = (first.no, first.column(first.start));
+        let at = (first.no, first.column(first.indent));
         let base = self.entries.len();
         while let Some(line) = &self.line {
             if line.indent < indent {
                 break;
             }
-            if line.indent > indent || line.start != indent {
+            if line.indent > indent {
                 return None;
             }
             let body = line.body();
             let (key, key_len) = key_end(body)?;
-            let key_at = (line.no, line.column(line.start));
+            let key_at = (line.no, line.column(line.indent));
             let after = &body[key_len + 1..];
             let gap = after.len() - after.trim_start_matches(' ').len();
-            let rest_at = line.start + key_len + 1 + gap;
+            let rest_at = line.indent + key_len + 1 + gap;
             let rest = &line.raw[rest_at..];
             let value = if rest.is_empty() || rest.starts_with('#') {
-                let colon = (line.no, line.column(line.start + key_len));
+                let colon = (line.no, line.column(line.indent + key_len));
                 self.advance()?;
                 self.value_below(indent, true, colon, depth + 1)?
             } else {
