@@ -126,11 +126,10 @@ pub fn check(ctx: &mut Ctx) {
     let mut any_root = false;
     for h in &plan.hosts {
         if let Some(problem) = host_problem(&h.host) {
-            let hp = h.at.key("host");
             ctx.push(
                 "host-invalid",
                 Severity::Error,
-                hp.clone(),
+                h.at.key("host"),
                 format!("host `{}` {problem}", h.host),
                 "write a DNS name such as `airbyte.example.com` (a wildcard only as `*.example.com`)".into(),
             );
@@ -148,8 +147,10 @@ pub fn check(ctx: &mut Ctx) {
                 "add `paths: [{path: /, pathType: Prefix, backend: server}]`".into(),
             );
         }
+        // once a host; borrowed (a free clone per path) unless the host is invalid anyway
+        let host = crate::names::lowercase(&h.host);
         for r in &h.routes {
-            let key = (crate::names::lowercase(&h.host), r.path.as_str());
+            let key = (host.clone(), r.path.as_str());
             if let Some(first) = seen.get(&key) {
                 let origin = ctx.origin(&r.at.key("path"));
                 let first_at = ctx.origin(&first.key("path"));

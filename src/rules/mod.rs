@@ -699,6 +699,22 @@ mod tests {
         }
     }
 
+    /// Hosts compare without case: `Airbyte.example.com` and `airbyte.example.com` with the same
+    /// path are one route listed twice; another path on the same host is not.
+    #[test]
+    fn duplicate_routes_are_found_without_case() {
+        let values = |second_host: &str, second_path: &str| {
+            format!(
+                "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  hosts:\n    - host: airbyte.example.com\n      paths: [{{path: /, pathType: Prefix, backend: server}}]\n    - host: {second_host}\n      paths: [{{path: {second_path}, pathType: Prefix, backend: server}}]\n"
+            )
+        };
+        let fired = |v: String| rules_fired(&v, None).contains(&"host-path-duplicate");
+        assert!(fired(values("airbyte.example.com", "/")));
+        assert!(fired(values("Airbyte.Example.com", "/")));
+        assert!(!fired(values("airbyte.example.com", "/api")));
+        assert!(!fired(values("other.example.com", "/")));
+    }
+
     #[test]
     fn did_you_mean_finds_near_keys() {
         let keys = ["enabled", "className", "annotations", "hosts", "tls"];
