@@ -61,6 +61,23 @@ mod tests {
             .root
     }
 
+    /// Every map in the tree is in key order, and every key is found again: lookups bisect, and
+    /// the JSON comparisons below would not notice an order that is off.
+    fn assert_ordered(n: &Node, context: &str) {
+        match &n.value {
+            Value::Map(m) => {
+                let keys: Vec<&String> = m.keys().collect();
+                assert!(keys.is_sorted_by(|a, b| a < b), "{context}: {keys:?}");
+                for (k, v) in m {
+                    assert!(m.get(k).is_some(), "{context}: `{k}` not found");
+                    assert_ordered(v, context);
+                }
+            }
+            Value::Seq(items) => items.iter().for_each(|i| assert_ordered(i, context)),
+            _ => {}
+        }
+    }
+
     #[test]
     fn files_merge_like_helm() {
         use serde_json::json;
@@ -77,11 +94,18 @@ mod tests {
             ("a: 5", "a: {x: 1}", json!({"a": {"x": 1}})),
             // a null in a later file is kept: only the chart defaults lose keys to it
             ("a: {x: 1}", "a: {x: null}", json!({"a": {"x": null}})),
+            // new keys before, between and after the ones already there
+            (
+                "a: {m: 1, t: 2}",
+                "a: {b: 3, p: 4, z: 5}",
+                json!({"a": {"b": 3, "m": 1, "p": 4, "t": 2, "z": 5}}),
+            ),
         ];
         for (first, second, want) in cases {
             let mut base = doc(first);
             merge_into(&mut base, doc(second));
             assert_eq!(base.to_json(), want, "{first} + {second}");
+            assert_ordered(&base, &format!("{first} + {second}"));
         }
     }
 
@@ -117,6 +141,7 @@ mod tests {
             let mut u = doc(user);
             coalesce_defaults(&mut u, &defaults);
             assert_eq!(u.to_json(), want, "{user}");
+            assert_ordered(&u, user);
         }
     }
 }
