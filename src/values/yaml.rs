@@ -1080,6 +1080,17 @@ mod block_yaml {
         })
     }
 
+    /// A generated top-level mapping as a document in style `s`.
+    fn document(entries: Vec<(String, T)>, s: &Style) -> String {
+        let mut text = if s.leading_marker {
+            "---\n".to_string()
+        } else {
+            String::new()
+        };
+        emit(&T::Map(entries), 0, s, &mut text);
+        text
+    }
+
     fn emit(t: &T, indent: usize, s: &Style, out: &mut String) {
         let pad = " ".repeat(indent);
         match t {
@@ -1142,12 +1153,7 @@ mod block_yaml {
         let (mut read, total) = (0, 2000);
         for _ in 0..total {
             let (entries, s) = strategy.new_tree(&mut runner).unwrap().current();
-            let mut text = if s.leading_marker {
-                "---\n".to_string()
-            } else {
-                String::new()
-            };
-            emit(&T::Map(entries), 0, &s, &mut text);
+            let text = document(entries, &s);
             if agree("generated", &text) {
                 read += 1;
             }
@@ -1165,12 +1171,7 @@ mod block_yaml {
         fn reads_generated_documents_as_the_full_parser_does(
             entries in prop::collection::vec((key_text(), tree()), 1..5), s in style(),
         ) {
-            let mut text = if s.leading_marker {
-                "---\n".to_string()
-            } else {
-                String::new()
-            };
-            emit(&T::Map(entries), 0, &s, &mut text);
+            let text = document(entries, &s);
             agree("generated", &text);
         }
     }
