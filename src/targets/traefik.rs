@@ -133,8 +133,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         groups.push((None, plan.hosts.iter().map(|h| h.host.clone()).collect()));
     } else {
         // one group per Secret, in first-seen order, found by a map rather than a scan
-        let mut group_of: std::collections::HashMap<Option<String>, usize> =
-            std::collections::HashMap::new();
+        let mut group_of: foldhash::HashMap<Option<String>, usize> = Default::default();
         for (host, secret) in tls_hosts(plan) {
             match group_of.get(&secret) {
                 Some(&i) => groups[i].1.push(host),

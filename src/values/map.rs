@@ -34,7 +34,7 @@ impl Map {
     pub fn from_entries(mut entries: Vec<(String, Node)>) -> Result<Map, DuplicateKey> {
         if !entries.is_sorted_by(|a, b| a.0 < b.0) {
             // stable, so that of two equal keys the first stays first for the message
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.sort_by(by_key);
             if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
                 return Err(DuplicateKey(pair[0].0.clone()));
             }
@@ -91,7 +91,7 @@ impl Map {
             return;
         }
         self.entries.extend(sorted);
-        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.entries.sort_by(by_key);
     }
 
     pub fn iter(&self) -> Iter<'_> {
@@ -109,6 +109,11 @@ impl Map {
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Node> + ExactSizeIterator {
         self.entries.iter_mut().map(|(_, v)| v)
     }
+}
+
+/// Entries in key order; `sort_by` is stable, so equal keys keep their order.
+fn by_key(a: &(String, Node), b: &(String, Node)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
 }
 
 fn as_refs((k, v): &(String, Node)) -> Ref<'_> {
@@ -139,7 +144,7 @@ impl IntoIterator for Map {
 impl FromIterator<(String, Node)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Node)>>(iter: I) -> Self {
         let mut entries: Vec<_> = iter.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by(by_key);
         // `dedup_by` drops the later of two equal neighbours: move its value into the one kept first
         entries.dedup_by(|later, kept| {
             let same = later.0 == kept.0;
