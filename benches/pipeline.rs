@@ -1,6 +1,9 @@
 //! Load, validate and render per target at 1, 100, 1000 and 5000 hosts, in process.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
-use airbyte_ingress::targets::{Target, TargetOptions};
+use airbyte_ingress::controllers::Settings;
+use airbyte_ingress::targets::Target;
 use airbyte_ingress::values::{Limits, ValueInputs, parse_document};
 use airbyte_ingress::{RunOptions, check};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -34,17 +37,17 @@ fn options(target: Option<Target>) -> RunOptions {
         namespace: "airbyte".into(),
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target,
-        target_options: target_options(),
+        settings: target_options(),
     }
 }
 
-fn target_options() -> TargetOptions {
-    TargetOptions {
+fn target_options() -> Settings {
+    Settings {
         agc_alb_name: Some("agc".into()),
         agc_alb_namespace: Some("alb".into()),
         gateway_class: Some("istio".into()),
         haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
-        ..TargetOptions::default()
+        ..Settings::default()
     }
 }
 
@@ -77,7 +80,7 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
-    for t in Target::ALL {
+    for t in Target::all() {
         let mut g = c.benchmark_group(format!("render/{}", t.name()));
         g.sample_size(20);
         for (n, text) in &inputs {
@@ -86,9 +89,8 @@ fn benches(c: &mut Criterion) {
             let mut read = |_: &str| Ok(text.as_bytes().to_vec());
             let checked = check(&opts, &mut read).expect("the generated values load");
             let plan = checked.plan.expect("the generated values are valid");
-            let topts = target_options();
             g.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {
-                b.iter(|| t.render(plan, &topts).map(|r| r.docs.len()))
+                b.iter(|| t.render(plan).map(|r| r.docs.len()))
             });
         }
         g.finish();

@@ -1,15 +1,18 @@
 //! `airbyte-ingress`: validate the ingress part of Airbyte Helm values and render ingress manifests
 //! for the chart and for common ingress controllers.
 //!
-//! The pipeline flows one way: [`values`] (files and flags merged as Helm merges them, with origins)
-//! -> [`model`] (typed values, the source of the JSON schema) -> [`plan`] (controller-neutral routes)
-//! -> [`rules`] (findings) and [`targets`] (manifests). The library never prints.
-#![deny(unsafe_code)]
-#![warn(clippy::print_stdout, clippy::print_stderr)]
-#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+//! The pipeline flows one way, and every module imports only from the layers below it:
+//! readers and names ([`blockyaml`], [`tree`], [`names`], [`airbyte`]) -> [`values`] (files and
+//! flags merged as Helm merges them, with origins) -> [`model`] (typed values, the source of the
+//! JSON schema) -> [`findings`] (the rule catalog and report formats) -> [`controllers`] (what each
+//! controller reads) -> [`plan`] (the controller-neutral plan) -> [`rules`] (findings) and
+//! [`render`] -> [`targets`] (manifests) -> [`migrate`], [`output`] -> [`cli`]. The library never
+//! prints.
 
+pub mod airbyte;
 pub mod blockyaml;
 pub mod cli;
+pub mod controllers;
 pub mod findings;
 pub mod migrate;
 pub mod model;
@@ -18,14 +21,14 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod rules;
-mod stack;
 pub mod targets;
 pub mod tree;
 pub mod values;
 
-use findings::{Finding, Severity};
-use plan::{ChartVersion, Plan, PlanOptions};
-use values::{LoadError, Loaded, Node, Origin, Value, ValueInputs};
+use controllers::Settings;
+use findings::{Finding, Rule};
+use plan::{ChartVersion, Output, Plan, PlanOptions};
+use values::{LoadError, Loaded, Node, Notice, Origin, Value, ValueInputs};
 
 /// Everything a run needs besides the target: inputs and the `helm template` arguments.
 #[derive(Clone, Debug)]
@@ -36,17 +39,19 @@ pub struct RunOptions {
     pub chart: ChartVersion,
     /// The target to check (and render) for; `None` checks the values as the chart reads them.
     pub target: Option<targets::Target>,
-    pub target_options: targets::TargetOptions,
+    /// The target's settings from its flags.
+    pub settings: Settings,
 }
 
 /// Why a run could not go on: exit code 2.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
-    /// A bad argument (release name, chart version, ...).
+    /// A bad argument (release name, chart version, a flag for another target, ...).
     Usage(String),
     /// An input that cannot be read or parsed.
     Input(LoadError),
-    /// The tool itself failed (a rendered document did not parse back). Also exit 2.
+    /// The tool itself failed (a rendered document did not parse back), or the system did
+    /// (standard output closed). Also exit 2.
     Internal(String),
 }
 
@@ -72,7 +77,7 @@ pub struct Checked {
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        findings::failing(&self.findings, false)
     }
 }
 
@@ -140,13 +145,11 @@ pub fn check(
     check_release(&opts.release).map_err(Failure::Usage)?;
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
-    let loaded = values::load(&opts.inputs, chart_defaults(), read).map_err(Failure::Input)?;
-    check_counts(&loaded, &opts.inputs.limits).map_err(Failure::Input)?;
-    let mut findings = rules::check_values(&loaded.root);
+    let (mut loaded, mut findings) = load(&opts.inputs, read)?;
+    loaded.sources.command = opts.target.map(|t| format!("--target {}", t.name()));
+    findings.extend(rules::check_layout(&loaded.root));
     let schema_findings = rules::check_schema(&loaded.root);
-    let shape_ok = schema_findings
-        .iter()
-        .all(|f| f.severity != Severity::Error);
+    let shape_ok = !findings::failing(&schema_findings, false);
     findings.extend(schema_findings);
     let mut plan = None;
     if shape_ok {
@@ -157,36 +160,25 @@ pub fn check(
                     release: opts.release.clone(),
                     namespace: opts.namespace.clone(),
                     chart: opts.chart,
+                    output: opts.target.map_or(Output::Values, |t| t.output()),
+                    settings: opts.settings.clone(),
                 };
                 let (p, plan_findings) =
                     Plan::build(typed, &loaded.root, &popts).map_err(Failure::Usage)?;
-                findings.extend(plan_findings);
-                findings.extend(rules::check_plan(&loaded.root, &p, &loaded.sources));
                 if let Some(target) = opts.target {
                     target
-                        .check_options(&p, &opts.target_options)
+                        .check_settings(&p, &opts.settings)
                         .map_err(Failure::Usage)?;
-                    if let Some(eff) = target.effective(&p, &opts.target_options) {
-                        findings.retain(|f| !rules::CLASS_RULES.contains(&f.rule));
-                        // these targets route Keycloak themselves
-                        findings.retain(|f| f.rule != "enterprise-auth-route");
-                        findings.extend(rules::check_target(
-                            &loaded.root,
-                            &p,
-                            &loaded.sources,
-                            &eff,
-                        ));
-                    }
                 }
+                findings.extend(plan_findings);
+                findings.extend(rules::check_plan(&loaded.root, &p, &loaded.sources));
                 plan = Some(p);
             }
             Err(e) => findings.push(Finding::new(
-                "wrong-type",
-                Severity::Error,
+                Rule::WrongType,
                 values::Path::default(),
                 loaded.root.origin,
                 format!("the values do not fit the schema: {e}"),
-                "fix the value the message names".into(),
             )),
         }
     }
@@ -196,6 +188,67 @@ pub fn check(
         plan,
         findings,
     })
+}
+
+/// Loads and merges the values as Helm does, under the explicit limits; what reading noticed comes
+/// back as findings. A key given twice where this tool reads it stops the run (which copy is
+/// meant cannot be known); elsewhere it is a warning, and Helm's choice (the later) stands.
+pub fn load(
+    inputs: &ValueInputs,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<(Loaded, Vec<Finding>), Failure> {
+    let loaded = values::load(inputs, chart_defaults(), read).map_err(Failure::Input)?;
+    check_counts(&loaded, &inputs.limits).map_err(Failure::Input)?;
+    for n in &loaded.notices {
+        if let Notice::DuplicateKey { path, first, again } = n
+            && model::reads(path)
+        {
+            let pos = |o: &Origin| match o {
+                Origin::File { line, column, .. } => format!("line {line}, column {column}"),
+                _ => loaded.sources.describe(*o),
+            };
+            let key = path.0.last().map(|s| match s {
+                values::Seg::Key(k) => k.to_string(),
+                values::Seg::Index(i) => i.to_string(),
+            });
+            return Err(Failure::Input(LoadError {
+                location: loaded.sources.describe(*again),
+                message: format!(
+                    "duplicate key `{}` (`{path}`): first at {}, again at {}; this tool reads it, and Helm would silently keep the second (remove one)",
+                    key.unwrap_or_default(),
+                    pos(first),
+                    pos(again)
+                ),
+            }));
+        }
+    }
+    let findings = loaded.notices.iter().map(notice_finding).collect();
+    Ok((loaded, findings))
+}
+
+/// What reading the input noticed, as a finding.
+fn notice_finding(n: &Notice) -> Finding {
+    match n {
+        Notice::Documents { file, count, at } => Finding::new(
+            Rule::MultipleDocuments,
+            values::Path::default(),
+            *at,
+            format!("{file} holds {count} YAML documents; each is merged over the ones before it, as Helm does"),
+        ),
+        Notice::DuplicateKey { path, first, again } => Finding::new(
+            Rule::DuplicateKey,
+            path.clone(),
+            *again,
+            format!("`{path}` is given twice in one mapping: Helm keeps this one and drops the first without a word"),
+        )
+        .also(*first),
+        Notice::EmptySet { key, arg } => Finding::new(
+            Rule::SetEmptyValue,
+            values::Path::default(),
+            *arg,
+            format!("`{key}=` gives `{key}` an empty value: Helm sets an empty string, or drops a list item that the assignment would have created"),
+        ),
+    }
 }
 
 /// The explicit limits on hosts and paths (the rest are enforced while reading).
@@ -244,14 +297,15 @@ fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadErro
     Ok(())
 }
 
-/// The run options the unit tests use: one file `values.yaml`, release and namespace `airbyte`,
-/// the newest chart.
+/// Checks `values` (as the file `values.yaml`) for `target`, release `airbyte` in namespace
+/// `airbyte`, the newest chart: for the unit tests.
 #[cfg(test)]
-pub(crate) fn test_options(
+pub(crate) fn check_text(
+    values: &str,
     target: Option<targets::Target>,
-    target_options: targets::TargetOptions,
-) -> RunOptions {
-    RunOptions {
+    settings: Settings,
+) -> Checked {
+    let opts = RunOptions {
         inputs: ValueInputs {
             files: vec!["values.yaml".into()],
             ..Default::default()
@@ -260,8 +314,10 @@ pub(crate) fn test_options(
         namespace: "airbyte".into(),
         chart: plan::NEWEST_CHART,
         target,
-        target_options,
-    }
+        settings,
+    };
+    let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+    check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"))
 }
 
 /// Every values text the project carries, named: the YAML files under `fixtures/`, `examples/`,
@@ -291,9 +347,10 @@ pub(crate) fn test_corpus() -> Vec<(String, String)> {
             }
         }
     }
-    for r in rules::RULES {
-        out.push((format!("{} (bad)", r.id), r.bad.to_string()));
-        out.push((format!("{} (good)", r.id), r.good.to_string()));
+    for r in Rule::all() {
+        let info = r.info();
+        out.push((format!("{} (bad)", info.id), info.bad.to_string()));
+        out.push((format!("{} (good)", info.id), info.good.to_string()));
     }
     out
 }

@@ -1,75 +1,37 @@
 //! The `airbyte-ingress` binary: parse arguments, run, exit with the documented code.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::process::ExitCode;
+
+use airbyte_ingress::cli::{Cli, Io, read_input, run_as};
+use clap::{CommandFactory, FromArgMatches};
 
 // A large run is a third allocation under glibc's malloc; mimalloc halves that (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn read_input(name: &str) -> Result<Vec<u8>, String> {
-    if name == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(buf);
-    }
-    let meta = std::fs::metadata(name).map_err(|e| format!("cannot read the file: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a directory, not a values file".into());
-    }
-    std::fs::read(name).map_err(|e| format!("cannot read the file: {e}"))
-}
-
 fn main() -> ExitCode {
     // installed as `kubectl-airbyte_ingress`, it is the kubectl plugin `kubectl airbyte-ingress`
     let argv0 = std::env::args_os().next().unwrap_or_default();
-    let invoked = std::path::Path::new(&argv0)
+    let plugin = std::path::Path::new(&argv0)
         .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("airbyte-ingress")
-        .to_string();
-    let plugin = invoked.starts_with("kubectl-airbyte_ingress");
-    let name = if plugin {
-        "kubectl airbyte-ingress"
-    } else {
-        "airbyte-ingress"
+        .is_some_and(|n| n.to_string_lossy().starts_with("kubectl-airbyte_ingress"));
+    let (shown, bin) = match plugin {
+        true => ("kubectl airbyte-ingress", "kubectl-airbyte_ingress"),
+        false => ("airbyte-ingress", "airbyte-ingress"),
     };
-    let matches = <airbyte_ingress::cli::Cli as clap::CommandFactory>::command()
-        .name(name)
-        .bin_name(name)
-        .get_matches();
-    let cli = match <airbyte_ingress::cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches)
-    {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
+    let matches = Cli::command().name(shown).bin_name(shown).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = stderr.is_terminal() && !no_color;
-    let color_stdout = stdout.is_terminal() && !no_color;
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut err = stderr.lock();
-    let mut read = read_input;
-    let mut io = airbyte_ingress::cli::Io {
-        stdout: &mut out,
-        stderr: &mut err,
-        color,
-        color_stdout,
-        read: &mut read,
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let mut io = Io {
+        color: stderr.is_terminal() && !no_color,
+        color_stdout: stdout.is_terminal() && !no_color,
+        stdout: &mut std::io::BufWriter::new(stdout.lock()),
+        stderr: &mut stderr.lock(),
+        read: &mut read_input,
         quiet: false,
         verbose: false,
     };
-    let exit = airbyte_ingress::cli::run_as(
-        cli,
-        &mut io,
-        if plugin {
-            "kubectl-airbyte_ingress"
-        } else {
-            "airbyte-ingress"
-        },
-    );
-    ExitCode::from(exit as u8)
+    ExitCode::from(run_as(cli, &mut io, bin) as u8)
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::values::{Path, Seg};
+
 /// Airbyte Helm chart values, as far as ingress and the public URL are concerned.
 ///
 /// Keys not described here belong to the rest of the chart and are accepted as they are.
@@ -60,6 +62,10 @@ pub struct Global {
 /// `global.auth`.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 pub struct Auth {
+    /// Whether users log in. With auth on, `global.airbyteUrl` must be set: login redirects and
+    /// cookies are issued for it.
+    #[serde(default)]
+    pub enabled: Option<BoolLike>,
     /// Cookie settings of the login session.
     #[serde(default)]
     pub security: Option<Security>,
@@ -218,6 +224,54 @@ pub fn schema() -> &'static serde_json::Value {
     SCHEMA.get_or_init(|| {
         serde_json::from_str(PUBLISHED_SCHEMA).unwrap_or_else(|_| generate_schema())
     })
+}
+
+/// The schema object that describes the value at `path`, following `$ref`s and nullable `anyOf`s;
+/// `None` for a value the schema does not describe.
+pub fn schema_at(path: &Path) -> Option<&'static serde_json::Value> {
+    let root = schema();
+    let resolve = |mut n: &'static serde_json::Value| -> &'static serde_json::Value {
+        for _ in 0..8 {
+            if let Some(r) = n.get("$ref").and_then(|r| r.as_str()) {
+                match root.pointer(r.trim_start_matches('#')) {
+                    Some(t) => n = t,
+                    None => break,
+                }
+            } else if let Some(branch) = n.get("anyOf").and_then(|a| a.as_array()).and_then(|a| {
+                a.iter()
+                    .find(|b| b.get("type").and_then(|t| t.as_str()) != Some("null"))
+            }) {
+                n = branch;
+            } else {
+                break;
+            }
+        }
+        n
+    };
+    let mut node = resolve(root);
+    for seg in &path.0 {
+        node = match seg {
+            Seg::Key(k) => resolve(node.get("properties")?.get(&**k)?),
+            Seg::Index(_) => resolve(node.get("items")?),
+        };
+    }
+    Some(node)
+}
+
+/// Whether this tool reads the value at `path`: the schema describes it, or it is an entry of a
+/// map the schema describes entry by entry (the annotations).
+pub fn reads(path: &Path) -> bool {
+    if path.0.is_empty() {
+        return false;
+    }
+    if schema_at(path).is_some() {
+        return true;
+    }
+    let parent = Path(path.0[..path.0.len() - 1].to_vec());
+    matches!(path.0.last(), Some(Seg::Key(_)))
+        && schema_at(&parent)
+            .and_then(|p| p.get("additionalProperties"))
+            .is_some_and(|a| a.is_object())
 }
 
 /// The committed `schemas/values.schema.json`, embedded.

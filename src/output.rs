@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::render::Document;
-use crate::targets::Target;
 
 /// The file name of one object: `<kind>-<name>.yaml`, lowercase, with anything unusual replaced.
 pub fn file_name(doc: &Document) -> String {
@@ -31,7 +30,7 @@ pub fn file_name(doc: &Document) -> String {
 }
 
 /// One file per object: its name and its content (the generated-by header, `---`, the document).
-pub fn document_files(target: Target, docs: &[Document]) -> Vec<(String, String)> {
+pub fn document_files(target: &str, docs: &[Document]) -> Vec<(String, String)> {
     let mut seen = std::collections::HashSet::new();
     docs.iter()
         .map(|doc| {
@@ -41,7 +40,7 @@ pub fn document_files(target: Target, docs: &[Document]) -> Vec<(String, String)
                 name = format!("{}-{n}.yaml", file_name(doc).trim_end_matches(".yaml"));
                 n += 1;
             }
-            let mut content = crate::render::header(target);
+            let mut content = crate::render::document::header(target);
             content.push_str("---\n");
             content.push_str(&doc.text);
             (name, content)

@@ -1,129 +1,19 @@
-//! The controller-neutral routing plan: object name and namespace, class, annotations, hosts, routes
-//! to Airbyte's Services, TLS. Every target renders from a `Plan` only.
+//! The controller-neutral plan: object name and namespace, class, annotations, hosts, routes to
+//! Airbyte's Services, TLS, Airbyte's proxy intent, and what a bring-your-own target will serve.
+//! Built only by [`Plan::build`]; every rule and every target reads a `Plan`, never raw values.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use crate::findings::{Finding, Severity};
+use crate::airbyte::{self, AirbytePath};
+pub use crate::airbyte::{
+    Backend, ChartLine, ChartVersion, INTENT, Intent, NEWEST_CHART, Port, Ports, Service,
+};
+use crate::controllers::{self, Controller, Effective, Given, Settings};
+use crate::findings::{Finding, Rule};
 use crate::model::{PathType, Values};
 use crate::values::{Node, Origin, Path, Seg};
 
-/// A chart version, e.g. `2.2.0`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ChartVersion {
-    pub major: u32,
-    pub minor: u32,
-    pub patch: u32,
-}
-
-/// The newest chart version this tool knows; the default of `--chart-version`.
-pub const NEWEST_CHART: ChartVersion = ChartVersion {
-    major: 2,
-    minor: 2,
-    patch: 0,
-};
-
-/// The two shapes of the chart's `ingress` template.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChartLine {
-    /// 2.0.18 - 2.0.19: `server` and `connector-builder-server` backends, ports by number, no
-    /// `metadata.namespace`.
-    V2_0,
-    /// 2.1.0 and later: only `server`, port by name `http`, explicit `metadata.namespace`.
-    V2_1,
-}
-
-impl ChartVersion {
-    /// Parses `2.2.0`, `2.1`, `v2.0.18` (a pre-release or build suffix is ignored).
-    pub fn parse(s: &str) -> Result<ChartVersion, String> {
-        let t = s.trim().trim_start_matches('v');
-        let core = t.split(['-', '+']).next().unwrap_or("");
-        let mut parts = core.split('.');
-        let mut num = |what: &str| -> Result<u32, String> {
-            match parts.next() {
-                None | Some("") if what != "major" => Ok(0),
-                Some(p) => p
-                    .parse()
-                    .map_err(|_| format!("`{s}` is not a chart version such as `2.2.0`")),
-                None => Err(format!("`{s}` is not a chart version such as `2.2.0`")),
-            }
-        };
-        let v = ChartVersion {
-            major: num("major")?,
-            minor: num("minor")?,
-            patch: num("patch")?,
-        };
-        if parts.next().is_some() {
-            return Err(format!("`{s}` is not a chart version such as `2.2.0`"));
-        }
-        Ok(v)
-    }
-
-    /// The template shape, or why this version cannot be served.
-    pub fn line(self) -> Result<ChartLine, String> {
-        let first = ChartVersion {
-            major: 2,
-            minor: 0,
-            patch: 18,
-        };
-        if self < first {
-            return Err(format!(
-                "chart {self} has no top-level `ingress` block (it arrived in 2.0.18); its ingress is the V1 \
-                 `webapp.ingress`. Upgrade to chart 2.1 or later; `airbyte-ingress migrate -f FILE` converts the values"
-            ));
-        }
-        if self.major > 2 {
-            return Err(format!(
-                "chart {self} is newer than this tool knows (newest: {NEWEST_CHART}); pass `--chart-version {NEWEST_CHART}` to check against it"
-            ));
-        }
-        Ok(
-            if self
-                < (ChartVersion {
-                    major: 2,
-                    minor: 1,
-                    patch: 0,
-                })
-            {
-                ChartLine::V2_0
-            } else {
-                ChartLine::V2_1
-            },
-        )
-    }
-}
-
-impl fmt::Display for ChartVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
-/// Which Airbyte Service a route goes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Backend {
-    Server,
-    ConnectorBuilder,
-    Keycloak,
-}
-
-/// How a Service port is referenced.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Port {
-    Number(u16),
-    Name(&'static str),
-}
-
-/// A Service and port that a route sends traffic to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Service {
-    pub name: String,
-    pub port: Port,
-    /// The port number, also when the chart refers to it by name.
-    pub number: u16,
-}
-
-/// One path on one host.
+/// One path on one host, as the values list it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
     pub path: String,
@@ -152,6 +42,32 @@ pub struct TlsEntry {
     pub at: Path,
 }
 
+/// What the run produces from the values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// `validate` without `--target`: the values as the chart reads them.
+    Values,
+    /// The chart's own Ingress (`--target chart`).
+    Chart,
+    /// A bring-your-own ingress for one controller.
+    Byo(Controller),
+}
+
+/// What a bring-your-own target serves, decided from the values once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Byo {
+    pub settings: Settings,
+    pub effective: Effective,
+    /// The hosts to serve: the values' hosts, or the host of `global.airbyteUrl` when they list
+    /// none.
+    pub hosts: Vec<String>,
+    /// TLS for those hosts: the values' entries, or the URL's host when it is `https` and the values
+    /// have none.
+    pub tls: Vec<TlsEntry>,
+    /// Whether the host (and TLS) came from `global.airbyteUrl`.
+    pub from_url: bool,
+}
+
 /// The controller-neutral plan. Built only by [`Plan::build`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -161,6 +77,7 @@ pub struct Plan {
     /// The object name: the chart's `airbyte.fullname`.
     pub name: String,
     pub namespace: String,
+    /// `ingress.enabled`: the chart renders its own Ingress.
     pub enabled: bool,
     /// Where `ingress.enabled` was set (or the chart default).
     pub enabled_origin: Origin,
@@ -169,43 +86,29 @@ pub struct Plan {
     pub annotations: BTreeMap<String, Option<String>>,
     pub hosts: Vec<HostRoutes>,
     pub tls: Vec<TlsEntry>,
+    /// `global.airbyteUrl`, trimmed; `None` when empty.
     pub airbyte_url: Option<String>,
     pub edition: String,
+    /// `global.auth.enabled` as the values set it (`None`: not set).
+    pub auth_enabled: Option<bool>,
     pub cookie_secure: bool,
-    /// `server.service.port` (8001 by default).
-    pub server_port: u16,
-    /// `connectorBuilderServer.service.port` (80 by default; chart 2.0.18-2.0.19).
-    pub builder_port: u16,
+    pub ports: Ports,
+    /// What any proxy in front of Airbyte must allow.
+    pub intent: Intent,
+    pub output: Output,
+    /// Set for a bring-your-own target.
+    pub byo: Option<Byo>,
 }
 
-/// Release, namespace and chart version: the `helm template` arguments.
+/// Release, namespace and chart version (the `helm template` arguments) and the output.
 #[derive(Clone, Debug)]
 pub struct PlanOptions {
     pub release: String,
     pub namespace: String,
     pub chart: ChartVersion,
-}
-
-/// The chart's `airbyte.fullname`: fullnameOverride, else the release name if it contains the
-/// chart name, else `<release>-<name>`; at most 63 characters, no trailing `-`.
-pub fn fullname(
-    release: &str,
-    name_override: Option<&str>,
-    fullname_override: Option<&str>,
-) -> String {
-    fn trunc(s: &str) -> String {
-        let cut: String = s.chars().take(63).collect();
-        cut.trim_end_matches('-').to_string()
-    }
-    if let Some(f) = fullname_override.filter(|f| !f.is_empty()) {
-        return trunc(f);
-    }
-    let name = name_override.filter(|n| !n.is_empty()).unwrap_or("airbyte");
-    if release.contains(name) {
-        trunc(release)
-    } else {
-        trunc(&format!("{release}-{name}"))
-    }
+    pub output: Output,
+    /// The target's settings, for a bring-your-own output.
+    pub settings: Settings,
 }
 
 impl Plan {
@@ -226,20 +129,16 @@ impl Plan {
         let [hosts_key, paths_key, backend_key] =
             ["hosts", "paths", "backend"].map(|k| Seg::Key(k.into()));
 
-        let server_port = values
-            .server
-            .as_ref()
-            .and_then(|c| c.service.as_ref())
-            .and_then(|s| s.port)
-            .unwrap_or(8001);
-        let builder_port = values
-            .connector_builder_server
-            .as_ref()
-            .and_then(|c| c.service.as_ref())
-            .and_then(|s| s.port)
-            .unwrap_or(80);
+        let port_of = |c: &Option<crate::model::Component>| {
+            c.as_ref()
+                .and_then(|c| c.service.as_ref())
+                .and_then(|s| s.port)
+        };
+        let ports = Ports {
+            server: port_of(&values.server).unwrap_or(airbyte::SERVER_PORT),
+            builder: port_of(&values.connector_builder_server).unwrap_or(airbyte::BUILDER_PORT),
+        };
         let release = &opts.release;
-        let service = |b: Backend| service_for(release, line, server_port, builder_port, b, false);
 
         let mut hosts = Vec::new();
         for (hi, h) in ingress.hosts.into_iter().flatten().enumerate() {
@@ -257,13 +156,8 @@ impl Plan {
                         Some(Backend::ConnectorBuilder)
                     }
                     (other, _) => {
-                        findings.push(backend_finding(
-                            other,
-                            line,
-                            opts.chart,
-                            bp.clone(),
-                            at(&bp),
-                        ));
+                        let origin = at(&bp);
+                        findings.push(backend_finding(other, line, opts.chart, bp, origin));
                         None
                     }
                 };
@@ -272,7 +166,7 @@ impl Plan {
                     path: p.path.unwrap_or_default(),
                     path_type: p.path_type,
                     backend,
-                    service: service(backend),
+                    service: airbyte::service(release, line, ports, backend, false),
                     at: pp,
                 });
             }
@@ -284,7 +178,7 @@ impl Plan {
                 declares_root,
             });
         }
-        let tls = ingress
+        let tls: Vec<TlsEntry> = ingress
             .tls
             .into_iter()
             .flatten()
@@ -295,7 +189,7 @@ impl Plan {
                 at: ing.key("tls").index(i),
             })
             .collect();
-        let name = fullname(
+        let name = airbyte::fullname(
             release,
             values.name_override.as_deref(),
             values.fullname_override.as_deref(),
@@ -305,7 +199,8 @@ impl Plan {
             .clone()
             .filter(|n| !n.is_empty() && line == ChartLine::V2_1)
             .unwrap_or_else(|| opts.namespace.clone());
-        let plan = Plan {
+        let auth = global.auth.unwrap_or_default();
+        let mut plan = Plan {
             chart: opts.chart,
             line,
             release: release.clone(),
@@ -313,43 +208,112 @@ impl Plan {
             namespace,
             enabled: ingress.enabled.unwrap_or(false),
             enabled_origin: at(&ing.key("enabled")),
-            class: ingress.class_name.clone().filter(|c| !c.is_empty()),
-            annotations: ingress.annotations.clone().unwrap_or_default(),
+            class: ingress.class_name.filter(|c| !c.is_empty()),
+            annotations: ingress.annotations.unwrap_or_default(),
             hosts,
             tls,
-            airbyte_url: global.airbyte_url.clone(),
-            edition: global.edition.clone().unwrap_or_else(|| "community".into()),
-            cookie_secure: global
-                .auth
-                .as_ref()
-                .and_then(|a| a.security.as_ref())
-                .and_then(|s| s.cookie_secure_setting.as_ref())
+            airbyte_url: global
+                .airbyte_url
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty()),
+            edition: global.edition.unwrap_or_else(|| "community".into()),
+            auth_enabled: auth.enabled.map(|b| b.as_bool()),
+            cookie_secure: auth
+                .security
+                .and_then(|s| s.cookie_secure_setting)
                 .is_none_or(|b| b.as_bool()),
-            server_port,
-            builder_port,
+            ports,
+            intent: airbyte::INTENT,
+            output: opts.output.clone(),
+            byo: None,
         };
+        if let Output::Byo(controller) = opts.output {
+            plan.byo = Some(plan.bring_your_own(controller, &opts.settings));
+        }
         Ok((plan, findings))
+    }
+
+    /// What a bring-your-own target for `controller` serves: the values' hosts and TLS, or the
+    /// URL's host; the target's annotations under the values' own.
+    fn bring_your_own(&self, controller: Controller, settings: &Settings) -> Byo {
+        let (hosts, tls, from_url) = if !self.hosts.is_empty() {
+            let hosts = self.hosts.iter().map(|h| h.host.clone()).collect();
+            (hosts, self.tls.clone(), false)
+        } else {
+            match self.url_parts() {
+                Some((scheme, host)) => {
+                    let tls = if scheme.eq_ignore_ascii_case("https") && self.tls.is_empty() {
+                        let secret = controller.uses_tls_secrets().then(|| {
+                            settings
+                                .tls_secret
+                                .clone()
+                                .unwrap_or_else(|| self.default_tls_secret())
+                        });
+                        vec![TlsEntry {
+                            secret_name: secret,
+                            hosts: vec![host.clone()],
+                            at: Path::parse("global.airbyteUrl"),
+                        }]
+                    } else {
+                        self.tls.clone()
+                    };
+                    (vec![host], tls, true)
+                }
+                None => (Vec::new(), self.tls.clone(), false),
+            }
+        };
+        let effective = controllers::effective(
+            controller,
+            Given {
+                class: self.class.as_deref(),
+                annotations: &self.annotations,
+                tls: !tls.is_empty(),
+                name: &self.name,
+            },
+            settings,
+            &self.intent,
+        );
+        Byo {
+            settings: settings.clone(),
+            effective,
+            hosts,
+            tls,
+            from_url,
+        }
+    }
+
+    /// The Secret a bring-your-own target names for the URL's host when nothing else does.
+    pub fn default_tls_secret(&self) -> String {
+        format!("{}-tls", self.name)
+    }
+
+    /// The scheme and lowercased host of `global.airbyteUrl`, when it is an absolute URL.
+    pub fn url_parts(&self) -> Option<(String, String)> {
+        let url = crate::names::parse_url(self.airbyte_url.as_deref()?)?;
+        Some((
+            url.scheme.to_string(),
+            url.host.trim_end_matches('.').to_ascii_lowercase(),
+        ))
     }
 
     /// An Airbyte Service as the chart names it. `by_number` asks for the port number even where
     /// the chart refers to it by name (bring-your-own manifests use numbers).
     pub fn service(&self, backend: Backend, by_number: bool) -> Service {
-        service_for(
-            &self.release,
-            self.line,
-            self.server_port,
-            self.builder_port,
-            backend,
-            by_number,
-        )
+        airbyte::service(&self.release, self.line, self.ports, backend, by_number)
     }
 
     /// Enterprise editions route `/auth/realms` and `/auth/resources` to Keycloak.
     pub fn is_enterprise(&self) -> bool {
-        matches!(
-            self.edition.to_ascii_lowercase().as_str(),
-            "enterprise" | "pro"
-        )
+        airbyte::is_enterprise(&self.edition)
+    }
+
+    /// Airbyte's paths for a bring-your-own target, most specific first, each with its Service
+    /// (ports by number).
+    pub fn airbyte_paths(&self) -> Vec<(AirbytePath, Service)> {
+        airbyte::airbyte_paths(self.line, self.is_enterprise())
+            .into_iter()
+            .map(|p| (p, self.service(p.backend, true)))
+            .collect()
     }
 
     /// Every route of every host, in values order.
@@ -358,32 +322,17 @@ impl Plan {
             .iter()
             .flat_map(|h| h.routes.iter().map(move |r| (h, r)))
     }
-}
 
-/// Services are named after the release (not the full name): `<release>-airbyte-<component>-svc`.
-/// The chart 2.1+ Ingress refers to the server port by its name `http`.
-fn service_for(
-    release: &str,
-    line: ChartLine,
-    server_port: u16,
-    builder_port: u16,
-    backend: Backend,
-    by_number: bool,
-) -> Service {
-    let (name, number) = match backend {
-        Backend::Server => (format!("{release}-airbyte-server-svc"), server_port),
-        Backend::ConnectorBuilder => (
-            format!("{release}-airbyte-connector-builder-server-svc"),
-            builder_port,
-        ),
-        Backend::Keycloak => (format!("{release}-airbyte-keycloak-svc"), 8180),
-    };
-    let port = if backend == Backend::Server && line == ChartLine::V2_1 && !by_number {
-        Port::Name("http")
-    } else {
-        Port::Number(number)
-    };
-    Service { name, port, number }
+    /// Whether the run renders or checks a bring-your-own target.
+    pub fn is_byo(&self) -> bool {
+        self.byo.is_some()
+    }
+
+    /// Whether the values configure ingress hosts for someone to serve: the chart's Ingress is on,
+    /// or hosts are listed.
+    pub fn configures_ingress(&self) -> bool {
+        self.enabled || !self.hosts.is_empty()
+    }
 }
 
 fn backend_finding(
@@ -419,12 +368,165 @@ fn backend_finding(
             "use `backend: server`".to_string(),
         ),
     };
-    Finding::new(
-        "backend-invalid",
-        Severity::Error,
-        path,
-        origin,
-        message,
-        help,
-    )
+    Finding::new(Rule::BackendInvalid, path, origin, message).help(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(values: &str, chart: &str, output: Output) -> (Plan, Vec<Finding>) {
+        plan_with(values, chart, output, Settings::default())
+    }
+
+    fn plan_with(
+        values: &str,
+        chart: &str,
+        output: Output,
+        settings: Settings,
+    ) -> (Plan, Vec<Finding>) {
+        let inputs = crate::values::ValueInputs {
+            files: vec!["values.yaml".into()],
+            ..Default::default()
+        };
+        let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+        let loaded = crate::values::load(&inputs, crate::chart_defaults(), &mut read).unwrap();
+        let typed: Values = serde::Deserialize::deserialize(&loaded.root).unwrap();
+        let opts = PlanOptions {
+            release: "prod".into(),
+            namespace: "data".into(),
+            chart: ChartVersion::parse(chart).unwrap(),
+            output,
+            settings,
+        };
+        Plan::build(typed, &loaded.root, &opts).unwrap()
+    }
+
+    const TWO_PATHS: &str = "ingress:\n  enabled: true\n  hosts:\n    - host: a.example.com\n      paths:\n        - {path: /, pathType: Prefix, backend: server}\n        - {path: /b, pathType: Prefix, backend: connector-builder-server}\n";
+
+    #[test]
+    fn names_follow_the_release_and_overrides() {
+        let (p, _) = plan_of("nameOverride: ab\n", "2.2.0", Output::Values);
+        assert_eq!((p.name.as_str(), p.namespace.as_str()), ("prod-ab", "data"));
+        let (p, _) = plan_of(
+            "fullnameOverride: air\nnamespaceOverride: other\n",
+            "2.2.0",
+            Output::Values,
+        );
+        assert_eq!((p.name.as_str(), p.namespace.as_str()), ("air", "other"));
+        // chart 2.0.18-2.0.19 has no namespaceOverride in its Ingress
+        let (p, _) = plan_of("namespaceOverride: other\n", "2.0.19", Output::Values);
+        assert_eq!(p.namespace, "data");
+    }
+
+    #[test]
+    fn backends_follow_the_chart_version() {
+        let (p, f) = plan_of(TWO_PATHS, "2.0.18", Output::Values);
+        assert!(f.is_empty());
+        let routes: Vec<(&str, &str, &Port)> = p
+            .routes()
+            .map(|(_, r)| (r.path.as_str(), r.service.name.as_str(), &r.service.port))
+            .collect();
+        assert_eq!(
+            routes,
+            [
+                ("/", "prod-airbyte-server-svc", &Port::Number(8001)),
+                (
+                    "/b",
+                    "prod-airbyte-connector-builder-server-svc",
+                    &Port::Number(80)
+                )
+            ]
+        );
+        let (p, f) = plan_of(TWO_PATHS, "2.2.0", Output::Values);
+        assert_eq!(
+            p.hosts[0].routes.len(),
+            1,
+            "the refused backend is left out"
+        );
+        assert_eq!(p.hosts[0].declared_paths, 2);
+        assert_eq!(p.hosts[0].routes[0].service.port, Port::Name("http"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, Rule::BackendInvalid);
+        assert_eq!(f[0].path.to_string(), "ingress.hosts[0].paths[1].backend");
+    }
+
+    #[test]
+    fn ports_and_settings_come_from_the_values() {
+        let v = "server:\n  service:\n    port: 9001\nconnectorBuilderServer:\n  service:\n    port: 8080\nglobal:\n  edition: enterprise\n  auth:\n    enabled: \"true\"\n    security:\n      cookieSecureSetting: false\n";
+        let (p, _) = plan_of(v, "2.0.18", Output::Values);
+        assert_eq!(
+            p.ports,
+            Ports {
+                server: 9001,
+                builder: 8080
+            }
+        );
+        assert!(p.is_enterprise() && !p.cookie_secure);
+        assert_eq!(p.auth_enabled, Some(true));
+        let paths: Vec<(&str, u16)> = p
+            .airbyte_paths()
+            .iter()
+            .map(|(a, s)| (a.path, s.number))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("/auth/realms", 8180),
+                ("/auth/resources", 8180),
+                ("/api/v1/connector_builder/", 8080),
+                ("/", 9001)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bring_your_own_target_serves_the_url_host_when_the_values_list_none() {
+        let byo = |values: &str, c: Controller, s: Settings| {
+            plan_with(values, "2.2.0", Output::Byo(c), s).0.byo.unwrap()
+        };
+        let url = "global:\n  airbyteUrl: https://Airbyte.Corp.example\n";
+        let b = byo(url, Controller::IngressNginx, Settings::default());
+        assert!(b.from_url);
+        assert_eq!(b.hosts, ["airbyte.corp.example"]);
+        assert_eq!(b.tls[0].secret_name.as_deref(), Some("prod-airbyte-tls"));
+        assert_eq!(
+            b.effective.annotations["nginx.ingress.kubernetes.io/ssl-redirect"],
+            "true"
+        );
+        let named = Settings {
+            tls_secret: Some("corp-tls".into()),
+            ..Settings::default()
+        };
+        let b = byo(url, Controller::Traefik, named);
+        assert_eq!(b.tls[0].secret_name.as_deref(), Some("corp-tls"));
+        // the ALB takes ACM certificates: TLS hosts for discovery, no Secret
+        let b = byo(url, Controller::Alb, Settings::default());
+        assert_eq!(b.tls[0].secret_name, None);
+        let b = byo(
+            "global:\n  airbyteUrl: http://airbyte.corp.example\n",
+            Controller::Haproxy,
+            Settings::default(),
+        );
+        assert!(b.tls.is_empty() && b.from_url);
+        let b = byo(
+            "global:\n  airbyteUrl: airbyte.corp.example\n",
+            Controller::Haproxy,
+            Settings::default(),
+        );
+        assert!(
+            b.hosts.is_empty() && !b.from_url,
+            "no scheme: no URL to take a host from"
+        );
+        // hosts in the values win
+        let b = byo(
+            "global:\n  airbyteUrl: https://a.example.com\ningress:\n  hosts:\n    - host: b.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n",
+            Controller::IngressNginx,
+            Settings::default(),
+        );
+        assert_eq!(
+            (b.hosts.as_slice(), b.from_url, b.tls.len()),
+            (&["b.example.com".to_string()][..], false, 0)
+        );
+    }
 }

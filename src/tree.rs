@@ -92,6 +92,13 @@ pub fn duplicate_key<'e, T>(entries: &'e [(Cow<'_, str>, T)]) -> Option<&'e str>
         .find(|k| !seen.insert(*k))
 }
 
+/// Bounds for reading our own output: as deep as our templates and as large as the values allow
+/// (already bounded when they were read).
+pub const RENDERED: crate::blockyaml::Bounds = crate::blockyaml::Bounds {
+    max_depth: 64,
+    max_nodes: usize::MAX,
+};
+
 /// Builds a [`Tree`] for [`crate::blockyaml`].
 pub struct TreeSink;
 
@@ -198,7 +205,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Tree<'_> {
-        crate::blockyaml::read(text, crate::render::RENDERED, &mut TreeSink).unwrap()
+        crate::blockyaml::read(text, RENDERED, &mut TreeSink).unwrap()
     }
 
     #[test]
@@ -225,10 +232,7 @@ mod tests {
             assert_eq!(duplicate_key(&entries), Some("k1"), "{n} keys and a repeat");
         }
         // the fast reader declines a repeated key (the full parser words it)
-        assert!(
-            crate::blockyaml::read("a: 1\nb: 2\na: 3\n", crate::render::RENDERED, &mut TreeSink)
-                .is_none()
-        );
+        assert!(crate::blockyaml::read("a: 1\nb: 2\na: 3\n", RENDERED, &mut TreeSink).is_none());
     }
 
     /// Typed reads through the tree agree with reads through its JSON view, failures included.

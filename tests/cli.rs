@@ -1,4 +1,6 @@
 //! CLI cases: stdout, stderr and exit code pinned together.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
 mod common;
 
@@ -60,7 +62,7 @@ fn valid_fixtures_validate_clean_and_render() {
 fn every_target_renders_every_valid_fixture() {
     for f in fixtures("valid") {
         let file = rel(&f);
-        for t in airbyte_ingress::targets::Target::ALL
+        for t in airbyte_ingress::targets::Target::all()
             .iter()
             .filter(|t| t.is_bring_your_own())
         {
@@ -159,7 +161,11 @@ fn unreadable_inputs_exit_2() {
 fn bad_arguments_exit_2() {
     let r = run(&["render", "--target", "nope", "-f", "examples/values.yaml"]);
     assert_eq!(r.code, 2);
-    common::assert_has(&r.stderr, "unknown target `nope`; targets: chart");
+    common::assert_has(&r.stderr, "invalid value 'nope' for '--target <T>'");
+    common::assert_has(
+        &r.stderr,
+        "[possible values: chart, nginx, alb, aks, aks-agc, haproxy, traefik, gateway-api, haproxy-cfg]",
+    );
     let r = run(&[
         "render",
         "-t",
@@ -372,7 +378,8 @@ fn help_documents_exit_codes_and_limits() {
 #[test]
 fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    for r in airbyte_ingress::rules::RULES {
+    for r in airbyte_ingress::findings::Rule::all() {
+        let r = r.info();
         assert!(
             readme.contains(&format!("| `{}` | {} |", r.id, r.severity.as_str())),
             "README.md does not list rule `{}`",
@@ -570,7 +577,7 @@ fn target_options_are_checked() {
         "public",
     ]);
     assert_eq!(r.code, 2);
-    common::assert_has(&r.stderr, "use `internal` or `internet-facing`");
+    common::assert_has(&r.stderr, "[possible values: internal, internet-facing]");
     let r = run(&[
         "render",
         "-t",
@@ -872,38 +879,46 @@ fn migrate_converts_v1_values() {
     );
     assert_eq!(v.code, 0, "{}", v.stdout);
     assert!(r.stdout.contains("backend: server"));
-    // --in-place refuses a file with comments (they would be lost) and leaves it alone
+    // --in-place replaces only the V1 block: the comment above it and every other line stay
     let commented =
         std::fs::read_to_string(common::root().join("fixtures/v1/webapp-ingress.yaml")).unwrap();
     std::fs::write(dir.join("v1.yaml"), &commented).unwrap();
+    let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("v1.yaml.bak")).unwrap(),
+        commented
+    );
+    let new = std::fs::read_to_string(dir.join("v1.yaml")).unwrap();
+    assert!(
+        new.starts_with("# V1 values: the ingress under webapp")
+            && !new.contains("webapp:\n  ingress")
+            && new.contains("backend: server")
+            && new.contains("replicaCount: 1")
+            && new.contains(
+                "  replicaCount: 1\nsecurity:\n  cookieSecureSetting: \"false\"\ningress:\n"
+            ),
+        "{new}"
+    );
+    assert_eq!(
+        run_in(
+            &dir,
+            &["validate", "-f", "v1.yaml", "--format", "json"],
+            None
+        )
+        .code,
+        0
+    );
+    // a comment inside the V1 block would be lost: refused, and the file left alone
+    let inside = commented.replace("    enabled: true\n", "    enabled: true # on\n");
+    std::fs::write(dir.join("v1.yaml"), &inside).unwrap();
     let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
     assert_eq!(r.code, 2);
     common::assert_has(&r.stderr, "has comments");
     assert_eq!(
         std::fs::read_to_string(dir.join("v1.yaml")).unwrap(),
-        commented
+        inside
     );
-    // without comments it rewrites the file and keeps a backup
-    let plain: String = commented
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(dir.join("v1.yaml"), &plain).unwrap();
-    let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        std::fs::read_to_string(dir.join("v1.yaml.bak")).unwrap(),
-        plain
-    );
-    let new = std::fs::read_to_string(dir.join("v1.yaml")).unwrap();
-    assert!(
-        !new.contains("webapp:\n  ingress")
-            && new.contains("backend: server")
-            && new.contains("replicaCount: 1"),
-        "{new}"
-    );
-    assert_eq!(run_in(&dir, &["validate", "-f", "v1.yaml"], None).code, 0);
     // V2 values: nothing to do
     let r = run(&["migrate", "-f", "examples/values.yaml"]);
     assert_eq!(r.code, 0);

@@ -1,6 +1,8 @@
 //! The published schema and values loading, checked against the real Helm 4: the schema file is
 //! current, Helm's own validator accepts and rejects what `validate` does, and the merged values
 //! equal what Helm hands to templates.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
 mod common;
 
@@ -152,6 +154,10 @@ fn merged_values_equal_helms() {
         "a: yes\nb: off\nc: 0755\nd: 0x1f\ne: 1e3\nf: ~\ny: 1\nn: [on, n, y]\n",
     );
     let crlf = write("crlf.yaml", "\u{feff}ingress:\r\n  enabled: true\r\n");
+    let dup = write(
+        "dup.yaml",
+        "server:\n  env_vars:\n    K: one\n    K: two\nglobal:\n  x: {a: 1}\n  x: {b: 2}\n",
+    );
     let cases: Vec<Vec<String>> = vec![
         vec!["-f".into(), a.clone()],
         vec!["-f".into(), a.clone(), "-f".into(), b.clone()],
@@ -202,6 +208,31 @@ fn merged_values_equal_helms() {
             "m=x\\,y".into(),
         ],
         vec!["--set".into(), "ingress.tls[1].hosts[0]=t.example".into()],
+        // an empty value ending the argument under a new list item: Helm drops the item
+        vec!["--set".into(), "a.b[1].c=".into()],
+        vec!["--set".into(), "a.b[1].c=,d=1".into()],
+        vec![
+            "--set".into(),
+            "a.b[0].c=x".into(),
+            "--set".into(),
+            "a.b[0].d=".into(),
+        ],
+        vec!["--set".into(), "a.".into()],
+        // --set-file and --set-literal, and the order Helm applies the flags in
+        vec!["--set-file".into(), format!("text={dup}")],
+        vec!["--set-literal".into(), "a.b=x,y=z\\".into()],
+        vec![
+            "--set-literal".into(),
+            "k=literal".into(),
+            "--set-file".into(),
+            format!("k={dup},j={dup}"),
+            "--set-string".into(),
+            "j=string".into(),
+            "--set".into(),
+            "k=set".into(),
+        ],
+        // a key given twice where this tool does not read it: Helm keeps the later one
+        vec!["-f".into(), dup.clone()],
     ];
     for args in cases {
         let ours = {
@@ -226,4 +257,73 @@ fn merged_values_equal_helms() {
         let helms = numbers_as_f64(serde_json::from_str(json).unwrap());
         assert_eq!(ours, helms, "{args:?}");
     }
+}
+
+/// `--subchart NAME` gives exactly the values Helm passes to that dependency of an umbrella chart:
+/// its block, the parent's `global` merged over the block's own.
+#[test]
+fn subchart_values_equal_what_helm_gives_the_dependency() {
+    let Some(helm) = common::helm() else { return };
+    let dir = common::tempdir("helm-umbrella");
+    let parent = dir.join("platform");
+    let sub = parent.join("charts/airbyte");
+    std::fs::create_dir_all(sub.join("templates")).unwrap();
+    std::fs::create_dir_all(parent.join("templates")).unwrap();
+    std::fs::write(
+        parent.join("Chart.yaml"),
+        "apiVersion: v2\nname: platform\nversion: 1.0.0\ndependencies:\n  - name: airbyte\n    version: 2.2.0\n",
+    )
+    .unwrap();
+    std::fs::write(parent.join("values.yaml"), "{}\n").unwrap();
+    std::fs::write(
+        sub.join("Chart.yaml"),
+        "apiVersion: v2\nname: airbyte\nversion: 2.2.0\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("src/chart_defaults.yaml"),
+        sub.join("values.yaml"),
+    )
+    .unwrap();
+    std::fs::write(sub.join("templates/values.json"), "{{ toJson .Values }}\n").unwrap();
+    let values = dir.join("umbrella.yaml");
+    std::fs::write(
+        &values,
+        "global:\n  airbyteUrl: https://airbyte.corp.example\n  edition: enterprise\n  shared: {a: 1}\nairbyte:\n  global:\n    edition: community\n    auth: {enabled: true}\n    shared: {b: 2}\n  ingress:\n    enabled: true\n    hosts:\n      - host: airbyte.corp.example\n        paths: [{path: /, pathType: Prefix, backend: server}]\nother:\n  ingress: {enabled: true}\n",
+    )
+    .unwrap();
+    let values = values.display().to_string();
+    let ours = common::run(&[
+        "values",
+        "-f",
+        &values,
+        "--subchart",
+        "airbyte",
+        "--set",
+        "airbyte.server.service.port=9000",
+    ]);
+    assert_eq!(ours.code, 0, "{}", ours.stderr);
+    let ours = numbers_as_f64(serde_json::from_str(&ours.stdout).unwrap());
+    let out = Command::new(&helm)
+        .args(["template", "r"])
+        .arg(&parent)
+        .args(["-f", &values, "--set", "airbyte.server.service.port=9000"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("helm printed the values");
+    let helms = numbers_as_f64(serde_json::from_str(json).unwrap());
+    assert_eq!(ours, helms);
+    assert_eq!(
+        helms["global"]["edition"], "enterprise",
+        "the parent's global wins"
+    );
 }

@@ -1,10 +1,13 @@
 //! No injection: any string in any field either fails validation or reaches the output as exactly
 //! that string. Random strings full of YAML, template and rule syntax go into every field, for every
 //! target; the output is parsed back independently and must hold exactly the planned objects.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
 mod common;
 
-use airbyte_ingress::targets::{Target, TargetOptions};
+use airbyte_ingress::controllers::Settings;
+use airbyte_ingress::targets::Target;
 use airbyte_ingress::values::{SetKind, ValueInputs};
 use airbyte_ingress::{RunOptions, check};
 use proptest::prelude::*;
@@ -83,22 +86,22 @@ fn values(c: &Case) -> String {
     serde_json::to_string(&doc).unwrap()
 }
 
-fn target_options(t: Target) -> TargetOptions {
+fn target_options(t: Target) -> Settings {
     match t {
-        Target::AksAgc => TargetOptions {
+        Target::AksAgc => Settings {
             agc_alb_name: Some("agc".into()),
             agc_alb_namespace: Some("alb".into()),
             ..Default::default()
         },
-        Target::GatewayApi => TargetOptions {
+        Target::GatewayApi => Settings {
             gateway_class: Some("istio".into()),
             ..Default::default()
         },
-        Target::HaproxyCfg => TargetOptions {
+        Target::HaproxyCfg => Settings {
             haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
             ..Default::default()
         },
-        _ => TargetOptions::default(),
+        _ => Settings::default(),
     }
 }
 
@@ -145,7 +148,7 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
         namespace: c.namespace.clone(),
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target: Some(t),
-        target_options: target_options(t),
+        settings: target_options(t),
     };
     let mut read = |_: &str| Ok(text.clone().into_bytes());
     let checked = match check(&opts, &mut read) {
@@ -158,7 +161,7 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
     let plan = checked.plan.as_ref().expect("a plan without errors");
     RENDERED.with(|r| r.set(r.get() + 1));
     let rendered = t
-        .render(plan, &target_options(t))
+        .render(plan)
         .map_err(|e| TestCaseError::fail(format!("{}: render failed: {e}", t.name())))?;
     if let Some(file) = &rendered.file {
         // haproxy.cfg: the host is one word of its ACL, and no value adds or removes a line
@@ -178,7 +181,7 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
         );
         return Ok(());
     }
-    let stream = airbyte_ingress::render::to_yaml(t, &rendered.docs);
+    let stream = airbyte_ingress::render::document::to_yaml(t.name(), &rendered.docs);
     // parse the whole stream independently of the tool's own parse-back
     let docs: Vec<Value> = serde_saphyr::from_multiple(&stream).map_err(|e| {
         TestCaseError::fail(format!(
@@ -291,7 +294,7 @@ proptest! {
     #[test]
     fn any_string_in_any_field_is_refused_or_emitted_exactly(field in 0usize..8, value in hostile()) {
         let c = case_with(field, value);
-        for t in Target::ALL {
+        for t in Target::all() {
             run_case(&c, *t)?;
         }
     }
@@ -314,19 +317,19 @@ fn the_property_is_not_vacuous() {
     ];
     let before = RENDERED.with(|r| r.get());
     for p in pieces {
-        for t in Target::ALL {
+        for t in Target::all() {
             run_case(&case_with(4, format!("a{p}b")), *t).unwrap();
         }
     }
     let rendered = RENDERED.with(|r| r.get()) - before;
     assert!(
-        rendered >= pieces.len() * Target::ALL.len(),
+        rendered >= pieces.len() * Target::all().len(),
         "only {rendered} cases rendered"
     );
     // and every other field is swept with the same pieces
     for field in 0..8 {
         for p in pieces {
-            for t in Target::ALL {
+            for t in Target::all() {
                 run_case(&case_with(field, format!("a{p}b")), *t).unwrap();
             }
         }
@@ -347,7 +350,7 @@ fn a_document_marker_in_a_value_stays_a_value() {
         release: "airbyte".into(),
         namespace: "airbyte".into(),
     };
-    for t in Target::ALL {
+    for t in Target::all() {
         run_case(&c, *t).unwrap();
     }
 }

@@ -1,4 +1,5 @@
-//! Any text as a `--set`, `--set-string` or `--set-json` argument over a values tree.
+//! Any text as a `--set`, `--set-string`, `--set-json`, `--set-file` or `--set-literal` argument
+//! over a values tree.
 #![no_main]
 
 use airbyte_ingress::values::{Limits, Map, Node, Origin, SetKind, Value, apply_set};
@@ -6,9 +7,18 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    for kind in [SetKind::Typed, SetKind::String, SetKind::Json] {
+    for kind in SetKind::ORDER {
         let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
-        let _ = apply_set(&mut root, kind, text, Origin::Arg { arg: 0 }, &Limits::default());
+        // --set-file reads a file of the same text, whatever it names
+        let mut read = |_: &str| Ok(data.to_vec());
+        let _ = apply_set(
+            &mut root,
+            kind,
+            text,
+            Origin::Arg { arg: 0 },
+            &Limits::default(),
+            &mut read,
+        );
         let _ = root.to_json();
     }
 });

@@ -2,19 +2,20 @@
 //! never a panic; rendered output always parses back.
 #![no_main]
 
-use airbyte_ingress::targets::{Target, TargetOptions};
+use airbyte_ingress::controllers::Settings;
+use airbyte_ingress::targets::Target;
 use airbyte_ingress::values::ValueInputs;
 use airbyte_ingress::{RunOptions, check};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for t in Target::ALL {
-        let topts = TargetOptions {
+    for t in Target::all() {
+        let settings = Settings {
             agc_alb_name: Some("agc".into()),
             agc_alb_namespace: Some("alb".into()),
             gateway_class: Some("istio".into()),
             haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
-            ..TargetOptions::default()
+            ..Settings::default()
         };
         let opts = RunOptions {
             inputs: ValueInputs { files: vec!["fuzz.yaml".into()], ..Default::default() },
@@ -22,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             namespace: "airbyte".into(),
             chart: airbyte_ingress::plan::NEWEST_CHART,
             target: Some(*t),
-            target_options: topts.clone(),
+            settings,
         };
         let mut read = |_: &str| Ok(data.to_vec());
         let Ok(checked) = check(&opts, &mut read) else { return };
@@ -31,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Some(plan) = &checked.plan {
             // a render error here is a bug: validation passed, so the output must be producible
-            if let Err(e) = t.render(plan, &topts) {
+            if let Err(e) = t.render(plan) {
                 panic!("{}: {e}", t.name());
             }
         }

@@ -4,14 +4,19 @@
 
 use serde::Serialize;
 
-use super::TargetOptions;
-use super::ingress::{Effective, byo_ingress, merge_annotations, render_ingress, values_tls};
-use crate::plan::{Backend, ChartLine, Plan};
-use crate::render::{Expected, Rendered, render_docs};
-use crate::rules::annotations::Family;
+use super::TLS_SECRET;
+use super::ingress::{byo_ingress, render_ingress, tls_ctx};
+use crate::controllers::{AGC_EXTENSION, Settings};
+use crate::plan::{Backend, Byo, ChartLine, Plan};
+use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const CLASS: &str = "azure-alb-external";
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub const FLAGS: &[&str] = &[
+    TLS_SECRET,
+    "--agc-alb-name",
+    "--agc-alb-namespace",
+    "--agc-alb-id",
+];
+pub const TEMPLATES: Templates = &[
     (
         "aks-agc/ingressextension.yaml.j2",
         include_str!("../../templates/aks-agc/ingressextension.yaml.j2"),
@@ -21,7 +26,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/aks-agc/healthcheckpolicy.yaml.j2"),
     ),
 ];
-const EXT: &str = "alb.networking.azure.io/alb-ingress-extension";
 
 #[derive(Serialize)]
 struct ExtCtx<'a> {
@@ -36,7 +40,7 @@ struct ExtCtx<'a> {
 struct BackendCtx {
     service: String,
     port: u16,
-    request_timeout: &'static str,
+    request_timeout: String,
 }
 
 #[derive(Serialize)]
@@ -46,10 +50,11 @@ struct HealthCtx<'a> {
     release: &'a str,
     service: String,
     port: u16,
+    path: &'static str,
 }
 
 /// `--agc-alb-name` with `--agc-alb-namespace`, or `--agc-alb-id`, or the same annotations in the values.
-pub fn check_options(plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
+pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
     let has = |k: &str| plan.annotations.get(k).is_some_and(|v| v.is_some());
     let managed = opts.agc_alb_name.is_some() || has("alb.networking.azure.io/alb-name");
     let managed_ns =
@@ -64,32 +69,10 @@ pub fn check_options(plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
     Ok(())
 }
 
-pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
-    let mut defaults: Vec<(&str, String)> = vec![(EXT, plan.name.clone())];
-    if let Some(n) = &opts.agc_alb_name {
-        defaults.push(("alb.networking.azure.io/alb-name", n.clone()));
-    }
-    if let Some(n) = &opts.agc_alb_namespace {
-        defaults.push(("alb.networking.azure.io/alb-namespace", n.clone()));
-    }
-    if let Some(id) = &opts.agc_alb_id {
-        defaults.push(("alb.networking.azure.io/alb-id", id.clone()));
-    }
-    let (annotations, dropped) = merge_annotations(plan, &[Family::Agc], &defaults);
-    Effective {
-        ingress_api: true,
-        class: CLASS.into(),
-        annotations,
-        dropped,
-    }
-}
-
-pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
-    check_options(plan, opts)?;
-    let eff = effective(plan, opts);
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
     let ns = plan.namespace.as_str();
     let mut r = Rendered::default();
-    let main = byo_ingress(plan, &eff, values_tls(plan));
+    let main = byo_ingress(plan, byo, tls_ctx(&byo.tls));
     r.docs.extend(render_ingress(&main)?);
 
     let mut backends = vec![plan.service(Backend::Server, true)];
@@ -99,9 +82,10 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     if plan.line == ChartLine::V2_0 {
         backends.push(plan.service(Backend::ConnectorBuilder, true));
     }
-    let ext_name = eff
+    let ext_name = byo
+        .effective
         .annotations
-        .get(EXT)
+        .get(AGC_EXTENSION)
         .cloned()
         .unwrap_or_else(|| plan.name.clone());
     let ext = ExtCtx {
@@ -113,12 +97,13 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             .map(|s| BackendCtx {
                 service: s.name.clone(),
                 port: s.number,
-                request_timeout: "600s",
+                request_timeout: plan.intent.request_timeout(),
             })
             .collect(),
         redirects: Vec::new(),
     };
     r.docs.extend(render_docs(
+        TEMPLATES,
         "aks-agc/ingressextension.yaml.j2",
         &ext,
         &[expected("IngressExtension", &ext_name)],
@@ -131,21 +116,23 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         release: &plan.release,
         service: server.name,
         port: server.number,
+        path: plan.intent.health_path,
     };
     r.docs.extend(render_docs(
+        TEMPLATES,
         "aks-agc/healthcheckpolicy.yaml.j2",
         &health,
         &[expected("HealthCheckPolicy", &health.name)],
     )?);
 
-    if !plan.tls.is_empty() {
+    if !byo.tls.is_empty() {
         // HTTP listener: an Ingress without TLS whose extension redirects every host to HTTPS
         let redirect_name = format!("{}-http-redirect", plan.name);
         let mut http = main.clone();
         http.name = redirect_name.clone();
         http.tls = Vec::new();
         for (k, v) in http.annotations.iter_mut() {
-            if k == EXT {
+            if k == AGC_EXTENSION {
                 *v = redirect_name.clone();
             }
         }
@@ -155,9 +142,10 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             namespace: ns,
             release: &plan.release,
             backends: Vec::new(),
-            redirects: plan.hosts.iter().map(|h| h.host.as_str()).collect(),
+            redirects: byo.hosts.iter().map(String::as_str).collect(),
         };
         r.docs.extend(render_docs(
+            TEMPLATES,
             "aks-agc/ingressextension.yaml.j2",
             &redirect,
             &[expected("IngressExtension", &redirect_name)],
@@ -167,9 +155,5 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
 }
 
 fn expected(kind: &'static str, name: &str) -> Expected {
-    Expected {
-        api_version: "alb.networking.azure.io/v1",
-        kind,
-        name: name.to_string(),
-    }
+    Expected::new("alb.networking.azure.io/v1", kind, name)
 }

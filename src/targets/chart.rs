@@ -1,16 +1,13 @@
 //! `chart`: the Ingress the Airbyte chart's `templates/ingress.yaml` renders, field for field.
 
-use super::ingress::{IngressCtx, render_ingress, values_rules, values_tls};
+use super::ingress::{IngressCtx, PathCtx, RuleCtx, render_ingress, tls_ctx};
 use crate::plan::{ChartLine, Plan};
 use crate::render::Rendered;
 
 pub fn render(plan: &Plan) -> Result<Rendered, String> {
-    let mut rendered = Rendered::default();
     if !plan.enabled {
-        rendered.notes.push(
-            "note: nothing to render: `ingress.enabled` is not true, so the chart renders no Ingress (set `ingress.enabled: true`)".into(),
-        );
-        return Ok(rendered);
+        // `chart-ingress-off` says so
+        return Ok(Rendered::default());
     }
     let ctx = IngressCtx {
         name: plan.name.clone(),
@@ -24,9 +21,23 @@ pub fn render(plan: &Plan) -> Result<Rendered, String> {
             .iter()
             .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
             .collect(),
-        tls: values_tls(plan),
-        rules: values_rules(plan),
+        tls: tls_ctx(&plan.tls),
+        // the routes exactly as the values list them
+        rules: plan
+            .hosts
+            .iter()
+            .map(|h| RuleCtx {
+                host: h.host.clone(),
+                paths: h
+                    .routes
+                    .iter()
+                    .map(|r| PathCtx::new(&r.path, r.path_type.map(|p| p.as_str()), &r.service))
+                    .collect(),
+            })
+            .collect(),
     };
-    rendered.docs = render_ingress(&ctx)?;
-    Ok(rendered)
+    Ok(Rendered {
+        docs: render_ingress(&ctx)?,
+        file: None,
+    })
 }

@@ -8,14 +8,22 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::TargetOptions;
-use super::ingress::{
-    Effective, Equivalents, airbyte_paths, drop_all_annotations, plain_hosts, tls_hosts,
-};
-use crate::plan::Plan;
-use crate::render::{Expected, Rendered, render_docs};
+use super::TLS_SECRET;
+use super::ingress::{plain_hosts, tls_hosts};
+use crate::controllers::{AKS_GATEWAY_CLASS, AKS_KEYVAULT, Settings};
+use crate::plan::{Byo, Plan};
+use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub const FLAGS: &[&str] = &[
+    TLS_SECRET,
+    "--gateway-class",
+    "--gateway-name",
+    "--gateway-namespace",
+    "--gateway-section",
+    "--aks-keyvault-cert-uri",
+    "--aks-keyvault-service-account",
+];
+pub const TEMPLATES: Templates = &[
     (
         "gateway-api/gateway.yaml.j2",
         include_str!("../../templates/gateway-api/gateway.yaml.j2"),
@@ -29,9 +37,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/gateway-api/referencegrant.yaml.j2"),
     ),
 ];
-pub const AKS_CLASS: &str = "approuting-istio";
-/// Gateway API Durations take a unit; 600s covers Airbyte's checks and discovers.
-const REQUEST_TIMEOUT: &str = "600s";
 
 #[derive(Serialize)]
 struct ListenerCtx {
@@ -73,7 +78,7 @@ struct RuleCtx {
     path: &'static str,
     service: String,
     port: u16,
-    timeout: &'static str,
+    timeout: String,
 }
 
 #[derive(Serialize)]
@@ -96,52 +101,35 @@ struct GrantCtx<'a> {
     secrets: Vec<String>,
 }
 
-pub fn check_options(_plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
+pub fn check_settings(opts: &Settings) -> Result<(), String> {
     match (&opts.gateway_class, &opts.gateway_name) {
         (None, None) => Err("the gateway-api target needs `--gateway-class CLASS` to render a Gateway, or `--gateway-name NAME` to attach to an existing one".into()),
         (Some(_), Some(_)) => Err("`--gateway-class` renders a Gateway and `--gateway-name` attaches to an existing one: give one of them".into()),
-        _ if opts.aks_keyvault_cert_uri.is_some() && opts.gateway_class.as_deref() != Some(AKS_CLASS) => {
-            Err(format!("`--aks-keyvault-cert-uri` goes with `--gateway-class {AKS_CLASS}` (AKS application routing's Gateway API)"))
+        _ if opts.aks_keyvault_cert_uri.is_some() && opts.gateway_class.as_deref() != Some(AKS_GATEWAY_CLASS) => {
+            Err(format!("`--aks-keyvault-cert-uri` goes with `--gateway-class {AKS_GATEWAY_CLASS}` (AKS application routing's Gateway API)"))
         }
         _ if opts.gateway_section.is_some() && opts.gateway_name.is_none() => Err("`--gateway-section` names a listener of an existing Gateway (`--gateway-name`)".into()),
         _ => Ok(()),
     }
 }
 
-pub fn effective(plan: &Plan, opts: &TargetOptions) -> Effective {
-    let class = opts
-        .gateway_class
-        .clone()
-        .unwrap_or_else(|| "gateway".into());
-    Effective {
-        ingress_api: false,
-        class,
-        annotations: Default::default(),
-        dropped: drop_all_annotations(
-            plan,
-            &Equivalents {
-                timeout: "the HTTPRoute's `timeouts.request: 600s`, which this target renders",
-                redirect: "the redirect HTTPRoute this target renders with TLS",
-                issuer: "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
-            },
-        ),
-    }
-}
-
-pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
-    check_options(plan, opts)?;
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+    let opts = &byo.settings;
     let ns = plan.namespace.as_str();
     let release = plan.release.as_str();
-    let rules: Vec<RuleCtx> = airbyte_paths(plan)
+    // Gateway API Durations take a unit
+    let timeout = plan.intent.request_timeout();
+    let rules: Vec<RuleCtx> = plan
+        .airbyte_paths()
         .into_iter()
-        .map(|p| RuleCtx {
+        .map(|(p, service)| RuleCtx {
             path: p.path,
-            service: p.service.name,
-            port: p.service.number,
-            timeout: REQUEST_TIMEOUT,
+            service: service.name,
+            port: service.number,
+            timeout: timeout.clone(),
         })
         .collect();
-    let all_hosts: Vec<String> = plan.hosts.iter().map(|h| h.host.clone()).collect();
+    let all_hosts: Vec<String> = byo.hosts.clone();
     let mut r = Rendered::default();
     let route = |name: String,
                  parents: Vec<ParentCtx>,
@@ -158,6 +146,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     };
     let route_doc = |ctx: &RouteCtx| {
         render_docs(
+            TEMPLATES,
             "gateway-api/httproute.yaml.j2",
             ctx,
             &[expected("HTTPRoute", &ctx.name)],
@@ -178,9 +167,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             false,
             rules,
         ))?);
-        r.notes.push(format!(
-            "note: the Gateway `{gw}` must let routes from namespace `{ns}` attach and must serve TLS for these hosts; no redirect to HTTPS is rendered in this mode"
-        ));
+        // `gateway-attach-existing` says what the Gateway must allow
         return Ok(r);
     }
 
@@ -192,7 +179,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     let cross = gw_ns != ns;
     let keyvault = opts.aks_keyvault_cert_uri.as_ref().map(|uri| {
         let mut o = BTreeMap::new();
-        o.insert("kubernetes.azure.com/tls-cert-keyvault-uri", uri.clone());
+        o.insert(AKS_KEYVAULT, uri.clone());
         if let Some(sa) = &opts.aks_keyvault_service_account {
             o.insert("kubernetes.azure.com/tls-cert-service-account", sa.clone());
         }
@@ -201,7 +188,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     // (host, Secret) served over HTTPS: the TLS entries' hosts, or every host with a Key Vault certificate
     let secure: Vec<(String, Option<String>)> = match &keyvault {
         Some(_) => all_hosts.iter().map(|h| (h.clone(), None)).collect(),
-        None => tls_hosts(plan),
+        None => tls_hosts(byo),
     };
     let mut listeners = vec![ListenerCtx {
         name: "http".into(),
@@ -232,6 +219,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
                 .unwrap_or_default(),
         });
         if secret.is_none() && keyvault.is_none() {
+            // `tls-secret-required` stops rendering before this
             return Err(format!(
                 "the TLS entry for `{host}` has no `secretName`, which a Gateway listener needs"
             ));
@@ -246,6 +234,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         routes_namespace: cross.then(|| ns.to_string()),
     };
     r.docs.extend(render_docs(
+        TEMPLATES,
         "gateway-api/gateway.yaml.j2",
         &gateway,
         &[expected("Gateway", &plan.name)],
@@ -257,7 +246,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         section: Some(section),
     };
     let secure_hosts: Vec<String> = secure.iter().map(|(h, _)| h.clone()).collect();
-    let plain: Vec<String> = plain_hosts(plan, &secure_hosts)
+    let plain: Vec<String> = plain_hosts(byo, &secure_hosts)
         .into_iter()
         .map(String::from)
         .collect();
@@ -310,18 +299,16 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
                 secrets,
             };
             r.docs.extend(render_docs(
+                TEMPLATES,
                 "gateway-api/referencegrant.yaml.j2",
                 &grant,
-                &[Expected {
-                    api_version: "gateway.networking.k8s.io/v1beta1",
-                    kind: "ReferenceGrant",
-                    name: grant.name.clone(),
-                }],
+                &[Expected::new(
+                    "gateway.networking.k8s.io/v1beta1",
+                    "ReferenceGrant",
+                    &grant.name,
+                )],
             )?);
         }
-    }
-    if class == AKS_CLASS && keyvault.is_some() && opts.aks_keyvault_service_account.is_none() {
-        r.notes.push("note: application routing reads the Key Vault certificate with workload identity: pass `--aks-keyvault-service-account NAME` for the listener's `kubernetes.azure.com/tls-cert-service-account` option".into());
     }
     Ok(r)
 }
@@ -333,15 +320,11 @@ fn rules_again(rules: &[RuleCtx]) -> Vec<RuleCtx> {
             path: r.path,
             service: r.service.clone(),
             port: r.port,
-            timeout: r.timeout,
+            timeout: r.timeout.clone(),
         })
         .collect()
 }
 
 fn expected(kind: &'static str, name: &str) -> Expected {
-    Expected {
-        api_version: "gateway.networking.k8s.io/v1",
-        kind,
-        name: name.to_string(),
-    }
+    Expected::new("gateway.networking.k8s.io/v1", kind, name)
 }

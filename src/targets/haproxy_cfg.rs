@@ -4,12 +4,18 @@
 
 use serde::Serialize;
 
-use super::TargetOptions;
-use super::ingress::{Effective, Equivalents, drop_all_annotations};
-use crate::plan::{Backend, ChartLine, Plan};
-use crate::render::{Rendered, TextFile};
+use crate::controllers::Settings;
+use crate::plan::{Backend, Byo, ChartLine, Plan};
+use crate::render::{Rendered, Templates, TextFile};
 
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub const FLAGS: &[&str] = &[
+    "--haproxy-cert",
+    "--upstream",
+    "--http-bind",
+    "--https-bind",
+    "--sticky",
+];
+pub const TEMPLATES: Templates = &[
     (
         "haproxy-cfg/haproxy.cfg.j2",
         include_str!("../../templates/haproxy-cfg/haproxy.cfg.j2"),
@@ -35,6 +41,9 @@ struct Ctx {
     keycloak: Option<String>,
     builder: Option<String>,
     sticky: bool,
+    /// Airbyte's request timeout, for the client and server sides.
+    timeout: String,
+    health_path: &'static str,
 }
 
 /// `HOST:PORT` (or `[v6]:PORT`, or `:PORT` for a bind) with nothing HAProxy would read as more.
@@ -55,7 +64,7 @@ pub fn check_address(what: &str, s: &str, allow_empty_host: bool) -> Result<(), 
     }
 }
 
-pub fn check_options(plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
+pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
     for u in &opts.upstreams {
         check_address("--upstream", u, false)?;
     }
@@ -75,26 +84,21 @@ pub fn check_options(plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
             "`--haproxy-cert {c}`: use a plain path (letters, digits, `/`, `.`, `_`, `-`)"
         ));
     }
-    if !plan.tls.is_empty() && opts.haproxy_cert.is_none() {
-        return Err("the values configure TLS: pass `--haproxy-cert PEM` (certificate and key in one file) for the HTTPS frontend".into());
+    let https_url = plan.hosts.is_empty()
+        && plan
+            .url_parts()
+            .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("https"));
+    if (!plan.tls.is_empty() || https_url) && opts.haproxy_cert.is_none() {
+        let what = if https_url {
+            "`global.airbyteUrl` is `https`"
+        } else {
+            "the values configure TLS"
+        };
+        return Err(format!(
+            "{what}: pass `--haproxy-cert PEM` (certificate and key in one file) for the HTTPS frontend"
+        ));
     }
     Ok(())
-}
-
-pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
-    Effective {
-        ingress_api: false,
-        class: "haproxy.cfg".into(),
-        annotations: Default::default(),
-        dropped: drop_all_annotations(
-            plan,
-            &Equivalents {
-                timeout: "the `timeout server 600s` this config sets",
-                redirect: "the HTTP-to-HTTPS redirect this config renders with `--haproxy-cert`",
-                issuer: "a certificate in the PEM given with `--haproxy-cert`",
-            },
-        ),
-    }
 }
 
 /// The in-cluster DNS name and port of an Airbyte Service.
@@ -106,15 +110,15 @@ fn service_address(plan: &Plan, b: Backend) -> String {
     )
 }
 
-pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
-    check_options(plan, opts)?;
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+    let opts = &byo.settings;
     let tls = opts.haproxy_cert.is_some();
     let mut exact_hosts = Vec::new();
     let mut wildcard_suffixes = Vec::new();
-    for h in &plan.hosts {
-        match h.host.strip_prefix('*') {
+    for h in &byo.hosts {
+        match h.strip_prefix('*') {
             Some(suffix) => wildcard_suffixes.push(suffix.replace('.', "[.]")),
-            None => exact_hosts.push(h.host.to_ascii_lowercase()),
+            None => exact_hosts.push(h.to_ascii_lowercase()),
         }
     }
     let ctx = Ctx {
@@ -136,18 +140,15 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         builder: (plan.line == ChartLine::V2_0)
             .then(|| service_address(plan, Backend::ConnectorBuilder)),
         sticky: opts.sticky,
+        timeout: plan.intent.request_timeout(),
+        health_path: plan.intent.health_path,
     };
-    let text = crate::render::render_text("haproxy-cfg/haproxy.cfg.j2", &ctx)?;
-    let mut r = Rendered {
+    let text = crate::render::render_text(TEMPLATES, "haproxy-cfg/haproxy.cfg.j2", &ctx)?;
+    Ok(Rendered {
+        docs: Vec::new(),
         file: Some(TextFile {
             name: "haproxy.cfg".into(),
             text,
         }),
-        ..Rendered::default()
-    };
-    if !tls && !plan.tls.is_empty() {
-        r.notes
-            .push("note: no `--haproxy-cert`: serving HTTP only".into());
-    }
-    Ok(r)
+    })
 }

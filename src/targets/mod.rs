@@ -1,22 +1,34 @@
-//! The targets: one enum (also the CLI's `--target` values) and the one match that dispatches.
+//! The targets: one enum (the CLI's `--target` values, the template folders, the snapshot and
+//! README names all come from it) and the matches that dispatch to one module per target. Adding
+//! a target is a variant here, its module, its templates and its snapshots; the compiler lists
+//! every match that forgot it.
 
 mod aks;
 mod aks_agc;
 mod alb;
 mod chart;
 mod gateway_api;
-mod haproxy;
 mod haproxy_cfg;
-pub mod ingress;
-mod nginx;
+mod ingress;
 mod traefik;
 
-use crate::plan::Plan;
-use crate::render::Rendered;
-use ingress::Effective;
+use crate::controllers::{Controller, Settings};
+use crate::plan::{Output, Plan};
+use crate::render::{Rendered, Templates};
 
 /// What `render --target` can produce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Target {
     /// The Ingress exactly as the Airbyte Helm chart renders it from these values.
     Chart,
@@ -38,86 +50,42 @@ pub enum Target {
     HaproxyCfg,
 }
 
-/// Options some targets need, from the command line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TargetOptions {
-    /// `alb`: `internal` (the AWS default) or `internet-facing`.
-    pub alb_scheme: Option<String>,
-    /// `alb`: the ACM certificate ARN(s), comma-separated.
-    pub alb_certificate_arn: Option<String>,
-    /// `aks`: the versionless Key Vault certificate URI.
-    pub aks_keyvault_cert_uri: Option<String>,
-    /// `aks-agc`: the managed Application Gateway for Containers' name and namespace.
-    pub agc_alb_name: Option<String>,
-    pub agc_alb_namespace: Option<String>,
-    /// `aks-agc`: the ARM id of an Application Gateway for Containers of your own.
-    pub agc_alb_id: Option<String>,
-    /// `traefik`: a certificate resolver instead of the values' TLS Secrets.
-    pub traefik_cert_resolver: Option<String>,
-    /// `gateway-api`: render a Gateway of this class.
-    pub gateway_class: Option<String>,
-    /// `gateway-api`: attach to this existing Gateway instead.
-    pub gateway_name: Option<String>,
-    /// `gateway-api`: the Gateway's namespace (default: the release namespace).
-    pub gateway_namespace: Option<String>,
-    /// `gateway-api`: the listener of the existing Gateway to attach to.
-    pub gateway_section: Option<String>,
-    /// `gateway-api` with `approuting-istio`: the service account that reads the Key Vault certificate.
-    pub aks_keyvault_service_account: Option<String>,
-    /// `haproxy-cfg`: the PEM (certificate and key) for the HTTPS frontend.
-    pub haproxy_cert: Option<String>,
-    /// `haproxy-cfg`: the Airbyte servers, `HOST:PORT`.
-    pub upstreams: Vec<String>,
-    /// `haproxy-cfg`: where the HTTP and HTTPS frontends listen.
-    pub http_bind: Option<String>,
-    pub https_bind: Option<String>,
-    /// `haproxy-cfg`: cookie persistence to one server.
-    pub sticky: bool,
-}
+/// The flag that names the TLS Secret for the host of an `https` `global.airbyteUrl`.
+pub(crate) const TLS_SECRET: &str = "--tls-secret";
 
 impl Target {
-    pub const ALL: &'static [Target] = &[
-        Target::Chart,
-        Target::Nginx,
-        Target::Alb,
-        Target::Aks,
-        Target::AksAgc,
-        Target::Haproxy,
-        Target::Traefik,
-        Target::GatewayApi,
-        Target::HaproxyCfg,
-    ];
+    /// Every target, in the order `--help` and the README list them.
+    pub fn all() -> &'static [Target] {
+        <Target as strum::VariantArray>::VARIANTS
+    }
 
     /// The one spelling used on the command line, in template folders, snapshots and docs.
     pub fn name(self) -> &'static str {
-        match self {
-            Target::Chart => "chart",
-            Target::Nginx => "nginx",
-            Target::Alb => "alb",
-            Target::Aks => "aks",
-            Target::AksAgc => "aks-agc",
-            Target::Haproxy => "haproxy",
-            Target::Traefik => "traefik",
-            Target::GatewayApi => "gateway-api",
-            Target::HaproxyCfg => "haproxy-cfg",
-        }
+        self.into()
     }
 
     pub fn from_name(s: &str) -> Option<Target> {
-        Target::ALL.iter().copied().find(|t| t.name() == s)
+        s.parse().ok()
     }
 
-    /// The templates of this target, as (name, source), embedded at build time.
-    pub fn templates(self) -> &'static [(&'static str, &'static str)] {
-        match self {
-            Target::AksAgc => aks_agc::TEMPLATES,
-            Target::Traefik => traefik::TEMPLATES,
-            Target::GatewayApi => gateway_api::TEMPLATES,
-            Target::HaproxyCfg => haproxy_cfg::TEMPLATES,
-            // the Ingress template is shared by every Ingress-API target; registered once
-            Target::Chart => ingress::TEMPLATES,
-            Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => &[],
-        }
+    /// The controller a bring-your-own target renders for; `None` for `chart`.
+    pub fn controller(self) -> Option<Controller> {
+        Some(match self {
+            Target::Chart => return None,
+            Target::Nginx => Controller::IngressNginx,
+            Target::Alb => Controller::Alb,
+            Target::Aks => Controller::AksAppRouting,
+            Target::AksAgc => Controller::Agc,
+            Target::Haproxy => Controller::Haproxy,
+            Target::Traefik => Controller::Traefik,
+            Target::GatewayApi => Controller::GatewayApi,
+            Target::HaproxyCfg => Controller::HaproxyCfg,
+        })
+    }
+
+    /// What the plan is built for when rendering (or validating for) this target.
+    pub fn output(self) -> Output {
+        self.controller().map_or(Output::Chart, Output::Byo)
     }
 
     /// Whether the output is Kubernetes objects (everything but `haproxy-cfg`, a configuration file).
@@ -130,49 +98,191 @@ impl Target {
         self != Target::Chart
     }
 
-    /// What a bring-your-own target makes of the values' class and annotations; `None` for `chart`.
-    pub fn effective(self, plan: &Plan, opts: &TargetOptions) -> Option<Effective> {
-        Some(match self {
-            Target::Chart => return None,
-            Target::Nginx => nginx::effective(plan, opts),
-            Target::Alb => alb::effective(plan, opts),
-            Target::Aks => aks::effective(plan, opts),
-            Target::AksAgc => aks_agc::effective(plan, opts),
-            Target::Haproxy => haproxy::effective(plan, opts),
-            Target::Traefik => traefik::effective(plan, opts),
-            Target::GatewayApi => gateway_api::effective(plan, opts),
-            Target::HaproxyCfg => haproxy_cfg::effective(plan, opts),
-        })
-    }
-
-    /// Checks the target's own options against the values; the message is a usage error.
-    pub fn check_options(self, plan: &Plan, opts: &TargetOptions) -> Result<(), String> {
+    /// The target flags this target reads; any other target flag is refused.
+    pub fn flags(self) -> &'static [&'static str] {
         match self {
-            Target::AksAgc => aks_agc::check_options(plan, opts),
-            Target::GatewayApi => gateway_api::check_options(plan, opts),
-            Target::HaproxyCfg => haproxy_cfg::check_options(plan, opts),
-            Target::Alb => match opts.alb_scheme.as_deref() {
-                None | Some("internal" | "internet-facing") => Ok(()),
-                Some(s) => Err(format!(
-                    "`--alb-scheme {s}`: use `internal` or `internet-facing`"
-                )),
-            },
-            _ => Ok(()),
+            Target::Chart => &[],
+            Target::Nginx | Target::Haproxy => &[TLS_SECRET],
+            Target::Alb => alb::FLAGS,
+            Target::Aks => aks::FLAGS,
+            Target::AksAgc => aks_agc::FLAGS,
+            Target::Traefik => traefik::FLAGS,
+            Target::GatewayApi => gateway_api::FLAGS,
+            Target::HaproxyCfg => haproxy_cfg::FLAGS,
         }
     }
 
-    /// Renders the plan for this target.
-    pub fn render(self, plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
+    /// The templates this target renders with.
+    pub fn templates(self) -> Templates {
+        match self {
+            Target::AksAgc => aks_agc::TEMPLATES,
+            Target::Traefik => traefik::TEMPLATES,
+            Target::GatewayApi => gateway_api::TEMPLATES,
+            Target::HaproxyCfg => haproxy_cfg::TEMPLATES,
+            Target::Chart | Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => {
+                ingress::TEMPLATES
+            }
+        }
+    }
+
+    /// Checks the target's own settings against the plan; the message is a usage error (exit 2).
+    pub fn check_settings(self, plan: &Plan, settings: &Settings) -> Result<(), String> {
+        match self {
+            Target::AksAgc => aks_agc::check_settings(plan, settings),
+            Target::GatewayApi => gateway_api::check_settings(settings),
+            Target::HaproxyCfg => haproxy_cfg::check_settings(plan, settings),
+            _ => Ok(()),
+        }?;
+        if settings.tls_secret.is_some() && !plan.tls.is_empty() {
+            return Err(format!(
+                "`{TLS_SECRET}` names the Secret for the host of an `https` `global.airbyteUrl`; these values have `ingress.tls`, which names its own Secrets"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Renders the plan for this target. The plan was checked first: an `Err` here is a fault of
+    /// this tool, not of the values.
+    pub fn render(self, plan: &Plan) -> Result<Rendered, String> {
+        if self == Target::Chart {
+            return chart::render(plan);
+        }
+        let byo = plan
+            .byo
+            .as_ref()
+            .ok_or_else(|| format!("the plan was not built for `{}`", self.name()))?;
         match self {
             Target::Chart => chart::render(plan),
-            Target::Nginx => nginx::render(plan, opts),
-            Target::Alb => alb::render(plan, opts),
-            Target::Aks => aks::render(plan, opts),
-            Target::AksAgc => aks_agc::render(plan, opts),
-            Target::Haproxy => haproxy::render(plan, opts),
-            Target::Traefik => traefik::render(plan, opts),
-            Target::GatewayApi => gateway_api::render(plan, opts),
-            Target::HaproxyCfg => haproxy_cfg::render(plan, opts),
+            Target::Nginx | Target::Alb | Target::Haproxy => ingress::render_one(plan, byo),
+            Target::Aks => aks::render(plan, byo),
+            Target::AksAgc => aks_agc::render(plan, byo),
+            Target::Traefik => traefik::render(plan, byo),
+            Target::GatewayApi => gateway_api::render(plan, byo),
+            Target::HaproxyCfg => haproxy_cfg::render(plan, byo),
         }
+    }
+}
+
+/// Every target flag (`--alb-scheme`, ...), each with the targets that read it: for the message
+/// that refuses a flag given to another target.
+pub fn flag_owners() -> Vec<(&'static str, Vec<Target>)> {
+    let mut out: Vec<(&'static str, Vec<Target>)> = Vec::new();
+    for &t in Target::all() {
+        for &flag in t.flags() {
+            match out.iter_mut().find(|(f, _)| *f == flag) {
+                Some((_, owners)) => owners.push(t),
+                None => out.push((flag, vec![t])),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_kebab_case() {
+        let names: Vec<&str> = Target::all().iter().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "chart",
+                "nginx",
+                "alb",
+                "aks",
+                "aks-agc",
+                "haproxy",
+                "traefik",
+                "gateway-api",
+                "haproxy-cfg"
+            ]
+        );
+        for &t in Target::all() {
+            assert_eq!(Target::from_name(t.name()), Some(t));
+        }
+        assert_eq!(Target::from_name("gatewayapi"), None);
+        assert_eq!(Target::from_name("Chart"), None);
+    }
+
+    #[test]
+    fn every_template_belongs_to_its_target_s_folder_and_escapes_for_its_kind() {
+        for &t in Target::all() {
+            for (name, source) in t.templates() {
+                let folder = name.split('/').next().unwrap_or("");
+                assert!(
+                    folder == t.name() || folder == "ingress",
+                    "{name} is not in the `{}` folder",
+                    t.name()
+                );
+                crate::render::probe_template(name, source).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn every_flag_has_an_owner_and_owners_list_it() {
+        let owners = flag_owners();
+        assert!(
+            owners
+                .iter()
+                .any(|(f, o)| *f == "--gateway-class" && o == &[Target::GatewayApi])
+        );
+        let tls = owners.iter().find(|(f, _)| *f == TLS_SECRET).unwrap();
+        assert!(tls.1.contains(&Target::Nginx) && !tls.1.contains(&Target::Alb));
+        for (flag, targets) in owners {
+            for t in targets {
+                assert!(t.flags().contains(&flag));
+            }
+        }
+    }
+
+    /// Every document every target renders for every valid fixture is read by the fast block
+    /// reader, and read as the event reader reads it: our own output never needs the slow path.
+    #[test]
+    fn the_fast_reader_reads_every_rendered_document() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/valid");
+        let settings = Settings {
+            agc_alb_name: Some("airbyte-agc".into()),
+            agc_alb_namespace: Some("alb-infra".into()),
+            gateway_class: Some("istio".into()),
+            haproxy_cert: Some("/etc/haproxy/certs/airbyte.pem".into()),
+            ..Default::default()
+        };
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for &target in Target::all() {
+                let checked = crate::check_text(&text, Some(target), settings.clone());
+                let errors = checked.has_errors();
+                let Some(plan) = checked.plan.filter(|_| !errors) else {
+                    continue; // a fixture this target cannot take (its findings are tested elsewhere)
+                };
+                for doc in target.render(&plan).unwrap().docs {
+                    let fast = crate::blockyaml::read(
+                        &doc.text,
+                        crate::tree::RENDERED,
+                        &mut crate::tree::TreeSink,
+                    )
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "{} {target:?}: the fast reader declined\n{}",
+                            path.display(),
+                            doc.text
+                        )
+                    });
+                    assert_eq!(
+                        fast,
+                        crate::render::document::read_document_events(&doc.text).unwrap(),
+                        "{}",
+                        doc.text
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 50, "only {seen} documents rendered");
     }
 }

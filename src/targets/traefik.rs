@@ -3,15 +3,14 @@
 
 use serde::Serialize;
 
-use super::TargetOptions;
-use super::ingress::{
-    AirbytePath, Effective, Equivalents, airbyte_paths, drop_all_annotations, plain_hosts,
-    tls_hosts,
-};
-use crate::plan::Plan;
-use crate::render::{Expected, Rendered, render_docs};
+use super::TLS_SECRET;
+use super::ingress::{plain_hosts, tls_hosts};
+use crate::airbyte::AirbytePath;
+use crate::plan::{Byo, Plan};
+use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub const FLAGS: &[&str] = &[TLS_SECRET, "--traefik-cert-resolver"];
+pub const TEMPLATES: Templates = &[
     (
         "traefik/ingressroute.yaml.j2",
         include_str!("../../templates/traefik/ingressroute.yaml.j2"),
@@ -55,6 +54,14 @@ struct NamedCtx<'a> {
     release: &'a str,
 }
 
+#[derive(Serialize)]
+struct TransportCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    response_header_timeout: String,
+}
+
 /// A Traefik host matcher. Hosts reach here validated (`host-invalid` stops rendering), and this
 /// refuses anything outside DNS characters anyway, so no value can break out of the backticks.
 pub fn host_matcher(host: &str) -> Result<String, String> {
@@ -89,38 +96,23 @@ fn rule(host: &str, p: &AirbytePath) -> Result<String, String> {
     Ok(format!("{} && PathPrefix(`{path}`)", host_matcher(host)?))
 }
 
-pub fn effective(plan: &Plan, _opts: &TargetOptions) -> Effective {
-    Effective {
-        ingress_api: false,
-        class: "traefik".into(),
-        annotations: Default::default(),
-        dropped: drop_all_annotations(
-            plan,
-            &Equivalents {
-                timeout: "the ServersTransport's `responseHeaderTimeout: 600s`, which this target renders",
-                redirect: "the redirect Middleware this target renders with TLS",
-                issuer: "a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`",
-            },
-        ),
-    }
-}
-
-pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+    let opts = &byo.settings;
     let ns = plan.namespace.as_str();
     let release = plan.release.as_str();
     let transport = plan.name.clone();
     let redirect_mw = format!("{}-redirect-https", plan.name);
-    let paths = airbyte_paths(plan);
+    let paths = plan.airbyte_paths();
     let app_routes = |hosts: &[&str]| -> Result<Vec<RouteCtx>, String> {
         let mut out = Vec::new();
         for h in hosts {
-            for p in &paths {
+            for (p, service) in &paths {
                 out.push(RouteCtx {
                     rule: rule(h, p)?,
                     priority: p.priority,
                     middleware: None,
-                    service: Some(p.service.name.clone()),
-                    port: p.service.number,
+                    service: Some(service.name.clone()),
+                    port: service.number,
                 });
             }
         }
@@ -130,11 +122,11 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
     // which hosts are served on websecure, and with which certificate
     let mut groups: Vec<(Option<String>, Vec<String>)> = Vec::new();
     if opts.traefik_cert_resolver.is_some() {
-        groups.push((None, plan.hosts.iter().map(|h| h.host.clone()).collect()));
+        groups.push((None, byo.hosts.clone()));
     } else {
         // one group per Secret, in first-seen order, found by a map rather than a scan
         let mut group_of: foldhash::HashMap<Option<String>, usize> = Default::default();
-        for (host, secret) in tls_hosts(plan) {
+        for (host, secret) in tls_hosts(byo) {
             match group_of.get(&secret) {
                 Some(&i) => groups[i].1.push(host),
                 None => {
@@ -145,7 +137,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
         }
     }
     let secure: Vec<String> = groups.iter().flat_map(|(_, h)| h.clone()).collect();
-    let plain = plain_hosts(plan, &secure);
+    let plain = plain_hosts(byo, &secure);
 
     let mut docs = Vec::new();
     let mut r = Rendered::default();
@@ -170,10 +162,9 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             },
             cert_resolver: opts.traefik_cert_resolver.clone(),
         };
-        if ctx.tls_secret.is_none() && ctx.cert_resolver.is_none() {
-            r.notes.push(format!("note: the TLS entry for {} has no `secretName`: the IngressRoute serves Traefik's default certificate", hosts.join(", ")));
-        }
+        // a TLS entry without `secretName` serves Traefik's default certificate (`tls-secret-missing`)
         docs.extend(render_docs(
+            TEMPLATES,
             "traefik/ingressroute.yaml.j2",
             &ctx,
             &[expected("IngressRoute", &name)],
@@ -208,6 +199,7 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             cert_resolver: None,
         };
         docs.extend(render_docs(
+            TEMPLATES,
             "traefik/ingressroute.yaml.j2",
             &ctx,
             &[expected("IngressRoute", &name)],
@@ -220,37 +212,30 @@ pub fn render(plan: &Plan, opts: &TargetOptions) -> Result<Rendered, String> {
             release,
         };
         docs.extend(render_docs(
+            TEMPLATES,
             "traefik/middleware.yaml.j2",
             &mw,
             &[expected("Middleware", &redirect_mw)],
         )?);
     }
-    let st = NamedCtx {
+    let st = TransportCtx {
         name: transport.clone(),
         namespace: ns,
         release,
+        response_header_timeout: plan.intent.request_timeout(),
     };
     docs.extend(render_docs(
+        TEMPLATES,
         "traefik/serverstransport.yaml.j2",
         &st,
         &[expected("ServersTransport", &transport)],
     )?);
     r.docs = docs;
-    r.notes.push(
-        "note: Traefik's entrypoints end a request after `readTimeout` (60s by default since v3.0), whatever the ServersTransport says: \
-         raise it to 600s for `web` and `websecure` (`--entryPoints.websecure.transport.respondingTimeouts.readTimeout=600s`, or the Helm \
-         chart's `ports.websecure.transport.respondingTimeouts.readTimeout: 600s`)"
-            .into(),
-    );
     Ok(r)
 }
 
 fn expected(kind: &'static str, name: &str) -> Expected {
-    Expected {
-        api_version: API,
-        kind,
-        name: name.to_string(),
-    }
+    Expected::new(API, kind, name)
 }
 
 #[cfg(test)]

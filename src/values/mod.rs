@@ -11,8 +11,8 @@ use std::fmt;
 
 pub use map::{DuplicateKey, Map};
 pub use merge::{coalesce_defaults, merge_into};
-pub use set::{SetKind, apply_set};
-pub use yaml::{Limits, check_fast_reader, parse_document};
+pub use set::{SetKind, apply_set, empty_assignments};
+pub use yaml::{Duplicate, Limits, check_fast_reader, parse_document};
 
 /// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -24,6 +24,9 @@ pub enum Origin {
     /// The chart's own `values.yaml` default.
     #[default]
     Default,
+    /// The command itself (`--target T` and its flags): what a finding about the run, not about a
+    /// value, points at.
+    Command,
 }
 
 /// One value of the tree.
@@ -223,6 +226,8 @@ impl fmt::Display for Path {
 pub struct Sources {
     pub files: Vec<SourceFile>,
     pub args: Vec<SourceArg>,
+    /// How [`Origin::Command`] is shown, e.g. `--target traefik`.
+    pub command: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -254,6 +259,10 @@ impl Sources {
                 None => "--set".to_string(),
             },
             Origin::Default => "the chart's default values".to_string(),
+            Origin::Command => self
+                .command
+                .clone()
+                .unwrap_or_else(|| "the command line".to_string()),
         }
     }
 
@@ -279,6 +288,9 @@ pub struct ValueInputs {
     /// `--set*` arguments in command-line order, each with its flag.
     pub sets: Vec<(SetKind, String)>,
     pub limits: Limits,
+    /// Read the values Helm passes to this dependency of an umbrella chart: its block, with the
+    /// top-level `global` merged in.
+    pub subchart: Option<String>,
 }
 
 /// The merged values with the chart's defaults underneath, and what the tree's origins refer to.
@@ -286,8 +298,27 @@ pub struct ValueInputs {
 pub struct Loaded {
     pub root: Node,
     pub sources: Sources,
-    /// Notes about the input that are not errors (several YAML documents in one file, ...).
-    pub notes: Vec<String>,
+    /// What reading noticed that is worth saying but does not stop the run.
+    pub notices: Vec<Notice>,
+}
+
+/// Something about the input worth saying that does not stop the run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A file held several YAML documents, merged in order.
+    Documents {
+        file: String,
+        count: usize,
+        at: Origin,
+    },
+    /// A key given twice in one mapping; the later one (`again`) won, as in Helm.
+    DuplicateKey {
+        path: Path,
+        first: Origin,
+        again: Origin,
+    },
+    /// A `--set` assignment with an empty value; `key` as written.
+    EmptySet { key: String, arg: Origin },
 }
 
 /// An input that cannot be used at all: exit code 2.
@@ -306,7 +337,8 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Reads every input, merges them in Helm's order and lays the chart defaults underneath.
+/// Reads every input, merges them in Helm's order, takes a dependency's values out of an
+/// umbrella chart's when asked, and lays the chart defaults underneath.
 ///
 /// `read` gives the bytes of a file name (`-` is standard input), so tests need no file system.
 pub fn load(
@@ -315,7 +347,7 @@ pub fn load(
     read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<Loaded, LoadError> {
     let mut sources = Sources::default();
-    let mut notes = Vec::new();
+    let mut notices = Vec::new();
     let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
     for name in &inputs.files {
         let shown = if name == "-" {
@@ -330,10 +362,22 @@ pub fn load(
         let file_id = sources.files.len() as u32;
         let doc = parse_document(&bytes, &shown, file_id, &inputs.limits)?;
         if doc.documents > 1 {
-            notes.push(format!(
-                "{shown}: holds {} YAML documents; each is merged over the ones before it, as Helm does",
-                doc.documents
-            ));
+            notices.push(Notice::Documents {
+                file: shown.clone(),
+                count: doc.documents,
+                at: Origin::File {
+                    file: file_id,
+                    line: 1,
+                    column: 1,
+                },
+            });
+        }
+        for d in doc.duplicates {
+            notices.push(Notice::DuplicateKey {
+                path: d.path,
+                first: d.first,
+                again: d.again,
+            });
         }
         sources.files.push(SourceFile {
             name: shown,
@@ -341,26 +385,99 @@ pub fn load(
         });
         merge_into(&mut root, doc.root);
     }
-    // Helm applies the value flags by kind, not by position: --set-json, then --set, then --set-string
-    for kind in [SetKind::Json, SetKind::Typed, SetKind::String] {
+    // Helm applies the value flags by kind, not by position
+    for kind in SetKind::ORDER {
         for (k, text) in inputs.sets.iter().filter(|(k, _)| *k == kind) {
             let arg = sources.args.len() as u32;
             sources.args.push(SourceArg {
                 kind: *k,
                 text: text.clone(),
             });
-            apply_set(&mut root, *k, text, Origin::Arg { arg }, &inputs.limits).map_err(
-                |message| LoadError {
+            let origin = Origin::Arg { arg };
+            apply_set(&mut root, *k, text, origin, &inputs.limits, read).map_err(|message| {
+                LoadError {
                     location: format!("{} {}", k.flag(), text),
                     message,
-                },
-            )?;
+                }
+            })?;
+            if *k == SetKind::Typed {
+                for key in empty_assignments(text) {
+                    notices.push(Notice::EmptySet { key, arg: origin });
+                }
+            }
+        }
+    }
+    if let Some(name) = &inputs.subchart {
+        root = subchart(root, name)?;
+        for n in &mut notices {
+            if let Notice::DuplicateKey { path, .. } = n
+                && path.0.first() == Some(&Seg::Key(name.as_str().into()))
+            {
+                path.0.remove(0);
+            }
         }
     }
     coalesce_defaults(&mut root, defaults);
     Ok(Loaded {
         root,
         sources,
-        notes,
+        notices,
     })
+}
+
+/// The values Helm gives the dependency `name` of an umbrella chart: the `name:` block, with the
+/// top-level `global` merged over the block's own `global` (the parent's win, as Helm's
+/// coalesceGlobals does).
+fn subchart(mut root: Node, name: &str) -> Result<Node, LoadError> {
+    let Value::Map(top) = &mut root.value else {
+        return Err(LoadError {
+            location: "--subchart".into(),
+            message: "the values are not a map".into(),
+        });
+    };
+    let parent_global = top.get("global").cloned();
+    let mut block = match top.remove(name) {
+        Some(
+            n @ Node {
+                value: Value::Map(_),
+                ..
+            },
+        ) => n,
+        Some(other) => {
+            return Err(LoadError {
+                location: format!("--subchart {name}"),
+                message: format!(
+                    "`{name}` is a {}, not the map of values of a dependency",
+                    other.type_name()
+                ),
+            });
+        }
+        None => {
+            let keys: Vec<String> = top
+                .iter()
+                .filter(|(k, n)| k.as_str() != "global" && n.as_map().is_some())
+                .map(|(k, _)| format!("`{k}`"))
+                .collect();
+            return Err(LoadError {
+                location: format!("--subchart {name}"),
+                message: format!(
+                    "the values have no `{name}` block; top-level maps: {}",
+                    if keys.is_empty() {
+                        "none".to_string()
+                    } else {
+                        keys.join(", ")
+                    }
+                ),
+            });
+        }
+    };
+    if let (Some(parent), Value::Map(b)) = (parent_global, &mut block.value) {
+        match b.get_mut("global") {
+            Some(own) if matches!(own.value, Value::Map(_)) => merge_into(own, parent),
+            _ => {
+                b.insert("global".into(), parent);
+            }
+        }
+    }
+    Ok(block)
 }

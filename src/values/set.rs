@@ -1,4 +1,5 @@
-//! Helm's `--set`, `--set-string` and `--set-json` syntax (its `strvals` parser), applied to the tree.
+//! Helm's `--set`, `--set-string`, `--set-json`, `--set-file` and `--set-literal` syntax (its
+//! `strvals` parser), applied to the tree.
 
 use super::{Limits, Map, Node, Origin, Value};
 
@@ -11,6 +12,10 @@ pub enum SetKind {
     String,
     /// `--set-json`: every value is JSON.
     Json,
+    /// `--set-file`: every value is the text of the file it names.
+    File,
+    /// `--set-literal`: one key, and everything after the first `=` as a string, commas included.
+    Literal,
 }
 
 impl SetKind {
@@ -19,22 +24,38 @@ impl SetKind {
             SetKind::Typed => "--set",
             SetKind::String => "--set-string",
             SetKind::Json => "--set-json",
+            SetKind::File => "--set-file",
+            SetKind::Literal => "--set-literal",
         }
     }
+
+    /// Helm applies the value flags by kind, not by position, in this order (checked with Helm 4).
+    pub const ORDER: [SetKind; 5] = [
+        SetKind::Json,
+        SetKind::Typed,
+        SetKind::String,
+        SetKind::File,
+        SetKind::Literal,
+    ];
 }
+
+/// Reads the file a `--set-file` value names.
+pub type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>;
 
 /// Helm refuses list indexes above this.
 const MAX_INDEX: usize = 65536;
 /// Helm refuses deeper dotted names than this.
 const MAX_NESTED_NAME_LEVEL: usize = 30;
 
-/// Applies one `--set*` argument (possibly several comma-separated assignments) to `root`.
+/// Applies one `--set*` argument (possibly several comma-separated assignments) to `root`;
+/// `read` reads the files `--set-file` names.
 pub fn apply_set(
     root: &mut Node,
     kind: SetKind,
     arg: &str,
     origin: Origin,
     limits: &Limits,
+    read: ReadFile<'_>,
 ) -> Result<(), String> {
     if arg.len() > limits.max_file_bytes {
         return Err(format!(
@@ -47,6 +68,8 @@ pub fn apply_set(
         pos: 0,
         kind,
         origin,
+        limits,
+        read,
     };
     let Value::Map(map) = &mut root.value else {
         return Err("the values root is not a map".into());
@@ -60,6 +83,55 @@ pub fn apply_set(
     }
 }
 
+/// The keys that a `--set` argument gives an empty value (`a=` or `a=,b=1`), as written: usually
+/// a shell variable that was not set.
+pub fn empty_assignments(arg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut key = String::new();
+    let mut in_value = false;
+    let mut value_len = 0;
+    let mut braces = 0u32;
+    let mut chars = arg.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let next = chars.next();
+                if in_value {
+                    value_len += 1;
+                } else {
+                    key.push(c);
+                    key.extend(next);
+                }
+            }
+            '=' if !in_value => {
+                in_value = true;
+                value_len = 0;
+            }
+            '{' if in_value && value_len == 0 => {
+                braces += 1;
+                value_len += 1;
+            }
+            '}' if braces > 0 => {
+                braces -= 1;
+                value_len += 1;
+            }
+            ',' if braces == 0 => {
+                if in_value && value_len == 0 {
+                    out.push(std::mem::take(&mut key));
+                }
+                key.clear();
+                in_value = false;
+            }
+            _ if in_value => value_len += 1,
+            _ => key.push(c),
+        }
+    }
+    if in_value && value_len == 0 {
+        out.push(key);
+    }
+    out
+}
+
 enum Stop {
     /// The argument ended where an assignment may end.
     Eof,
@@ -70,14 +142,16 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, Stop> {
     Err(Stop::Err(msg.into()))
 }
 
-struct Parser {
+struct Parser<'r> {
     chars: Vec<char>,
     pos: usize,
     kind: SetKind,
     origin: Origin,
+    limits: &'r Limits,
+    read: ReadFile<'r>,
 }
 
-impl Parser {
+impl Parser<'_> {
     /// Reads up to one of `stop` (consumed and returned), honouring `\` escapes.
     fn until(&mut self, stop: &[char]) -> (String, Option<char>) {
         let mut out = String::new();
@@ -127,9 +201,15 @@ impl Parser {
                 res
             }
             Some('=') => {
-                let (value, end) = self.value()?;
+                if self.empty_at_end() {
+                    // Helm sets the empty string and reports the end of the argument, which a
+                    // list item below a fresh map then drops (see `list_item`)
+                    data.insert(k, self.node(Value::Str(String::new())));
+                    return Err(Stop::Eof);
+                }
+                let (value, _) = self.value()?;
                 data.insert(k, self.node(value));
-                if end { Err(Stop::Eof) } else { Ok(()) }
+                Ok(())
             }
             Some(',') => {
                 data.insert(k.clone(), self.node(Value::Str(String::new())));
@@ -152,7 +232,7 @@ impl Parser {
                     _ => (Map::new(), self.origin, self.origin),
                 };
                 let res = self.key(&mut inner.0, level + 1);
-                if matches!(res, Ok(()) | Err(Stop::Eof)) && inner.0.is_empty() {
+                if matches!(res, Ok(())) && inner.0.is_empty() {
                     return fail(format!("key map `{k}` has no value"));
                 }
                 if !inner.0.is_empty() {
@@ -206,10 +286,11 @@ impl Parser {
         match last {
             None => fail("list index is not followed by `=`, `.` or `[`"),
             Some('=') => {
-                let (value, end) = self.value()?;
+                // Helm sets the item whatever the value, the empty one too
+                let (value, _) = self.value()?;
                 let node = self.node(value);
                 self.set_index(list, i, node);
-                if end { Err(Stop::Eof) } else { Ok(()) }
+                Ok(())
             }
             Some('[') => {
                 if level + 1 > MAX_NESTED_NAME_LEVEL {
@@ -232,16 +313,26 @@ impl Parser {
             }
             Some(_) => {
                 // '.': a map inside the list; an existing map at that index is merged into
+                let existing = list
+                    .get(i)
+                    .is_some_and(|n| matches!(n.value, Value::Map(_)));
                 let (mut inner, origin) = match list.get_mut(i) {
                     Some(n) => match std::mem::replace(&mut n.value, Value::Null) {
                         Value::Map(m) => (m, n.origin),
-                        _ => (Map::new(), self.origin),
+                        other => {
+                            n.value = other;
+                            (Map::new(), self.origin)
+                        }
                     },
                     None => (Map::new(), self.origin),
                 };
                 let res = self.key(&mut inner, level);
-                if let Err(Stop::Err(e)) = res {
-                    return Err(Stop::Err(e));
+                match res {
+                    Err(Stop::Err(e)) => return Err(Stop::Err(e)),
+                    // an empty value ending the argument: Helm leaves the list as it was, except
+                    // that a map already at that index has taken the key (Go maps are shared)
+                    Err(Stop::Eof) if !existing => return Err(Stop::Eof),
+                    _ => {}
                 }
                 self.set_index(list, i, Node::new(Value::Map(inner), origin));
                 res
@@ -249,8 +340,33 @@ impl Parser {
         }
     }
 
+    /// Whether nothing follows the `=` just read (for the typed and string kinds).
+    fn empty_at_end(&self) -> bool {
+        matches!(self.kind, SetKind::Typed | SetKind::String) && self.pos >= self.chars.len()
+    }
+
     /// Reads the value after `=`; returns it and whether the argument ended.
     fn value(&mut self) -> Result<(Value, bool), Stop> {
+        if self.kind == SetKind::Literal {
+            let rest: String = self.chars[self.pos..].iter().collect();
+            self.pos = self.chars.len();
+            return Ok((Value::Str(rest), true));
+        }
+        if self.kind == SetKind::File {
+            let (path, last) = self.until(&[',']);
+            let bytes =
+                (self.read)(&path).map_err(|e| Stop::Err(format!("cannot read `{path}`: {e}")))?;
+            if bytes.len() > self.limits.max_file_bytes {
+                return fail(format!(
+                    "`{path}` is {} bytes, over the limit of {} bytes (--max-file-bytes)",
+                    bytes.len(),
+                    self.limits.max_file_bytes
+                ));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Stop::Err(format!("`{path}` is not UTF-8 text")))?;
+            return Ok((Value::Str(text), last.is_none()));
+        }
         if self.kind == SetKind::Json {
             let rest: String = self.chars[self.pos..].iter().collect();
             let mut stream =
@@ -304,7 +420,7 @@ impl Parser {
 
     /// Helm's typedVal: `true`/`false`/`null` any case, `0`, and integers without a leading zero.
     fn scalar(&self, s: &str) -> Value {
-        if self.kind == SetKind::String {
+        if self.kind != SetKind::Typed {
             return Value::Str(s.to_string());
         }
         if s.eq_ignore_ascii_case("true") {
@@ -356,6 +472,13 @@ impl Parser {
 mod tests {
     use super::*;
 
+    fn no_files(name: &str) -> Result<Vec<u8>, String> {
+        match name {
+            "pem" => Ok(b"-----BEGIN\nx\n".to_vec()),
+            _ => Err("no such file".into()),
+        }
+    }
+
     fn apply_all(args: &[(SetKind, &str)]) -> Result<serde_json::Value, String> {
         let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
         for (i, (k, a)) in args.iter().enumerate() {
@@ -365,6 +488,7 @@ mod tests {
                 a,
                 Origin::Arg { arg: i as u32 },
                 &Limits::default(),
+                &mut no_files,
             )?;
         }
         Ok(root.to_json())
@@ -407,6 +531,13 @@ mod tests {
             ),
             ("m[0][1]=x", json!({"m": [[null, "x"]]})),
             ("a=b=c", json!({"a": "b=c"})),
+            // an empty value ending the argument, below a list item: Helm drops the item
+            ("a.b[1].c=", json!({"a": {"b": []}})),
+            (
+                "a.b[1].c=,d=1",
+                json!({"a": {"b": [null, {"c": ""}]}, "d": 1}),
+            ),
+            ("a.", json!({})),
         ];
         for (arg, want) in cases {
             assert_eq!(&set(arg).unwrap(), want, "--set {arg}");
@@ -429,6 +560,38 @@ mod tests {
                 .unwrap_err()
                 .contains("invalid JSON")
         );
+    }
+
+    #[test]
+    fn set_file_and_set_literal() {
+        use serde_json::json;
+        assert_eq!(
+            apply_all(&[(SetKind::File, "tls.cert=pem")]).unwrap(),
+            json!({"tls": {"cert": "-----BEGIN\nx\n"}})
+        );
+        assert!(
+            apply_all(&[(SetKind::File, "a=missing")])
+                .unwrap_err()
+                .contains("cannot read `missing`")
+        );
+        assert_eq!(
+            apply_all(&[(SetKind::Literal, "a.b=x,y=z\\q")]).unwrap(),
+            json!({"a": {"b": "x,y=z\\q"}})
+        );
+        assert_eq!(
+            apply_all(&[(SetKind::Literal, "l[1]=")]).unwrap(),
+            json!({"l": [null, ""]})
+        );
+    }
+
+    #[test]
+    fn empty_values_are_found_as_written() {
+        assert_eq!(empty_assignments("a="), ["a"]);
+        assert_eq!(empty_assignments("a=,b=1,c="), ["a", "c"]);
+        assert_eq!(empty_assignments("x.y[0].z=1"), Vec::<String>::new());
+        assert_eq!(empty_assignments("a=\\,"), Vec::<String>::new());
+        assert_eq!(empty_assignments("l={a,b},m="), ["m"]);
+        assert_eq!(empty_assignments("k\\.x="), ["k\\.x"]);
     }
 
     #[test]
@@ -460,6 +623,7 @@ mod tests {
             r#"hosts=[{"host":"a","paths":[{"path":"/"}]}]"#,
             Origin::Arg { arg: 0 },
             l,
+            &mut no_files,
         )
         .unwrap();
         apply_set(
@@ -468,6 +632,7 @@ mod tests {
             "hosts[0].host=b",
             Origin::Arg { arg: 1 },
             l,
+            &mut no_files,
         )
         .unwrap();
         assert_eq!(

@@ -42,11 +42,9 @@ impl Default for Limits {
     }
 }
 
-/// Stack for the parser thread: ample for `max_depth` levels in any build profile.
+/// The stack segment the parser gets when the caller's stack cannot hold `max_depth` levels: ample
+/// for them in any build profile.
 const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
-/// Up to this depth the parser runs on the calling thread even where the thread's stack is not
-/// known (well within 2 MiB in a debug build).
-const INLINE_MAX_DEPTH: usize = 16;
 /// Stack the parser needs on the calling thread: a base plus an allowance per nesting level, both
 /// about four times what was measured (release: under 5 KiB a level; debug: tens of KiB). The
 /// test `the_inline_budget_holds_the_deepest_document` parses at full depth within it.
@@ -69,6 +67,17 @@ pub struct Document {
     pub text: String,
     /// How many non-empty documents (`---`) were merged into `root`.
     pub documents: usize,
+    /// Keys given twice in one mapping: the later one is in `root`, as Helm keeps it.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A key given twice in one mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duplicate {
+    /// Where the key is in the values (empty when a later document replaced the mapping).
+    pub path: super::Path,
+    pub first: Origin,
+    pub again: Origin,
 }
 
 /// Parses a values file, merging its YAML documents as Helm does. `name` is used in errors; `file` is the index
@@ -134,8 +143,8 @@ pub fn parse_document(
         ));
     }
 
-    let (root, documents) = match read_block_yaml(text, file, limits) {
-        Some(root) => (root, 1),
+    let (root, documents, dups) = match read_block_yaml(text, file, limits) {
+        Some(root) => (root, 1, Vec::new()),
         None => read_full_yaml(text, file, limits, &err)?,
     };
     if let Some((origin, len)) = longest_scalar_over(&root, limits.max_scalar_bytes) {
@@ -152,31 +161,67 @@ pub fn parse_document(
             ),
         ));
     }
+    let at = |(line, column): (u32, u32)| Origin::File { file, line, column };
+    let duplicates = dups
+        .into_iter()
+        .map(|d| Duplicate {
+            path: key_path(&root, at(d.again)).unwrap_or_default(),
+            first: at(d.first),
+            again: at(d.again),
+        })
+        .collect();
     Ok(Document {
         root,
         text: text.to_string(),
         documents,
+        duplicates,
     })
 }
 
+/// The path of the mapping entry whose key was written at `origin`.
+fn key_path(root: &Node, origin: Origin) -> Option<super::Path> {
+    use super::Seg;
+    fn walk(n: &Node, origin: Origin, path: &mut Vec<Seg>) -> bool {
+        match &n.value {
+            Value::Map(m) => m.iter().any(|(k, v)| {
+                path.push(Seg::Key(k.as_str().into()));
+                if v.key_origin == origin || walk(v, origin, path) {
+                    return true;
+                }
+                path.pop();
+                false
+            }),
+            Value::Seq(items) => items.iter().enumerate().any(|(i, v)| {
+                path.push(Seg::Index(i));
+                if walk(v, origin, path) {
+                    return true;
+                }
+                path.pop();
+                false
+            }),
+            _ => false,
+        }
+    }
+    let mut path = Vec::new();
+    walk(root, origin, &mut path).then_some(super::Path(path))
+}
+
 /// The full parser (serde-saphyr): every YAML construct, every error worded, every document of
-/// the file merged as Helm merges them. Returns the root and how many documents it merged.
+/// the file merged as Helm merges them. Returns the root, how many documents it merged, and the
+/// keys given twice (the later one kept, as Helm does).
 fn read_full_yaml(
     text: &str,
     file: u32,
     limits: &Limits,
     err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
-) -> Result<(Node, usize), LoadError> {
+) -> Result<(Node, usize, Vec<Pair>), LoadError> {
     let parse = || {
-        DUPLICATE.with(|d| d.borrow_mut().take());
+        DUPLICATES.with(|d| d.borrow_mut().clear());
         serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
             text.as_bytes(),
             parser_options(limits),
         )
         .map_err(|e| {
-            if let Some(dup) = DUPLICATE.with(|d| d.borrow_mut().take()) {
-                return err(Some(dup.again.0), Some(dup.again.1), dup.message());
-            }
             let loc = e.location().filter(|l| l.line() > 0);
             err(
                 loc.map(|l| l.line() as u32),
@@ -186,31 +231,15 @@ fn read_full_yaml(
         })
     };
     // The deserializer recurses once per nesting level, and a debug build spends tens of KiB of
-    // stack per level. The parse runs on the calling thread when its stack holds `max_depth`
-    // levels (the CLI's main thread does, at the default limit); otherwise on a thread of known
-    // stack size, whatever thread calls us (test threads have 2 MiB).
-    let fits = limits.max_depth <= INLINE_MAX_DEPTH
-        || crate::stack::remaining().is_some_and(|r| r >= inline_stack_bytes(limits.max_depth));
-    let docs = if fits {
-        parse()?
-    } else {
-        let parsed = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .stack_size(PARSER_STACK_BYTES)
-                .spawn_scoped(scope, parse)
-                .map(|h| h.join())
-        });
-        match parsed {
-            Ok(Ok(result)) => result?,
-            _ => {
-                return Err(err(
-                    None,
-                    None,
-                    "the YAML parser could not run (out of memory or threads)".into(),
-                ));
-            }
-        }
-    };
+    // stack per level. The parse runs on the caller's stack when it holds `max_depth` levels (the
+    // CLI's main thread does, at the default limit); otherwise stacker gives it a stack segment of
+    // known size on the same thread, whatever thread calls us (test threads have 2 MiB).
+    let docs = stacker::maybe_grow(
+        inline_stack_bytes(limits.max_depth),
+        PARSER_STACK_BYTES,
+        parse,
+    )?;
+    let dups = DUPLICATES.with(|d| std::mem::take(&mut *d.borrow_mut()));
     // Helm reads every document of a values file and merges each over the ones before it; a
     // document that is empty or `null` adds nothing; any other non-map document is an error.
     let mut root: Option<Node> = None;
@@ -246,7 +275,7 @@ fn read_full_yaml(
             "the file holds no values: its only document is empty or `null`".into(),
         ));
     };
-    Ok((root, documents))
+    Ok((root, documents, dups))
 }
 
 /// The fast path: files in plain block style (most values files) are read without the full
@@ -274,7 +303,7 @@ pub fn check_fast_reader(text: &str) -> Result<bool, String> {
         message,
     };
     let full = match read_full_yaml(text, 0, &limits, &err) {
-        Ok((root, 1)) => Some(root),
+        Ok((root, 1, _)) => Some(root),
         _ => None,
     };
     if full.as_ref() == Some(&quick) {
@@ -404,25 +433,16 @@ fn longest_scalar_over(node: &Node, max: usize) -> Option<(Origin, usize)> {
     }
 }
 
-struct Duplicate {
-    key: String,
+/// A key given twice, by (line, column) of each copy.
+struct Pair {
     first: (u32, u32),
     again: (u32, u32),
 }
 
-impl Duplicate {
-    fn message(&self) -> String {
-        format!(
-            "duplicate key `{}`: first at line {}, column {}, again at line {}, column {}; YAML requires unique keys (remove one)",
-            self.key, self.first.0, self.first.1, self.again.0, self.again.1
-        )
-    }
-}
-
 thread_local! {
-    // The first duplicate key the visitor met in this thread's current parse. Serde's visitor cannot
-    // return a rich error with two locations, so it records the pair here and fails the parse.
-    static DUPLICATE: std::cell::RefCell<Option<Duplicate>> = const { std::cell::RefCell::new(None) };
+    // The keys the visitor met twice in this thread's current parse (serde's visitor has no other
+    // way out for them); the parse runs on this thread, on whichever stack segment.
+    static DUPLICATES: std::cell::RefCell<Vec<Pair>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A scalar mapping key, converted to the string Helm would use.
@@ -500,7 +520,7 @@ impl Raw {
                     })
                     .collect(),
             ),
-            // `visit_map` refused keys given twice
+            // `visit_map` kept the later of two equal keys
             Raw::Map(entries) => Value::Map(
                 entries
                     .into_iter()
@@ -587,17 +607,11 @@ impl<'de> Visitor<'de> for RawVisitor {
         while let Some(key) = map.next_key::<Spanned<Key>>()? {
             let value = map.next_value::<Spanned<Raw>>()?;
             let at = loc(&key);
-            if let Some(first) = seen.get(&key.value.0) {
-                let dup = Duplicate {
-                    key: key.value.0.clone(),
-                    first: *first,
-                    again: at,
-                };
-                let msg = dup.message();
-                DUPLICATE.with(|d| *d.borrow_mut() = Some(dup));
-                return Err(de::Error::custom(msg));
+            if let Some(first) = seen.insert(key.value.0.clone(), at) {
+                // Helm keeps the later value; the caller decides whether that is an error
+                DUPLICATES.with(|d| d.borrow_mut().push(Pair { first, again: at }));
+                entries.retain(|(k, _)| k.value.0 != key.value.0);
             }
-            seen.insert(key.value.0.clone(), at);
             entries.push((key, value));
         }
         Ok(Raw::Map(entries))
@@ -636,7 +650,7 @@ mod tests {
                 .stack_size(need + slack)
                 .spawn(move || {
                     // the parse takes the inline path, on a stack no larger than the budget
-                    let left = crate::stack::remaining().expect("linux reports the stack");
+                    let left = stacker::remaining_stack().expect("linux reports the stack");
                     assert!(
                         left >= need && left < need + slack,
                         "{left} left, {need} needed"
@@ -719,11 +733,40 @@ mod tests {
     }
 
     #[test]
-    fn input_errors_name_file_line_and_problem() {
+    fn duplicate_keys_keep_the_later_value_and_are_reported_with_both_places() {
+        let d =
+            load(b"ingress:\n  enabled: true\n  enabled: false\nenv:\n  - {K: 1, K: 2}\n").unwrap();
         assert_eq!(
-            err(b"ingress:\n  enabled: true\n  enabled: false\n"),
-            "v.yaml:3:3: duplicate key `enabled`: first at line 2, column 3, again at line 3, column 3; YAML requires unique keys (remove one)"
+            d.root
+                .at(&super::super::Path::parse("ingress.enabled"))
+                .unwrap()
+                .value,
+            Value::Bool(false)
         );
+        let at = |line, column| Origin::File {
+            file: 0,
+            line,
+            column,
+        };
+        assert_eq!(
+            d.duplicates,
+            [
+                Duplicate {
+                    path: super::super::Path::parse("ingress.enabled"),
+                    first: at(2, 3),
+                    again: at(3, 3)
+                },
+                Duplicate {
+                    path: super::super::Path::parse("env[0].K"),
+                    first: at(5, 6),
+                    again: at(5, 12)
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn input_errors_name_file_line_and_problem() {
         assert!(err(b"a: 1\nb: \xff\xfe\n").starts_with("v.yaml:2:4: invalid UTF-8"));
         assert!(err(b"").contains("empty"));
         assert!(err(b"# nothing\n\n").contains("empty"));

@@ -167,17 +167,18 @@ pub fn helm() -> Option<PathBuf> {
     tool("helm", local.is_file().then_some(local))
 }
 
-/// python3 with PyYAML and jsonschema, for `external-schemas/validate.py`.
+/// python3 with PyYAML, jsonschema and cel-expr-python (`external-schemas/requirements.txt`), for
+/// `external-schemas/validate.py --require-cel`.
 pub fn python_with_jsonschema() -> Option<PathBuf> {
     let py = which("python3");
     let ok = py.as_ref().is_some_and(|p| {
         Command::new(p)
-            .args(["-c", "import yaml, jsonschema"])
+            .args(["-c", "import yaml, jsonschema, cel_expr_python"])
             .status()
             .is_ok_and(|s| s.success())
     });
     tool(
-        "python3 with pyyaml and jsonschema",
+        "python3 with the packages of external-schemas/requirements.txt",
         if ok { py } else { None },
     )
 }

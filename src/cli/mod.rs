@@ -1,0 +1,509 @@
+//! The command line: clap types only (their doc comments are the `--help` text), converted into
+//! the library's plain option structs. The runners are in [`run`].
+
+mod run;
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::controllers::{AlbScheme, Settings};
+use crate::plan::{ChartVersion, NEWEST_CHART};
+use crate::targets::Target;
+use crate::values::{Limits, SetKind, ValueInputs};
+use crate::{Failure, RunOptions};
+
+pub use run::{Exit, Io, read_input, run, run_as};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  clean (render: manifests written)
+  1  findings at error severity (with --strict, warnings too); render prints nothing
+  2  could not run: bad arguments, unknown target, unreadable or unparsable input
+
+Limits (raise them with the flags of the same name when a real file needs it):
+  --max-file-bytes 8388608   --max-depth 64   --max-alias-events 100000
+  --max-hosts 10000          --max-paths 100 (per host); a scalar is at most 1 MiB";
+
+/// Validate Airbyte Helm ingress values and render ingress manifests for the chart and for common
+/// ingress controllers.
+#[derive(Debug, Parser)]
+#[command(name = "airbyte-ingress", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Print only errors on stderr: no infos, no warnings (reports on stdout are unchanged).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say on stderr what was read and what was rendered.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the manifests of a target from the values, ready for `kubectl apply -f -`.
+    Render(RenderArgs),
+    /// Check the values against the schema and Airbyte's rules; report findings.
+    Validate(ValidateArgs),
+    /// Print the JSON schema of the values (usable as the chart's values.schema.json).
+    Schema,
+    /// Print the merged values as JSON: the files and flags combined as Helm combines them, with the
+    /// chart's defaults for the keys this tool reads.
+    Values(ValuesArgs),
+    /// List every rule with its id and severity.
+    Rules,
+    /// Explain one rule: when it is checked, values that trigger it and the fixed values.
+    Explain {
+        /// The rule id, e.g. `backend-invalid`.
+        rule: String,
+    },
+    /// Convert V1 ingress values (`webapp.ingress`, or the V1 `ingress.rules`) to the V2 `ingress` block.
+    Migrate(MigrateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Where the values come from, as with `helm template`.
+#[derive(Debug, Args)]
+pub struct ValueArgs {
+    /// A values file; repeatable, applied left to right; `-` reads standard input.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Set a value, as Helm's --set (`a.b=c`, `a\.b=c` for a dot in a key, `a[0]=c`, `a={x,y}`).
+    #[arg(long = "set", value_name = "K=V")]
+    pub set: Vec<String>,
+    /// Set a string value, as Helm's --set-string.
+    #[arg(long = "set-string", value_name = "K=V")]
+    pub set_string: Vec<String>,
+    /// Set a JSON value, as Helm's --set-json.
+    #[arg(long = "set-json", value_name = "K=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value to the text of a file, as Helm's --set-file.
+    #[arg(long = "set-file", value_name = "K=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a string value taken literally, commas and all, as Helm's --set-literal.
+    #[arg(long = "set-literal", value_name = "K=V")]
+    pub set_literal: Vec<String>,
+    /// Read the values Helm passes to this dependency of an umbrella chart: its block, with the
+    /// top-level `global` merged in (usually `airbyte`).
+    #[arg(long, value_name = "NAME")]
+    pub subchart: Option<String>,
+    /// The chart version the values are for (2.0.18 and later).
+    #[arg(long, value_name = "VER", default_value_t = NEWEST_CHART, value_parser = ChartVersion::parse)]
+    pub chart_version: ChartVersion,
+    /// Largest values file or stdin, in bytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+    /// Deepest nesting of maps and lists in a values file.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: usize,
+    /// Most events YAML aliases may expand to in one file.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
+    pub max_alias_events: usize,
+    /// Most entries in `ingress.hosts` and `ingress.tls`.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_hosts)]
+    pub max_hosts: usize,
+    /// Most paths under one host.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_paths)]
+    pub max_paths: usize,
+}
+
+/// The `--target` values, from the target enum.
+fn target_parser() -> impl TypedValueParser<Value = Target> {
+    PossibleValuesParser::new(Target::all().iter().map(|t| t.name()))
+        .try_map(|s| Target::from_name(&s).ok_or_else(|| format!("unknown target `{s}`")))
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// What to render.
+    #[arg(long, short = 't', value_name = "T", value_parser = target_parser())]
+    pub target: Target,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// The Helm release name: it names the Airbyte Services.
+    #[arg(long, value_name = "NAME", default_value = "airbyte")]
+    pub release: String,
+    /// The namespace of the release.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Yaml)]
+    pub output: OutputFormat,
+    /// Write one file per object into this directory instead of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub target_options: TargetArgs,
+}
+
+/// `--alb-scheme`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AlbSchemeArg {
+    /// AWS's default.
+    Internal,
+    InternetFacing,
+}
+
+/// Settings particular to one target; a flag given to another target is refused.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// nginx, aks, aks-agc, haproxy, traefik, gateway-api: the TLS Secret for the host of an
+    /// `https` `global.airbyteUrl` when the values have no `ingress.tls` (default `<name>-tls`).
+    #[arg(long, value_name = "NAME")]
+    pub tls_secret: Option<String>,
+    /// alb: `internal` (AWS's default) or `internet-facing`.
+    #[arg(long, value_name = "SCHEME", value_enum)]
+    pub alb_scheme: Option<AlbSchemeArg>,
+    /// alb: the ACM certificate ARN(s) for HTTPS, comma-separated.
+    #[arg(long, value_name = "ARN")]
+    pub alb_certificate_arn: Option<String>,
+    /// aks, gateway-api (approuting-istio): the versionless Key Vault certificate URI.
+    #[arg(long, value_name = "URI")]
+    pub aks_keyvault_cert_uri: Option<String>,
+    /// aks-agc: the name of the Application Gateway for Containers the ALB controller manages.
+    #[arg(long, value_name = "NAME")]
+    pub agc_alb_name: Option<String>,
+    /// aks-agc: its namespace.
+    #[arg(long, value_name = "NS")]
+    pub agc_alb_namespace: Option<String>,
+    /// aks-agc: the ARM id of an Application Gateway for Containers of your own (instead of name/namespace).
+    #[arg(long, value_name = "ID")]
+    pub agc_alb_id: Option<String>,
+    /// traefik: use this certificate resolver instead of TLS Secrets.
+    #[arg(long, value_name = "NAME")]
+    pub traefik_cert_resolver: Option<String>,
+    /// gateway-api: render a Gateway of this GatewayClass (`approuting-istio` on AKS).
+    #[arg(long, value_name = "CLASS")]
+    pub gateway_class: Option<String>,
+    /// gateway-api: attach the HTTPRoutes to this existing Gateway instead of rendering one.
+    #[arg(long, value_name = "NAME")]
+    pub gateway_name: Option<String>,
+    /// gateway-api: the Gateway's namespace (default: the release namespace).
+    #[arg(long, value_name = "NS")]
+    pub gateway_namespace: Option<String>,
+    /// gateway-api: the listener (sectionName) of the existing Gateway to attach to.
+    #[arg(long, value_name = "LISTENER")]
+    pub gateway_section: Option<String>,
+    /// gateway-api with approuting-istio: the service account that reads the Key Vault certificate.
+    #[arg(long, value_name = "NAME")]
+    pub aks_keyvault_service_account: Option<String>,
+    /// haproxy-cfg: the PEM file (certificate and key) for HTTPS; required when the values configure TLS.
+    #[arg(long, value_name = "PEM")]
+    pub haproxy_cert: Option<String>,
+    /// haproxy-cfg: an Airbyte server, HOST:PORT (repeatable; default the in-cluster server Service, port 8001).
+    #[arg(long = "upstream", value_name = "HOST:PORT")]
+    pub upstreams: Vec<String>,
+    /// haproxy-cfg: where the HTTP frontend listens (default `:80`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub http_bind: Option<String>,
+    /// haproxy-cfg: where the HTTPS frontend listens (default `:443`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub https_bind: Option<String>,
+    /// haproxy-cfg: keep each browser on one Airbyte server with a cookie.
+    #[arg(long)]
+    pub sticky: bool,
+}
+
+impl TargetArgs {
+    /// The flags given, by their long names.
+    fn given(&self) -> Vec<&'static str> {
+        let flags = [
+            ("--tls-secret", self.tls_secret.is_some()),
+            ("--alb-scheme", self.alb_scheme.is_some()),
+            ("--alb-certificate-arn", self.alb_certificate_arn.is_some()),
+            (
+                "--aks-keyvault-cert-uri",
+                self.aks_keyvault_cert_uri.is_some(),
+            ),
+            ("--agc-alb-name", self.agc_alb_name.is_some()),
+            ("--agc-alb-namespace", self.agc_alb_namespace.is_some()),
+            ("--agc-alb-id", self.agc_alb_id.is_some()),
+            (
+                "--traefik-cert-resolver",
+                self.traefik_cert_resolver.is_some(),
+            ),
+            ("--gateway-class", self.gateway_class.is_some()),
+            ("--gateway-name", self.gateway_name.is_some()),
+            ("--gateway-namespace", self.gateway_namespace.is_some()),
+            ("--gateway-section", self.gateway_section.is_some()),
+            (
+                "--aks-keyvault-service-account",
+                self.aks_keyvault_service_account.is_some(),
+            ),
+            ("--haproxy-cert", self.haproxy_cert.is_some()),
+            ("--upstream", !self.upstreams.is_empty()),
+            ("--http-bind", self.http_bind.is_some()),
+            ("--https-bind", self.https_bind.is_some()),
+            ("--sticky", self.sticky),
+        ];
+        flags
+            .into_iter()
+            .filter(|(_, given)| *given)
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    /// The plain settings, once every flag given is one `target` reads.
+    fn settings(&self, target: Option<Target>) -> Result<Settings, Failure> {
+        for flag in self.given() {
+            if target.is_some_and(|t| t.flags().contains(&flag)) {
+                continue;
+            }
+            let owners: Vec<String> = crate::targets::flag_owners()
+                .into_iter()
+                .find(|(f, _)| *f == flag)
+                .map(|(_, ts)| ts.iter().map(|t| format!("`{}`", t.name())).collect())
+                .unwrap_or_default();
+            let owners = owners.join(", ");
+            return Err(Failure::Usage(match target {
+                Some(t) => format!(
+                    "`{flag}` is a setting of {owners}, not of the `{}` target",
+                    t.name()
+                ),
+                None => format!("`{flag}` is a setting of {owners}: pass `--target` too"),
+            }));
+        }
+        Ok(Settings {
+            tls_secret: self.tls_secret.clone(),
+            alb_scheme: self.alb_scheme.map(|s| match s {
+                AlbSchemeArg::Internal => AlbScheme::Internal,
+                AlbSchemeArg::InternetFacing => AlbScheme::InternetFacing,
+            }),
+            alb_certificate_arn: self.alb_certificate_arn.clone(),
+            aks_keyvault_cert_uri: self.aks_keyvault_cert_uri.clone(),
+            aks_keyvault_service_account: self.aks_keyvault_service_account.clone(),
+            agc_alb_name: self.agc_alb_name.clone(),
+            agc_alb_namespace: self.agc_alb_namespace.clone(),
+            agc_alb_id: self.agc_alb_id.clone(),
+            traefik_cert_resolver: self.traefik_cert_resolver.clone(),
+            gateway_class: self.gateway_class.clone(),
+            gateway_name: self.gateway_name.clone(),
+            gateway_namespace: self.gateway_namespace.clone(),
+            gateway_section: self.gateway_section.clone(),
+            haproxy_cert: self.haproxy_cert.clone(),
+            upstreams: self.upstreams.clone(),
+            http_bind: self.http_bind.clone(),
+            https_bind: self.https_bind.clone(),
+            sticky: self.sticky,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The V1 values file.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub file: String,
+    /// Rewrite the file (keeping FILE.bak): only the V1 block's lines are replaced, every other
+    /// line (and comment) stays as it is.
+    #[arg(long)]
+    pub in_place: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValuesArgs {
+    #[command(flatten)]
+    pub values: ValueArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// Also check what rendering for this target needs.
+    #[arg(long, short = 't', value_name = "T", value_parser = target_parser())]
+    pub target: Option<Target>,
+    /// The Helm release name.
+    #[arg(long, value_name = "NAME", default_value = "airbyte")]
+    pub release: String,
+    /// The namespace of the release.
+    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub target_options: TargetArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+impl ValueArgs {
+    /// Whether any values were given at all.
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+            && self.set.is_empty()
+            && self.set_string.is_empty()
+            && self.set_json.is_empty()
+            && self.set_file.is_empty()
+            && self.set_literal.is_empty()
+    }
+
+    fn inputs(&self) -> ValueInputs {
+        let kinds = [
+            (SetKind::Json, &self.set_json),
+            (SetKind::Typed, &self.set),
+            (SetKind::String, &self.set_string),
+            (SetKind::File, &self.set_file),
+            (SetKind::Literal, &self.set_literal),
+        ];
+        let sets = kinds
+            .into_iter()
+            .flat_map(|(k, args)| args.iter().map(move |s| (k, s.clone())))
+            .collect();
+        ValueInputs {
+            files: self.files.clone(),
+            sets,
+            limits: Limits {
+                max_file_bytes: self.max_file_bytes,
+                max_depth: self.max_depth,
+                max_alias_events: self.max_alias_events,
+                max_hosts: self.max_hosts,
+                max_paths: self.max_paths,
+                ..Limits::default()
+            },
+            subchart: self.subchart.clone(),
+        }
+    }
+
+    fn run_options(
+        &self,
+        release: &str,
+        namespace: &str,
+        target: Option<Target>,
+        target_args: &TargetArgs,
+    ) -> Result<RunOptions, Failure> {
+        if self.is_empty() {
+            return Err(Failure::Usage(
+                "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
+            ));
+        }
+        Ok(RunOptions {
+            inputs: self.inputs(),
+            release: release.to_string(),
+            namespace: namespace.to_string(),
+            chart: self.chart_version,
+            target,
+            settings: target_args.settings(target)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every target flag the targets name is a real option, and every option of `TargetArgs` is
+    /// owned by some target (so none is silently ignored).
+    #[test]
+    fn target_flags_match_the_command_line() {
+        let cmd = Cli::command();
+        let render = cmd.find_subcommand("render").unwrap();
+        let owners = crate::targets::flag_owners();
+        for (flag, _) in &owners {
+            assert!(
+                render
+                    .get_arguments()
+                    .any(|a| a.get_long().is_some_and(|l| format!("--{l}") == *flag)),
+                "{flag} is not an option"
+            );
+        }
+        let target_args = TargetArgs::augment_args(clap::Command::new("t"));
+        for a in target_args.get_arguments() {
+            let long = format!("--{}", a.get_long().unwrap());
+            assert!(
+                owners.iter().any(|(f, _)| *f == long),
+                "{long} has no target"
+            );
+        }
+    }
+
+    #[test]
+    fn a_flag_of_another_target_is_refused() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap();
+        let Command::Render(r) = parse(&[
+            "x",
+            "render",
+            "-t",
+            "nginx",
+            "-f",
+            "v",
+            "--gateway-class",
+            "istio",
+        ])
+        .command
+        else {
+            panic!()
+        };
+        let err = r.target_options.settings(Some(r.target)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`--gateway-class` is a setting of `gateway-api`, not of the `nginx` target"
+        );
+        let Command::Validate(v) = parse(&["x", "validate", "-f", "v", "--sticky"]).command else {
+            panic!()
+        };
+        assert!(
+            v.target_options
+                .settings(v.target)
+                .unwrap_err()
+                .to_string()
+                .contains("pass `--target` too")
+        );
+        let Command::Render(r) = parse(&[
+            "x",
+            "render",
+            "-t",
+            "alb",
+            "-f",
+            "v",
+            "--alb-scheme",
+            "internet-facing",
+        ])
+        .command
+        else {
+            panic!()
+        };
+        let s = r.target_options.settings(Some(r.target)).unwrap();
+        assert_eq!(s.alb_scheme, Some(AlbScheme::InternetFacing));
+        assert!(
+            Cli::try_parse_from([
+                "x",
+                "render",
+                "-t",
+                "alb",
+                "-f",
+                "v",
+                "--alb-scheme",
+                "public"
+            ])
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! The command runners: each turns a parsed command into library calls, writes what it produced
+//! (manifests and reports to stdout, findings and notes to stderr), and is mapped to its exit code
+//! in one place, [`run_as`].
+
+use std::io::{Read, Write};
+
+use super::{
+    Cli, Command, MigrateArgs, OutputFormat, RenderArgs, ReportFormat, ValidateArgs, ValuesArgs,
+};
+use crate::findings::{self, Format, Rule, Severity};
+use crate::values::{Limits, Origin, Sources};
+use crate::{Checked, Failure};
+
+/// Standard streams and environment facts, passed in so tests can capture them.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Colour diagnostics on stderr (it is a terminal, and no NO_COLOR).
+    pub color: bool,
+    /// Colour a text report on stdout (it is a terminal, and no NO_COLOR).
+    pub color_stdout: bool,
+    /// Reads a values file; `-` is standard input.
+    pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    /// `-q`: only errors on stderr.
+    pub quiet: bool,
+    /// `-v`: also what was read and rendered.
+    pub verbose: bool,
+}
+
+/// The exit code of a run: the documented API (`--help`, README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Clean = 0,
+    Findings = 1,
+    CouldNotRun = 2,
+}
+
+/// Reads a file the user named, or standard input for `-`.
+pub fn read_input(name: &str) -> Result<Vec<u8>, String> {
+    if name == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(buf);
+    }
+    let meta = std::fs::metadata(name).map_err(|e| format!("cannot read the file: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a values file".into());
+    }
+    std::fs::read(name).map_err(|e| format!("cannot read the file: {e}"))
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, io: &mut Io) -> Exit {
+    run_as(cli, io, "airbyte-ingress")
+}
+
+/// Runs a parsed command line; `name` is how the user invoked the tool (for completions).
+pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
+    io.quiet = cli.quiet;
+    io.verbose = cli.verbose;
+    let color = io.color && !cli.no_color;
+    let color_stdout = io.color_stdout && !cli.no_color;
+    let result = match cli.command {
+        Command::Render(args) => render(args, io, color),
+        Command::Validate(args) => validate(args, io, color_stdout),
+        Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
+        Command::Values(args) => merged_values(args, io, color),
+        Command::Migrate(args) => migrate(args, io, color),
+        Command::Rules => rules(io),
+        Command::Explain { rule } => explain(&rule, io),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, name, &mut buf);
+            write_out(io, &String::from_utf8_lossy(&buf)).map(|_| Exit::Clean)
+        }
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(failure) => {
+            let _ = writeln!(io.stderr, "error: {failure}");
+            Exit::CouldNotRun
+        }
+    }
+}
+
+fn write_out(io: &mut Io, s: &str) -> Result<(), Failure> {
+    io.stdout
+        .write_all(s.as_bytes())
+        .and_then(|_| io.stdout.flush())
+        .map_err(stdout_failed)
+}
+
+fn stdout_failed(e: std::io::Error) -> Failure {
+    Failure::Internal(format!("cannot write to standard output: {e}"))
+}
+
+/// `-v`: the files and flags that were read.
+fn say_what_was_read(io: &mut Io, sources: &Sources) {
+    if !io.verbose {
+        return;
+    }
+    for f in &sources.files {
+        let _ = writeln!(
+            io.stderr,
+            "read {} ({} lines)",
+            f.name,
+            f.text.lines().count()
+        );
+    }
+    for a in &sources.args {
+        let _ = writeln!(io.stderr, "applied {} {}", a.kind.flag(), a.text);
+    }
+}
+
+/// Findings for people on stderr: all of them, or only errors with `-q`.
+fn print_findings(io: &mut Io, found: &[findings::Finding], sources: &Sources, color: bool) {
+    for f in found
+        .iter()
+        .filter(|f| !io.quiet || f.severity() == Severity::Error)
+    {
+        let _ = write!(io.stderr, "{}", findings::text_one(f, sources, color));
+    }
+}
+
+fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let opts = args.values.run_options(
+        &args.release,
+        &args.namespace,
+        Some(args.target),
+        &args.target_options,
+    )?;
+    let mut checked = crate::check(&opts, io.read)?;
+    say_what_was_read(io, &checked.loaded.sources);
+    print_findings(io, &checked.findings, &checked.loaded.sources, color);
+    if checked.has_errors() {
+        let s = findings::summarize(&checked.findings);
+        let _ = writeln!(
+            io.stderr,
+            "error: not rendering: {}",
+            findings::summary_line(s)
+        );
+        return Ok(Exit::Findings);
+    }
+    // the values tree is done with once its findings are printed: freed now, its memory serves the
+    // render (5000 hosts: a third fewer page faults, which cost more than the freeing)
+    checked.loaded.root = crate::values::Node::new(crate::values::Value::Null, Origin::Default);
+    let plan = checked
+        .plan
+        .as_ref()
+        .ok_or_else(|| Failure::Internal("no plan without error findings".into()))?;
+    let rendered = args.target.render(plan).map_err(Failure::Internal)?;
+    if io.verbose {
+        for d in &rendered.docs {
+            let _ = writeln!(
+                io.stderr,
+                "rendered {} {}/{}",
+                d.kind,
+                d.namespace.as_deref().unwrap_or("-"),
+                d.name
+            );
+        }
+    }
+    if rendered.file.is_none() && rendered.docs.is_empty() {
+        return Ok(Exit::Clean);
+    }
+    let name = args.target.name();
+    if let Some(dir) = &args.output_dir {
+        let files: Vec<(String, String)> = match &rendered.file {
+            Some(f) => vec![(f.name.clone(), f.text.clone())],
+            None => crate::output::document_files(name, &rendered.docs),
+        };
+        let written = crate::output::write_dir(dir, &files).map_err(Failure::Internal)?;
+        for p in written {
+            let _ = writeln!(io.stderr, "wrote {}", p.display());
+        }
+        return Ok(Exit::Clean);
+    }
+    match (&rendered.file, args.output) {
+        (Some(f), OutputFormat::Yaml) => write_out(io, &f.text)?,
+        (Some(_), OutputFormat::Json) => {
+            return Err(Failure::Usage(format!(
+                "`-o json` lists Kubernetes objects; `{name}` renders a configuration file"
+            )));
+        }
+        (None, OutputFormat::Yaml) => {
+            crate::render::document::write_yaml(io.stdout, name, &rendered.docs)
+                .and_then(|_| io.stdout.flush())
+                .map_err(stdout_failed)?
+        }
+        (None, OutputFormat::Json) => write_out(
+            io,
+            &crate::render::document::to_json(&rendered.docs).map_err(Failure::Internal)?,
+        )?,
+    }
+    leave((checked, rendered));
+    Ok(Exit::Clean)
+}
+
+/// Leaves a run's large trees to the end of the process instead of freeing them node by node: the
+/// run is over and the process exits next, and for thousands of hosts freeing costs a sixth of the
+/// run (measured with callgrind). Only for what the CLI is done with.
+fn leave<T>(done: T) {
+    std::mem::forget(done);
+}
+
+fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let opts = args.values.run_options(
+        &args.release,
+        &args.namespace,
+        args.target,
+        &args.target_options,
+    )?;
+    let checked: Checked = crate::check(&opts, io.read)?;
+    say_what_was_read(io, &checked.loaded.sources);
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    let report = findings::report(
+        &checked.findings,
+        &checked.loaded.sources,
+        format,
+        color && format == Format::Text,
+    );
+    write_out(io, &report)?;
+    let failing = findings::failing(&checked.findings, args.strict);
+    leave(checked);
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    if args.values.is_empty() {
+        return Err(Failure::Usage(
+            "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
+        ));
+    }
+    let (loaded, found) = crate::load(&args.values.inputs(), io.read)?;
+    say_what_was_read(io, &loaded.sources);
+    print_findings(io, &found, &loaded.sources, color);
+    let mut text = serde_json::to_string_pretty(&loaded.root.to_json()).unwrap_or_default();
+    text.push('\n');
+    write_out(io, &text)?;
+    Ok(Exit::Clean)
+}
+
+fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let shown = if args.file == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.clone()
+    };
+    let bytes = (io.read)(&args.file).map_err(|e| {
+        Failure::Input(crate::values::LoadError {
+            location: shown.clone(),
+            message: e,
+        })
+    })?;
+    let doc = crate::values::parse_document(&bytes, &shown, 0, &Limits::default())
+        .map_err(Failure::Input)?;
+    let sources = Sources {
+        files: vec![crate::values::SourceFile {
+            name: shown.clone(),
+            text: doc.text.clone(),
+        }],
+        ..Sources::default()
+    };
+    let Some(m) = crate::migrate::migrate(&doc.root) else {
+        let _ = writeln!(
+            io.stderr,
+            "note: {shown} has no V1 ingress (`webapp.ingress` or `ingress.rules`): nothing to migrate"
+        );
+        return Ok(Exit::Clean);
+    };
+    print_findings(io, &m.findings, &sources, color);
+    if !args.in_place {
+        write_out(io, &crate::migrate::block(&m))?;
+        return Ok(Exit::Clean);
+    }
+    if args.file == "-" {
+        return Err(Failure::Usage(
+            "`--in-place` needs a file, not standard input".into(),
+        ));
+    }
+    let text = crate::migrate::rewrite(&doc.text, &doc.root, &m).map_err(|why| {
+        Failure::Usage(format!(
+            "{shown}: {why}: run `airbyte-ingress migrate -f {shown}` and paste the printed block in place of the V1 one"
+        ))
+    })?;
+    let path = std::path::Path::new(&args.file);
+    let backup = format!("{}.bak", args.file);
+    std::fs::write(&backup, &doc.text).map_err(|e| Failure::Internal(format!("{backup}: {e}")))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("values.yaml")
+        .to_string();
+    crate::output::write_dir(dir, &[(name, text)]).map_err(Failure::Internal)?;
+    let _ = writeln!(io.stderr, "rewrote {shown} (the original is {backup})");
+    Ok(Exit::Clean)
+}
+
+fn rules(io: &mut Io) -> Result<Exit, Failure> {
+    let width = Rule::all().iter().map(|r| r.id().len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in Rule::all() {
+        let info = r.info();
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            info.id,
+            info.severity.as_str(),
+            info.summary
+        ));
+    }
+    write_out(io, &out)?;
+    Ok(Exit::Clean)
+}
+
+fn explain(id: &str, io: &mut Io) -> Result<Exit, Failure> {
+    let Some(rule) = Rule::from_id(id) else {
+        let hint = findings::did_you_mean(id, Rule::all().iter().map(|r| r.id()))
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| "; `airbyte-ingress rules` lists them".into());
+        return Err(Failure::Usage(format!("unknown rule `{id}`{hint}")));
+    };
+    let r = rule.info();
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    let text = format!(
+        "{} ({})\n\n{}\n\nWhen: {}.\n\nHow to fix: {}\n\nInput that triggers it:\n{}\nFixed:\n{}",
+        r.id,
+        r.severity.as_str(),
+        r.summary,
+        r.scope.describe(),
+        r.help,
+        indent(r.bad),
+        indent(r.good)
+    );
+    write_out(io, &text)?;
+    Ok(Exit::Clean)
+}

@@ -1,0 +1,607 @@
+//! What each ingress controller reads: its annotation families and IngressClasses, its defaults and
+//! the floors Airbyte needs of them ([`floors`]), the path forms it serves everything with
+//! ([`paths`]), and the annotations a bring-your-own target writes for it from Airbyte's proxy
+//! intent ([`effective`]). Shared by the rules, the targets and the manifest checks.
+
+pub mod floors;
+pub mod paths;
+
+use std::collections::BTreeMap;
+
+use crate::airbyte::Intent;
+
+/// Controller families, by annotation prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    IngressNginx,
+    F5Nginx,
+    Alb,
+    Traefik,
+    Haproxy,
+    Agic,
+    Agc,
+    AksAppRouting,
+}
+
+impl Family {
+    pub fn controller(self) -> &'static str {
+        match self {
+            Family::IngressNginx => "ingress-nginx",
+            Family::F5Nginx => "the F5 NGINX Ingress Controller",
+            Family::Alb => "the AWS Load Balancer Controller",
+            Family::Traefik => "Traefik",
+            Family::Haproxy => "HAProxy",
+            Family::Agic => "the Application Gateway Ingress Controller",
+            Family::Agc => "Application Gateway for Containers",
+            Family::AksAppRouting => "the AKS application routing add-on",
+        }
+    }
+}
+
+const PREFIXES: &[(&str, Family)] = &[
+    ("nginx.ingress.kubernetes.io/", Family::IngressNginx),
+    ("nginx.org/", Family::F5Nginx),
+    ("nginx.com/", Family::F5Nginx),
+    ("alb.ingress.kubernetes.io/", Family::Alb),
+    ("traefik.ingress.kubernetes.io/", Family::Traefik),
+    ("haproxy.org/", Family::Haproxy),
+    ("haproxy.com/", Family::Haproxy),
+    ("haproxy-ingress.github.io/", Family::Haproxy),
+    ("appgw.ingress.kubernetes.io/", Family::Agic),
+    ("alb.networking.azure.io/", Family::Agc),
+    ("kubernetes.azure.com/", Family::AksAppRouting),
+];
+
+/// The deprecated class annotation.
+pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+
+/// The family an annotation key belongs to; `None` for controller-neutral keys (cert-manager, ...).
+pub fn family_of(key: &str) -> Option<Family> {
+    PREFIXES
+        .iter()
+        .find(|(p, _)| key.starts_with(p))
+        .map(|(_, f)| *f)
+}
+
+/// The families whose annotations a class's controller reads, the first being its own; `None`
+/// when the class is unknown.
+pub fn families_for_class(class: &str) -> Option<&'static [Family]> {
+    let c = class.to_ascii_lowercase();
+    Some(match c.as_str() {
+        "alb" => &[Family::Alb],
+        AKS_APP_ROUTING_CLASS => &[Family::IngressNginx, Family::AksAppRouting],
+        "azure-application-gateway" | "azure/application-gateway" => &[Family::Agic],
+        AGC_CLASS => &[Family::Agc],
+        c if c.contains("traefik") => &[Family::Traefik],
+        c if c.contains("haproxy") => &[Family::Haproxy],
+        c if c.contains("nginx") => &[Family::IngressNginx, Family::F5Nginx],
+        _ => return None,
+    })
+}
+
+/// The AKS application routing add-on's IngressClass.
+pub const AKS_APP_ROUTING_CLASS: &str = "webapprouting.kubernetes.azure.com";
+/// Application Gateway for Containers' IngressClass.
+pub const AGC_CLASS: &str = "azure-alb-external";
+/// AKS application routing's GatewayClass (its Gateway API, on Istio).
+pub const AKS_GATEWAY_CLASS: &str = "approuting-istio";
+/// The annotation naming an AGC IngressExtension.
+pub const AGC_EXTENSION: &str = "alb.networking.azure.io/alb-ingress-extension";
+/// The ALB certificate annotation.
+pub const ALB_CERTIFICATE: &str = "alb.ingress.kubernetes.io/certificate-arn";
+/// The application routing add-on's Key Vault certificate annotation (and listener option).
+pub const AKS_KEYVAULT: &str = "kubernetes.azure.com/tls-cert-keyvault-uri";
+
+/// The class the controller will see: `className`, else the deprecated annotation.
+pub fn effective_class<'a>(
+    class: Option<&'a str>,
+    annotations: &'a BTreeMap<String, Option<String>>,
+) -> Option<&'a str> {
+    class.filter(|c| !c.is_empty()).or_else(|| {
+        annotations
+            .get(CLASS_ANNOTATION)
+            .and_then(|v| v.as_deref())
+            .filter(|c| !c.is_empty())
+    })
+}
+
+/// The controllers a bring-your-own target renders for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Controller {
+    IngressNginx,
+    Alb,
+    AksAppRouting,
+    Agc,
+    Haproxy,
+    Traefik,
+    GatewayApi,
+    HaproxyCfg,
+}
+
+impl Controller {
+    /// Whether the output is an Ingress whose annotations the controller reads.
+    pub fn ingress_api(self) -> bool {
+        matches!(
+            self,
+            Controller::IngressNginx
+                | Controller::Alb
+                | Controller::AksAppRouting
+                | Controller::Agc
+                | Controller::Haproxy
+        )
+    }
+
+    /// Whether the controller takes certificates from `kubernetes.io/tls` Secrets that the output
+    /// names (the ALB takes ACM certificates; haproxy.cfg a PEM file).
+    pub fn uses_tls_secrets(self) -> bool {
+        !matches!(self, Controller::Alb | Controller::HaproxyCfg)
+    }
+}
+
+/// `--alb-scheme`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, strum::VariantArray)]
+pub enum AlbScheme {
+    /// AWS's default.
+    #[default]
+    Internal,
+    InternetFacing,
+}
+
+impl AlbScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlbScheme::Internal => "internal",
+            AlbScheme::InternetFacing => "internet-facing",
+        }
+    }
+}
+
+/// What a target is told on the command line, as plain data (each target reads its own).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The TLS Secret for the host of an `https` `global.airbyteUrl` when the values have no TLS.
+    pub tls_secret: Option<String>,
+    pub alb_scheme: Option<AlbScheme>,
+    /// The ACM certificate ARN(s), comma-separated.
+    pub alb_certificate_arn: Option<String>,
+    /// The versionless Key Vault certificate URI (`aks`, `gateway-api` with `approuting-istio`).
+    pub aks_keyvault_cert_uri: Option<String>,
+    /// The service account that reads the Key Vault certificate (`gateway-api`).
+    pub aks_keyvault_service_account: Option<String>,
+    /// The managed Application Gateway for Containers' name and namespace.
+    pub agc_alb_name: Option<String>,
+    pub agc_alb_namespace: Option<String>,
+    /// The ARM id of an Application Gateway for Containers of your own.
+    pub agc_alb_id: Option<String>,
+    /// A Traefik certificate resolver instead of TLS Secrets.
+    pub traefik_cert_resolver: Option<String>,
+    /// Render a Gateway of this class.
+    pub gateway_class: Option<String>,
+    /// Attach to this existing Gateway instead.
+    pub gateway_name: Option<String>,
+    /// The Gateway's namespace (default: the release namespace).
+    pub gateway_namespace: Option<String>,
+    /// The listener of the existing Gateway to attach to.
+    pub gateway_section: Option<String>,
+    /// haproxy.cfg: the PEM (certificate and key) for the HTTPS frontend.
+    pub haproxy_cert: Option<String>,
+    /// haproxy.cfg: the Airbyte servers, `HOST:PORT`.
+    pub upstreams: Vec<String>,
+    /// haproxy.cfg: where the HTTP and HTTPS frontends listen.
+    pub http_bind: Option<String>,
+    pub https_bind: Option<String>,
+    /// haproxy.cfg: cookie persistence to one server.
+    pub sticky: bool,
+}
+
+/// An annotation of another controller, left out of a target's output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    pub key: String,
+    /// `None` for controller-neutral annotations that a CRD target cannot carry.
+    pub family: Option<Family>,
+    /// This target's way to do the same, when there is one.
+    pub equivalent: Option<String>,
+}
+
+/// What a bring-your-own target makes of the values: its class, its annotations (its own under
+/// the user's), and what it left out. Rules judge it; targets render it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    pub controller: Controller,
+    pub class: String,
+    pub annotations: BTreeMap<String, String>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// What [`effective`] reads of the values.
+#[derive(Clone, Copy, Debug)]
+pub struct Given<'a> {
+    pub class: Option<&'a str>,
+    pub annotations: &'a BTreeMap<String, Option<String>>,
+    /// Whether the output serves TLS.
+    pub tls: bool,
+    /// The object name (the chart's full name).
+    pub name: &'a str,
+}
+
+/// The class, annotations and left-out annotations of `controller`'s output: the target's
+/// settings for Airbyte first, the values' annotations of the families it reads over them.
+pub fn effective(
+    controller: Controller,
+    given: Given<'_>,
+    settings: &Settings,
+    intent: &Intent,
+) -> Effective {
+    let nginx = |tls: bool| -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "nginx.ingress.kubernetes.io/proxy-body-size",
+                intent.body_size(),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-connect-timeout",
+                intent.connect_timeout_s.to_string(),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                intent.request_timeout_s.to_string(),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/proxy-send-timeout",
+                intent.request_timeout_s.to_string(),
+            ),
+            ("nginx.ingress.kubernetes.io/ssl-redirect", tls.to_string()),
+        ]
+    };
+    let (class, reads, defaults): (String, &[Family], Vec<(&str, String)>) = match controller {
+        Controller::IngressNginx => (
+            class_for(given.class, Family::IngressNginx, "nginx"),
+            &[Family::IngressNginx],
+            nginx(given.tls),
+        ),
+        Controller::AksAppRouting => {
+            let keyvault = settings.aks_keyvault_cert_uri.as_ref();
+            let mut d = nginx(given.tls || keyvault.is_some());
+            if let Some(uri) = keyvault {
+                d.push((AKS_KEYVAULT, uri.clone()));
+            }
+            (
+                AKS_APP_ROUTING_CLASS.into(),
+                &[Family::IngressNginx, Family::AksAppRouting],
+                d,
+            )
+        }
+        Controller::Alb => {
+            let mut d = vec![
+                (
+                    "alb.ingress.kubernetes.io/scheme",
+                    settings.alb_scheme.unwrap_or_default().as_str().to_string(),
+                ),
+                // the server Service is ClusterIP: `instance` targets would register nothing
+                ("alb.ingress.kubernetes.io/target-type", "ip".into()),
+                (
+                    "alb.ingress.kubernetes.io/healthcheck-path",
+                    intent.health_path.into(),
+                ),
+                ("alb.ingress.kubernetes.io/success-codes", "200".into()),
+                (
+                    "alb.ingress.kubernetes.io/load-balancer-attributes",
+                    format!("idle_timeout.timeout_seconds={}", intent.alb_idle_s),
+                ),
+            ];
+            if let Some(arn) = &settings.alb_certificate_arn {
+                d.push((ALB_CERTIFICATE, arn.clone()));
+            }
+            (
+                class_for(given.class, Family::Alb, "alb"),
+                &[Family::Alb],
+                d,
+            )
+        }
+        Controller::Agc => {
+            let mut d = vec![(AGC_EXTENSION, given.name.to_string())];
+            let named = [
+                ("alb.networking.azure.io/alb-name", &settings.agc_alb_name),
+                (
+                    "alb.networking.azure.io/alb-namespace",
+                    &settings.agc_alb_namespace,
+                ),
+                ("alb.networking.azure.io/alb-id", &settings.agc_alb_id),
+            ];
+            for (key, value) in named {
+                if let Some(v) = value {
+                    d.push((key, v.clone()));
+                }
+            }
+            (AGC_CLASS.into(), &[Family::Agc], d)
+        }
+        Controller::Haproxy => {
+            let mut d = vec![
+                ("haproxy.org/timeout-server", intent.request_timeout()),
+                ("haproxy.org/check", "true".into()),
+                ("haproxy.org/check-http", intent.health_path.into()),
+                ("haproxy.org/forwarded-for", "true".into()),
+            ];
+            if given.tls {
+                d.push(("haproxy.org/ssl-redirect", "true".into()));
+            }
+            (
+                class_for(given.class, Family::Haproxy, "haproxy"),
+                &[Family::Haproxy],
+                d,
+            )
+        }
+        Controller::Traefik | Controller::GatewayApi | Controller::HaproxyCfg => {
+            return Effective {
+                controller,
+                class: match controller {
+                    Controller::Traefik => "traefik".into(),
+                    Controller::GatewayApi => settings
+                        .gateway_class
+                        .clone()
+                        .unwrap_or_else(|| "gateway".into()),
+                    _ => "haproxy.cfg".into(),
+                },
+                annotations: BTreeMap::new(),
+                dropped: drop_all(controller, given.annotations, intent),
+            };
+        }
+    };
+    let (mut annotations, dropped) = merge(given.annotations, reads, &defaults, intent);
+    if controller == Controller::Alb && (annotations.contains_key(ALB_CERTIFICATE) || given.tls) {
+        // a certificate (given, or discovered from the TLS hosts) means HTTPS: both ports, redirect
+        annotations
+            .entry("alb.ingress.kubernetes.io/listen-ports".into())
+            .or_insert_with(|| r#"[{"HTTP": 80}, {"HTTPS": 443}]"#.into());
+        annotations
+            .entry("alb.ingress.kubernetes.io/ssl-redirect".into())
+            .or_insert_with(|| "443".into());
+    }
+    Effective {
+        controller,
+        class,
+        annotations,
+        dropped,
+    }
+}
+
+/// The values' class when it is one of this controller's, else the target's own.
+fn class_for(class: Option<&str>, family: Family, default: &str) -> String {
+    match class {
+        Some(c) if families_for_class(c).is_some_and(|f| f[0] == family) => c.to_string(),
+        _ => default.to_string(),
+    }
+}
+
+/// The target's defaults first, then the user's annotations of the families it reads and
+/// controller-neutral ones; others are dropped with this target's equivalent.
+fn merge(
+    given: &BTreeMap<String, Option<String>>,
+    reads: &[Family],
+    defaults: &[(&str, String)],
+    intent: &Intent,
+) -> (BTreeMap<String, String>, Vec<Dropped>) {
+    let mut map: BTreeMap<String, String> = defaults
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let mut dropped = Vec::new();
+    for (key, value) in given {
+        let Some(value) = value else { continue };
+        if key == CLASS_ANNOTATION {
+            // the class goes in spec.ingressClassName; the deprecated annotation would contradict it
+            continue;
+        }
+        match family_of(key) {
+            Some(f) if !reads.contains(&f) => dropped.push(Dropped {
+                key: key.clone(),
+                family: Some(f),
+                equivalent: equivalent(key, reads[0], intent),
+            }),
+            _ => {
+                map.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    (map, dropped)
+}
+
+/// Every annotation of the values, for targets whose objects carry none (IngressRoute, HTTPRoute,
+/// haproxy.cfg); each with the target's way to do the same where one exists.
+fn drop_all(
+    controller: Controller,
+    given: &BTreeMap<String, Option<String>>,
+    intent: &Intent,
+) -> Vec<Dropped> {
+    let request = intent.request_timeout();
+    let (timeout, redirect, issuer) = match controller {
+        Controller::Traefik => (
+            format!(
+                "the ServersTransport's `responseHeaderTimeout: {request}`, which this target renders"
+            ),
+            "the redirect Middleware this target renders with TLS",
+            "a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`",
+        ),
+        Controller::GatewayApi => (
+            format!("the HTTPRoute's `timeouts.request: {request}`, which this target renders"),
+            "the redirect HTTPRoute this target renders with TLS",
+            "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
+        ),
+        _ => (
+            format!("the `timeout server {request}` this config sets"),
+            "the HTTP-to-HTTPS redirect this config renders with `--haproxy-cert`",
+            "a certificate in the PEM given with `--haproxy-cert`",
+        ),
+    };
+    given
+        .iter()
+        .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)
+        .map(|(k, _)| {
+            let equivalent = match k.rsplit('/').next().unwrap_or(k) {
+                "proxy-read-timeout"
+                | "proxy-send-timeout"
+                | "timeout-server"
+                | "request-timeout"
+                | "load-balancer-attributes" => Some(timeout.clone()),
+                "ssl-redirect" | "force-ssl-redirect" => Some(redirect.to_string()),
+                "cluster-issuer" | "issuer" => Some(issuer.to_string()),
+                _ => None,
+            };
+            Dropped {
+                key: k.clone(),
+                family: family_of(k),
+                equivalent,
+            }
+        })
+        .collect()
+}
+
+/// This family's way of doing what an annotation of another family did, where one exists.
+pub fn equivalent(key: &str, family: Family, intent: &Intent) -> Option<String> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let secs = intent.request_timeout_s;
+    let request = intent.request_timeout();
+    let alb_idle = format!(
+        "`alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds={}`",
+        intent.alb_idle_s
+    );
+    Some(match (family, name) {
+        (
+            Family::Alb,
+            "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server" | "request-timeout",
+        ) => alb_idle,
+        (Family::Haproxy, "proxy-read-timeout" | "proxy-send-timeout" | "request-timeout") => {
+            format!("`haproxy.org/timeout-server: {request}`")
+        }
+        (Family::IngressNginx, "timeout-server" | "request-timeout") => format!(
+            "`nginx.ingress.kubernetes.io/proxy-read-timeout: \"{secs}\"` and `proxy-send-timeout`"
+        ),
+        (Family::IngressNginx, "ssl-redirect") => {
+            "`nginx.ingress.kubernetes.io/ssl-redirect`".into()
+        }
+        (Family::Alb, "ssl-redirect") => "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
+        (Family::Agic, "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server") => {
+            format!("`appgw.ingress.kubernetes.io/request-timeout: \"{secs}\"`")
+        }
+        (
+            Family::Agc,
+            "proxy-read-timeout"
+            | "proxy-send-timeout"
+            | "timeout-server"
+            | "request-timeout"
+            | "load-balancer-attributes",
+        ) => {
+            format!("the IngressExtension's `requestTimeout: {request}`, which this target renders")
+        }
+        (Family::IngressNginx, "load-balancer-attributes") => format!(
+            "`nginx.ingress.kubernetes.io/proxy-read-timeout: \"{secs}\"` for the idle timeout"
+        ),
+        (Family::Haproxy, "load-balancer-attributes") => {
+            format!("`haproxy.org/timeout-server: {request}` for the idle timeout")
+        }
+        (
+            Family::IngressNginx | Family::Haproxy | Family::Agc,
+            "certificate-arn" | "tls-cert-keyvault-uri",
+        ) => "`ingress.tls` with a `kubernetes.io/tls` Secret (e.g. from cert-manager)".into(),
+        (Family::Alb, "tls-cert-keyvault-uri") => "`--alb-certificate-arn`".into(),
+        (Family::Alb, "check-http") | (Family::Haproxy, "healthcheck-path") => format!(
+            "the health check this target sets on `{}`",
+            intent.health_path
+        ),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::airbyte::INTENT;
+
+    #[test]
+    fn families() {
+        assert_eq!(
+            family_of("nginx.ingress.kubernetes.io/proxy-body-size"),
+            Some(Family::IngressNginx)
+        );
+        assert_eq!(family_of("cert-manager.io/cluster-issuer"), None);
+        assert_eq!(
+            families_for_class("nginx-internal").map(|f| f[0]),
+            Some(Family::IngressNginx)
+        );
+        assert_eq!(families_for_class("alb"), Some(&[Family::Alb][..]));
+        assert_eq!(families_for_class("my-own"), None);
+    }
+
+    fn annotations(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn the_target_s_settings_come_from_the_intent_and_the_user_s_win() {
+        let given = annotations(&[
+            (
+                "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                Some("900"),
+            ),
+            ("alb.ingress.kubernetes.io/scheme", Some("internet-facing")),
+            ("cert-manager.io/cluster-issuer", Some("le")),
+            ("nginx.ingress.kubernetes.io/ssl-redirect", None),
+        ]);
+        let g = Given {
+            class: Some("nginx-internal"),
+            annotations: &given,
+            tls: true,
+            name: "airbyte",
+        };
+        let e = effective(Controller::IngressNginx, g, &Settings::default(), &INTENT);
+        assert_eq!(e.class, "nginx-internal");
+        let get = |k: &str| e.annotations.get(k).map(String::as_str);
+        assert_eq!(
+            get("nginx.ingress.kubernetes.io/proxy-read-timeout"),
+            Some("900")
+        );
+        assert_eq!(
+            get("nginx.ingress.kubernetes.io/proxy-send-timeout"),
+            Some("600")
+        );
+        assert_eq!(
+            get("nginx.ingress.kubernetes.io/proxy-body-size"),
+            Some("16m")
+        );
+        assert_eq!(
+            get("nginx.ingress.kubernetes.io/ssl-redirect"),
+            Some("true")
+        );
+        assert_eq!(get("cert-manager.io/cluster-issuer"), Some("le"));
+        assert_eq!(e.dropped.len(), 1);
+        assert_eq!(e.dropped[0].key, "alb.ingress.kubernetes.io/scheme");
+
+        let e = effective(Controller::Alb, g, &Settings::default(), &INTENT);
+        assert_eq!(e.class, "alb");
+        let get = |k: &str| e.annotations.get(k).map(String::as_str);
+        assert_eq!(
+            get("alb.ingress.kubernetes.io/scheme"),
+            Some("internet-facing")
+        );
+        assert_eq!(get("alb.ingress.kubernetes.io/target-type"), Some("ip"));
+        assert_eq!(
+            get("alb.ingress.kubernetes.io/load-balancer-attributes"),
+            Some("idle_timeout.timeout_seconds=240")
+        );
+        assert_eq!(get("alb.ingress.kubernetes.io/ssl-redirect"), Some("443"));
+        assert_eq!(
+            e.dropped[0].equivalent.as_deref(),
+            Some(
+                "`alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240`"
+            )
+        );
+
+        let e = effective(Controller::Traefik, g, &Settings::default(), &INTENT);
+        assert!(e.annotations.is_empty());
+        assert_eq!(e.dropped.len(), 3, "every non-null annotation is dropped");
+    }
+}

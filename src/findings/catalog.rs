@@ -1,0 +1,353 @@
+//! The rule catalog: every rule's id, severity, scope, summary, fix and examples, in one table.
+//! A finding names its [`Rule`]; everything else about the rule comes from here.
+
+use super::Severity;
+
+/// Where a rule looks, and so when it can fire. `explain` prints it; the runners consult it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Reading the input: files, documents, flags.
+    Input,
+    /// Every values file, whether or not the chart's Ingress is on and whatever the target.
+    Values,
+    /// The ingress block the values configure (hosts, paths, TLS), when the chart's Ingress is on
+    /// or the values list hosts for a bring-your-own target.
+    Ingress,
+    /// Only when the chart's own Ingress will serve Airbyte: `ingress.enabled: true` and no
+    /// bring-your-own `--target`.
+    ChartIngress,
+    /// The class and annotations that will be served: the chart Ingress's when it is on, the
+    /// target's own with `--target`.
+    Served,
+    /// Only when rendering or validating for a target (`--target`), as that target will render.
+    Target,
+    /// `migrate`, converting V1 values.
+    Migrate,
+}
+
+impl Scope {
+    /// One sentence for `explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Input => "checked while reading the files and flags, for every command",
+            Scope::Values => {
+                "checked on every values file, whether or not the chart's Ingress is on and whatever the target"
+            }
+            Scope::Ingress => {
+                "checked when the values configure ingress hosts: the chart's Ingress is on, or hosts are listed for a bring-your-own target"
+            }
+            Scope::ChartIngress => {
+                "checked only when the chart's own Ingress serves Airbyte (`ingress.enabled: true` and no bring-your-own `--target`)"
+            }
+            Scope::Served => {
+                "checked on the class and annotations that will be served: the chart's Ingress's when it is on, the target's own with `--target`"
+            }
+            Scope::Target => {
+                "checked when rendering or validating for a target (`render --target T`, `validate --target T`)"
+            }
+            Scope::Migrate => "checked by `migrate`, converting V1 values",
+        }
+    }
+}
+
+/// A rule as `rules` lists it and `explain` prints it.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// One line: what the rule catches.
+    pub summary: &'static str,
+    /// How to fix it, in general (a finding may say more).
+    pub help: &'static str,
+    /// Input that triggers it (`fixtures/rules/ID/bad.yaml`); a first line `# airbyte-ingress ...`
+    /// names the command and flags it is checked with.
+    pub bad: &'static str,
+    /// The same input, fixed (`fixtures/rules/ID/good.yaml`).
+    pub good: &'static str,
+}
+
+macro_rules! catalog {
+    ($( $variant:ident $id:literal $severity:ident $scope:ident $summary:literal $help:literal; )*) => {
+        /// Every rule. Variants are in id order, so sorting by rule sorts by id.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::VariantArray)]
+        pub enum Rule {
+            $( $variant, )*
+        }
+
+        impl Rule {
+            /// Everything the catalog says about this rule.
+            pub fn info(self) -> &'static RuleInfo {
+                match self {
+                    $( Rule::$variant => &RuleInfo {
+                        id: $id,
+                        severity: Severity::$severity,
+                        scope: Scope::$scope,
+                        summary: $summary,
+                        help: $help,
+                        bad: include_str!(concat!("../../fixtures/rules/", $id, "/bad.yaml")),
+                        good: include_str!(concat!("../../fixtures/rules/", $id, "/good.yaml")),
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    AksKeyvaultIdentity "aks-keyvault-identity" Info Target
+        "application routing's Gateway API reads a Key Vault certificate with workload identity, and no service account was named"
+        "pass `--aks-keyvault-service-account NAME` for the listener's `kubernetes.azure.com/tls-cert-service-account` option";
+    AksNginxEol "aks-nginx-eol" Info Served
+        "the AKS application routing add-on's NGINX support ends in November 2026"
+        "move to application routing's Gateway API (`approuting-istio`) or Application Gateway for Containers";
+    AlbCertificateDiscovery "alb-certificate-discovery" Info Target
+        "no `--alb-certificate-arn`: the AWS Load Balancer Controller looks for an ACM certificate matching the TLS hosts"
+        "pass `--alb-certificate-arn ARN` to choose the certificate yourself";
+    AlbTargetType "alb-target-type" Error Served
+        "an ALB Ingress without `target-type: ip`: the default `instance` needs a NodePort Service, and Airbyte's server Service is ClusterIP"
+        "set `alb.ingress.kubernetes.io/target-type: ip`";
+    AnnotationDropped "annotation-dropped" Warning Target
+        "rendering for a target leaves out an annotation of another controller (it would be ignored); the message names this target's equivalent"
+        "move the setting to this controller's annotation, or drop it from the values";
+    AnnotationFamilyMismatch "annotation-family-mismatch" Warning Served
+        "an annotation for another controller than the class's: that controller ignores it (and the setting it was meant to make is missing)"
+        "remove it, or use this controller's equivalent";
+    AnnotationHighRisk "annotation-high-risk" Warning Ingress
+        "an ingress-nginx annotation rated High risk (configuration injection)"
+        "keep it only if needed, on ingress-nginx v1.11.5/v1.12.1 or later";
+    AnnotationKeyInvalid "annotation-key-invalid" Error Ingress
+        "an annotation key that is not a valid Kubernetes key: the API server rejects the Ingress"
+        "write `prefix.example.com/name`";
+    AnnotationNotString "annotation-not-string" Error Values
+        "an annotation value is a number or boolean; the API server accepts only strings"
+        "quote the value in YAML, or pass it with `--set-string` instead of `--set`";
+    AnnotationNull "annotation-null" Warning Values
+        "an annotation is `null` (often a later values file trying to remove it); Helm keeps the key and the API server stores an empty string"
+        "delete the key from the values file that sets it, or give it a string value; this tool leaves null annotations out";
+    BackendInvalid "backend-invalid" Error Values
+        "a path's backend is not one the chart version accepts; Helm fails with \"Invalid backend service\""
+        "use `backend: server`; `connector-builder-server` exists only on chart 2.0.18 - 2.0.19";
+    BodySizeTooLow "body-size-too-low" Warning Served
+        "the proxy's request body limit is under Airbyte's 10 MB (ingress-nginx defaults to 1m): large catalogs get 413"
+        "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`";
+    ChartIngressAlsoEnabled "chart-ingress-also-enabled" Warning Target
+        "rendering a bring-your-own ingress while the chart's own Ingress is enabled: two ingresses claim the same host"
+        "set `ingress.enabled: false` in the values the chart is installed with";
+    ChartIngressOff "chart-ingress-off" Info Target
+        "the `chart` target renders nothing: `ingress.enabled` is not true, so the chart renders no Ingress"
+        "set `ingress.enabled: true` to use the chart's Ingress, or render a bring-your-own target";
+    ClassAnnotationDeprecated "class-annotation-deprecated" Warning Ingress
+        "the class is set with the deprecated `kubernetes.io/ingress.class` annotation"
+        "use `ingress.className` and delete the annotation";
+    ClassInvalid "class-invalid" Error Ingress
+        "`className` is not a valid IngressClass name: the API server rejects the Ingress"
+        "use the name of an IngressClass in the cluster";
+    CookieSecureOverHttp "cookie-secure-over-http" Warning Values
+        "`global.airbyteUrl` is `http` while login cookies require HTTPS: login fails with \"the server failed to set a cookie\""
+        "serve Airbyte over HTTPS, or set `global.auth.security.cookieSecureSetting: false`";
+    DuplicateKey "duplicate-key" Warning Input
+        "a key given twice in one mapping, where this tool does not read it: Helm keeps the last, and the first is lost without a word"
+        "delete the copy you do not mean";
+    EnabledNotBoolean "enabled-not-boolean" Error Values
+        "`ingress.enabled` is a string; Helm treats any non-empty string, even \"false\", as true"
+        "write `enabled: true` or `enabled: false` without quotes";
+    EnterpriseAuthRoute "enterprise-auth-route" Warning ChartIngress
+        "Enterprise needs `/auth/realms` and `/auth/resources` routed to Keycloak, which the chart's Ingress cannot do"
+        "render a bring-your-own ingress, which routes them (`--target nginx|alb|aks|aks-agc|haproxy|traefik|gateway-api|haproxy-cfg`)";
+    GatewayAttachExisting "gateway-attach-existing" Info Target
+        "the routes attach to an existing Gateway, which this tool cannot see: it must admit routes from the release namespace and serve TLS for the hosts"
+        "check the Gateway's `allowedRoutes` and its HTTPS listeners, or render a Gateway of your own with `--gateway-class`";
+    HaproxyClientTimeout "haproxy-client-timeout" Info Target
+        "the HAProxy Kubernetes Ingress Controller sets its client timeout for the whole controller (default 50 s), not per Ingress"
+        "set `timeout-client: 600s` (and `timeout-http-request: 10s`) in the controller's ConfigMap";
+    HostFromUrl "host-from-url" Info Target
+        "the values list no ingress hosts, so a bring-your-own target serves the host of `global.airbyteUrl` (and TLS when it is `https`)"
+        "nothing to do if that is the host people use; list `ingress.hosts` to serve others";
+    HostInvalid "host-invalid" Error Ingress
+        "a host that is not a valid DNS name for an Ingress (scheme, port, path, uppercase, `_`, misplaced `*`)"
+        "write a DNS name such as `airbyte.example.com`; a wildcard only as `*.example.com`";
+    HostPathDuplicate "host-path-duplicate" Error Ingress
+        "the same host and path twice: ingress-nginx's webhook rejects it, other controllers pick one"
+        "remove one of them";
+    HostsMissing "hosts-missing" Error Ingress
+        "nothing names the host to serve: the chart's Ingress is enabled with no hosts, or a bring-your-own target has neither `ingress.hosts` nor `global.airbyteUrl`"
+        "set `global.airbyteUrl: https://airbyte.example.com` (a bring-your-own target serves its host), or add a host with `/` to `backend: server`";
+    IngressNginxRetired "ingress-nginx-retired" Info Served
+        "ingress-nginx was retired in March 2026: no more releases or security fixes"
+        "plan the move to Gateway API, Traefik or your cloud's controller";
+    MigrateDropped "migrate-dropped" Warning Migrate
+        "`migrate` found a V1 ingress setting with no V2 equivalent and left it out"
+        "set it again in the V2 block if it still matters";
+    MigrateMovedKey "migrate-moved-key" Warning Migrate
+        "`migrate` found a key at a place the V2 chart does not read (`security`, `webapp.url`) or a missing `global.airbyteUrl`"
+        "move the key where the message says";
+    MisplacedKey "misplaced-key" Warning Values
+        "a key at a level the chart does not read (a top-level `security:` or `auth:`, `webapp.url`): Helm ignores it and the setting does not apply"
+        "move it where the message says (`global.auth.security`, `global.airbyteUrl`)";
+    MultipleDocuments "multiple-documents" Info Input
+        "a values file holds several YAML documents (`---`): Helm merges each over the ones before it, which is rarely meant"
+        "keep one document per values file, or pass the parts as separate `-f` files";
+    PathInvalid "path-invalid" Error Ingress
+        "a Prefix or Exact path that does not start with `/` or uses characters ingress-nginx rejects"
+        "use a plain path such as `/`; regular expressions need ImplementationSpecific";
+    PathTypeMissing "path-type-missing" Error Ingress
+        "a path without `pathType`: networking.k8s.io/v1 requires it"
+        "add `pathType: Prefix`";
+    PathsMissing "paths-missing" Error Ingress
+        "a host without paths: the API server rejects a rule without paths"
+        "add `paths: [{path: /, pathType: Prefix, backend: server}]`";
+    RewriteTarget "rewrite-target" Warning Ingress
+        "`rewrite-target` on Airbyte's routes: the UI and API break when their paths are rewritten"
+        "remove it";
+    RootRouteMissing "root-route-missing" Error Ingress
+        "no route for `/` to the server (in any form the class's controller reads as a catch-all): Airbyte cannot be served under a sub-path"
+        "add `{path: /, pathType: Prefix, backend: server}`";
+    SetEmptyValue "set-empty-value" Warning Input
+        "a `--set` flag gives an empty value, which is usually a shell variable that was not set"
+        "check the variable; to set an empty string on purpose, write `--set-string KEY=`";
+    SnippetCritical "snippet-critical" Error Ingress
+        "an ingress-nginx snippet annotation (raw NGINX configuration): rated Critical, rejected by default since v1.12"
+        "remove it and use the dedicated annotation for what it did";
+    SubchartValues "subchart-values" Error Values
+        "the values hold no Airbyte keys at the top level but nest them under one key, as an umbrella chart's values do"
+        "pass `--subchart NAME` to read the values Helm gives that dependency";
+    TimeoutTooLow "timeout-too-low" Warning Served
+        "a proxy timeout under Airbyte's floor (300 s; ALB idle 120 s) or left at the controller's default (60 s nginx and ALB, 50 s HAProxy, 30 s AGIC): source checks and discovers get 504s"
+        "set the controller's timeout annotation to 600 seconds (ALB idle timeout 240)";
+    TlsHostUnserved "tls-host-unserved" Warning Ingress
+        "a TLS host that no rule serves"
+        "list the same names in `ingress.hosts[].host` and `ingress.tls[].hosts`";
+    TlsSecretInvalid "tls-secret-invalid" Error Ingress
+        "a TLS entry whose `secretName` is not a valid Secret name: the API server rejects the Ingress"
+        "name the `kubernetes.io/tls` Secret that holds the certificate";
+    TlsSecretMissing "tls-secret-missing" Warning Ingress
+        "a TLS entry without `secretName`: the controller serves its default certificate for its hosts"
+        "name the `kubernetes.io/tls` Secret that holds the certificate";
+    TlsSecretRequired "tls-secret-required" Error Target
+        "the target needs a Secret for every TLS host (a Gateway listener cannot terminate TLS without one), and a TLS entry names none"
+        "add `secretName` to the TLS entry";
+    TraefikEntrypointTimeout "traefik-entrypoint-timeout" Info Target
+        "Traefik's entrypoints end a request after `readTimeout` (60 s by default since v3.0), whatever the ServersTransport allows"
+        "raise `readTimeout` to 600s for the `web` and `websecure` entrypoints in Traefik's static configuration";
+    UnknownKey "unknown-key" Error Values
+        "a key the chart does not read (a typo or a key from another chart version) is silently ignored by Helm"
+        "fix the spelling (the message suggests the nearest key) or remove the key";
+    UrlHostMismatch "url-host-mismatch" Error Ingress
+        "`global.airbyteUrl`'s host is not an ingress host: links, redirects and login cookies point elsewhere"
+        "make `global.airbyteUrl` and `ingress.hosts[].host` name the same host";
+    UrlHttpsWithoutTls "url-https-without-tls" Warning Ingress
+        "`global.airbyteUrl` is `https` but nothing serves a certificate for its host"
+        "add an `ingress.tls` entry for the host, or a controller certificate annotation (ALB certificate-arn, AKS Key Vault)";
+    UrlInvalid "url-invalid" Error Values
+        "`global.airbyteUrl` is not an absolute `http` or `https` URL"
+        "write `https://HOST`";
+    UrlMissing "url-missing" Error Values
+        "`global.airbyteUrl` is empty while the ingress is enabled or auth is on: the chart falls back to `http://localhost:8080` for links, redirects and login"
+        "set `global.airbyteUrl` to the URL people use, e.g. `https://airbyte.example.com`";
+    UrlPath "url-path" Error Values
+        "`global.airbyteUrl` has a path: Airbyte cannot be served under a sub-path"
+        "serve Airbyte at the root of its own host";
+    UrlPort "url-port" Warning Values
+        "`global.airbyteUrl` names a port: links and cookies carry it, and controllers listen on 80 and 443"
+        "drop the port unless clients really use it";
+    UrlTrailingSlash "url-trailing-slash" Error Values
+        "`global.airbyteUrl` ends with `/`: the chart appends `/api/public` and `/auth`"
+        "remove the trailing slash";
+    V1WebappIngress "v1-webapp-ingress" Error Values
+        "`webapp.ingress` is the V1 chart's ingress; the V2 chart ignores its hosts and routes to a webapp Service that no longer exists"
+        "`airbyte-ingress migrate -f FILE` prints the V2 `ingress` block; replace `webapp.ingress` with it";
+    ValueInvalid "value-invalid" Error Values
+        "a value is not one of the allowed choices or out of range"
+        "use one of the values the message lists";
+    WrongType "wrong-type" Error Values
+        "a value has the wrong type (a map where a list belongs, a number where a string belongs, ...)"
+        "write the value with the type the message names";
+}
+
+impl Rule {
+    /// Every rule, in id order.
+    pub fn all() -> &'static [Rule] {
+        <Rule as strum::VariantArray>::VARIANTS
+    }
+
+    /// The stable kebab-case id.
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// Looks a rule up by id.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::all().iter().copied().find(|r| r.id() == id)
+    }
+}
+
+/// The closest candidate within a small edit distance, or one that contains / is contained in
+/// `key`: for "did you mean" in every message that names a choice.
+pub fn did_you_mean<'a>(
+    key: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let cl = c.to_lowercase();
+            let d = strsim::levenshtein(&lower, &cl);
+            let related = cl.starts_with(&lower) || lower.starts_with(&cl);
+            (if related { d.min(1) } else { d }, c)
+        })
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_are_in_id_order_and_ids_are_unique_kebab_case() {
+        let ids: Vec<&str> = Rule::all().iter().map(|r| r.id()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "variants out of id order, or an id twice");
+        for id in ids {
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{id}"
+            );
+            assert_eq!(Rule::from_id(id).map(Rule::id), Some(id));
+        }
+        assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+
+    #[test]
+    fn every_rule_has_both_examples_and_they_differ() {
+        for r in Rule::all() {
+            let info = r.info();
+            assert!(
+                !info.bad.trim().is_empty() && !info.good.trim().is_empty(),
+                "{}",
+                info.id
+            );
+            assert_ne!(info.bad, info.good, "{}", info.id);
+        }
+    }
+
+    #[test]
+    fn did_you_mean_finds_near_keys() {
+        let keys = ["enabled", "className", "annotations", "hosts", "tls"];
+        assert_eq!(did_you_mean("host", keys), Some("hosts"));
+        assert_eq!(did_you_mean("classname", keys), Some("className"));
+        assert_eq!(did_you_mean("annotation", keys), Some("annotations"));
+        assert_eq!(did_you_mean("enable", keys), Some("enabled"));
+        assert_eq!(did_you_mean("zzzzzz", keys), None);
+    }
+}

@@ -1,0 +1,273 @@
+//! The four report formats: text for people, JSON, GitHub workflow commands and SARIF 2.1.0.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Finding, Severity, Summary, summarize};
+use crate::values::{Origin, Sources};
+
+/// Output formats of `validate --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Renders findings in a format; `color` only affects text.
+pub fn report(findings: &[Finding], sources: &Sources, format: Format, color: bool) -> String {
+    match format {
+        Format::Text => text(findings, sources, color),
+        Format::Json => json(findings, sources),
+        Format::Github => github(findings, sources),
+        Format::Sarif => sarif(findings, sources),
+    }
+}
+
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// One finding as people read it: `file:line:col: severity[rule]: message`, the line with a caret, the help.
+pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
+    let mut out = String::new();
+    let sev = match f.severity() {
+        Severity::Error => paint(color, "1;31", "error"),
+        Severity::Warning => paint(color, "1;33", "warning"),
+        Severity::Info => paint(color, "1;36", "info"),
+    };
+    let origin = f.primary();
+    let _ = writeln!(
+        out,
+        "{}: {sev}[{}]: {}",
+        sources.describe(origin),
+        f.rule.id(),
+        f.message
+    );
+    if let (
+        Some(line),
+        Origin::File {
+            line: ln, column, ..
+        },
+    ) = (sources.line_text(origin), origin)
+    {
+        let gutter = ln.to_string().len();
+        let caret_pad: String = line
+            .chars()
+            .take(column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let _ = writeln!(out, "{:>gutter$} | {line}", ln);
+        let _ = writeln!(
+            out,
+            "{:>gutter$} | {caret_pad}{}",
+            "",
+            paint(color, "1;31", "^")
+        );
+    }
+    if !f.path.0.is_empty() {
+        let _ = writeln!(out, "  = value: {}", f.path);
+    }
+    if !f.help.is_empty() {
+        let _ = writeln!(out, "  = help: {}", f.help);
+    }
+    out
+}
+
+fn text(findings: &[Finding], sources: &Sources, color: bool) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&text_one(f, sources, color));
+    }
+    let s = summarize(findings);
+    let _ = writeln!(out, "{}", summary_line(s));
+    out
+}
+
+/// `2 errors, 1 warning, 0 infos`, or `no findings`.
+pub fn summary_line(s: Summary) -> String {
+    if s == Summary::default() {
+        return "no findings".to_string();
+    }
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {}, {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: &'a str,
+    /// The values file that supplied the value, or null when it came from a flag or the defaults.
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    /// `file:line:col`, or the `--set*` flag and argument.
+    source: String,
+    path: String,
+}
+
+fn file_pos(sources: &Sources, o: Origin) -> (Option<&str>, Option<u32>, Option<u32>) {
+    match o {
+        Origin::File { file, line, column } => (
+            sources.files.get(file as usize).map(|f| f.name.as_str()),
+            Some(line),
+            Some(column),
+        ),
+        _ => (None, None, None),
+    }
+}
+
+fn json(findings: &[Finding], sources: &Sources) -> String {
+    let list: Vec<JsonFinding> = findings
+        .iter()
+        .map(|f| {
+            let (file, line, column) = file_pos(sources, f.primary());
+            JsonFinding {
+                rule: f.rule.id(),
+                severity: f.severity(),
+                message: &f.message,
+                help: &f.help,
+                file,
+                line,
+                column,
+                source: sources.describe(f.primary()),
+                path: f.path.to_string(),
+            }
+        })
+        .collect();
+    let doc = serde_json::json!({ "findings": list, "summary": summarize(findings) });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(findings: &[Finding], sources: &Sources) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let (file, line, column) = file_pos(sources, f.primary());
+        let mut props = Vec::new();
+        if let (Some(file), Some(line), Some(col)) = (file, line, column) {
+            props.push(format!("file={}", gh_escape_prop(file)));
+            props.push(format!("line={line}"));
+            props.push(format!("col={col}"));
+        }
+        props.push(format!("title={}", gh_escape_prop(f.rule.id())));
+        let mut msg = f.message.clone();
+        if file.is_none() {
+            let _ = write!(msg, " (from {})", sources.describe(f.primary()));
+        }
+        if !f.help.is_empty() {
+            let _ = write!(msg, "\nhelp: {}", f.help);
+        }
+        let _ = writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            gh_escape_data(&msg)
+        );
+    }
+    out
+}
+
+fn sarif(findings: &[Finding], sources: &Sources) -> String {
+    use serde_json::json;
+    let mut rules_seen: Vec<super::Rule> = findings.iter().map(|f| f.rule).collect();
+    rules_seen.sort_unstable();
+    rules_seen.dedup();
+    let rules: Vec<_> = rules_seen
+        .iter()
+        .map(|r| {
+            let info = r.info();
+            json!({
+                "id": info.id,
+                "shortDescription": { "text": info.summary },
+                "help": { "text": info.help },
+                "defaultConfiguration": { "level": sarif_level(info.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            let mut r = json!({
+                "ruleId": f.rule.id(),
+                "ruleIndex": rules_seen.iter().position(|r| *r == f.rule).unwrap_or(0),
+                "level": sarif_level(f.severity()),
+                "message": { "text": format!("{}\nhelp: {}", f.message, f.help) },
+            });
+            let (file, line, column) = file_pos(sources, f.primary());
+            let location = match (file, line, column) {
+                (Some(file), Some(line), Some(col)) => json!({
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": file },
+                        "region": { "startLine": line, "startColumn": col },
+                    },
+                    "logicalLocations": [{ "fullyQualifiedName": f.path.to_string(), "kind": "member" }],
+                }),
+                _ => json!({
+                    "logicalLocations": [{ "fullyQualifiedName": f.path.to_string(), "kind": "member" }],
+                    "message": { "text": format!("from {}", sources.describe(f.primary())) },
+                }),
+            };
+            r["locations"] = json!([location]);
+            r
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "airbyte-ingress",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}

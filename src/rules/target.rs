@@ -1,0 +1,191 @@
+//! What rendering for a target means for these values: the `chart` target with its Ingress off; for
+//! a bring-your-own target, the hosts it will serve, what it leaves out, and what it cannot set
+//! itself (controller-wide timeouts, certificates it must find), said the same way by `validate
+//! --target T` and `render --target T`.
+
+use super::Ctx;
+use crate::controllers::{AKS_GATEWAY_CLASS, ALB_CERTIFICATE, Controller};
+use crate::findings::{Finding, Rule};
+use crate::names::host_problem;
+use crate::plan::{Byo, Output};
+use crate::values::{Origin, Path};
+
+pub fn check(ctx: &mut Ctx) {
+    let plan = ctx.plan;
+    match (&plan.output, &plan.byo) {
+        (Output::Chart, _) if !plan.enabled => {
+            let f = Finding::new(
+                Rule::ChartIngressOff,
+                Path::parse("ingress.enabled"),
+                plan.enabled_origin,
+                "nothing to render: `ingress.enabled` is not true, so the chart renders no Ingress",
+            );
+            ctx.push(f);
+        }
+        (Output::Byo(controller), Some(byo)) => bring_your_own(ctx, *controller, byo),
+        _ => {}
+    }
+}
+
+fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
+    let plan = ctx.plan;
+    let url = Path::parse("global.airbyteUrl");
+    let ann = Path::parse("ingress.annotations");
+    for d in &byo.effective.dropped {
+        let eq = d
+            .equivalent
+            .as_deref()
+            .map(|e| format!("; this target's equivalent is {e}"))
+            .unwrap_or_default();
+        let class = &byo.effective.class;
+        let f = ctx.key(
+            Rule::AnnotationDropped,
+            ann.key(&d.key),
+            match d.family {
+                Some(f) => format!("annotation `{}` is for {}; the `{class}` output leaves it out", d.key, f.controller()),
+                None => format!("annotation `{}` applies to Ingress objects; the `{class}` output has none, so it is left out", d.key),
+            },
+        );
+        ctx.push(f.help(format!(
+            "move the setting to this controller's annotations or drop it{eq}"
+        )));
+    }
+    if plan.enabled {
+        let f = ctx.value(
+            Rule::ChartIngressAlsoEnabled,
+            Path::parse("ingress.enabled"),
+            "`ingress.enabled` is true: the chart renders its own Ingress too, and two ingresses claim the same host",
+        );
+        ctx.push(f);
+    }
+    if byo.hosts.is_empty() {
+        let why = if plan.airbyte_url.is_some() {
+            "`global.airbyteUrl` is not an absolute URL to take the host from"
+        } else {
+            "`global.airbyteUrl` is empty"
+        };
+        ctx.push(Finding::new(
+            Rule::HostsMissing,
+            url,
+            Origin::Command,
+            format!("nothing to serve: the values list no `ingress.hosts` and {why}"),
+        ));
+        return;
+    }
+    if byo.from_url {
+        let host = &byo.hosts[0];
+        if let Some(problem) = host_problem(host) {
+            let f = ctx.value(
+                Rule::HostInvalid,
+                url.clone(),
+                format!("the host `{host}` of `global.airbyteUrl` {problem}, so it cannot be an ingress host"),
+            );
+            ctx.push(f.help("use a DNS name for Airbyte, such as `https://airbyte.example.com`"));
+        }
+        let tls = match byo.tls.first() {
+            None => "over HTTP only (the URL is `http`)".to_string(),
+            Some(t) => match &t.secret_name {
+                _ if controller == Controller::Alb => match &byo.settings.alb_certificate_arn {
+                    Some(_) => "with TLS from `--alb-certificate-arn`".to_string(),
+                    None => "with TLS from the ACM certificate the controller discovers for it"
+                        .to_string(),
+                },
+                _ if byo.settings.traefik_cert_resolver.is_some() => {
+                    "with TLS from the certificate resolver".to_string()
+                }
+                _ if byo.settings.aks_keyvault_cert_uri.is_some() => {
+                    "with TLS from the Key Vault certificate".to_string()
+                }
+                _ if controller == Controller::HaproxyCfg => {
+                    "with TLS from `--haproxy-cert`".to_string()
+                }
+                Some(secret) if byo.settings.tls_secret.is_some() => {
+                    format!("with TLS from the Secret `{secret}`")
+                }
+                Some(secret) => format!(
+                    "with TLS from the Secret `{secret}`, which must exist in namespace `{}` (create it, e.g. with cert-manager, or name another with `--tls-secret NAME`)",
+                    plan.namespace
+                ),
+                None => "with TLS".to_string(),
+            },
+        };
+        let f = ctx.value(
+            Rule::HostFromUrl,
+            url.clone(),
+            format!("the values list no `ingress.hosts`: serving `{host}`, the host of `global.airbyteUrl`, {tls}"),
+        );
+        ctx.push(f);
+    }
+    let secret_needed = controller == Controller::GatewayApi
+        && byo.settings.gateway_name.is_none()
+        && byo.settings.aks_keyvault_cert_uri.is_none();
+    if secret_needed {
+        for t in byo.tls.iter().filter(|t| t.secret_name.is_none()) {
+            let origin = ctx.origin(&t.at);
+            ctx.push(Finding::new(
+                Rule::TlsSecretRequired,
+                t.at.key("secretName"),
+                origin,
+                format!(
+                    "the TLS entry for {} has no `secretName`: a Gateway listener terminating TLS needs a certificate Secret",
+                    t.hosts.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    notes(ctx, controller, byo);
+}
+
+/// What the target cannot set on its objects and the user must know.
+fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
+    let plan = ctx.plan;
+    let intent = &plan.intent;
+    let note =
+        |rule: Rule, message: String| Finding::new(rule, Path::default(), Origin::Command, message);
+    match controller {
+        Controller::Haproxy => {
+            let t = intent.request_timeout();
+            ctx.push(note(
+                Rule::HaproxyClientTimeout,
+                "HAProxy's client timeout is controller-wide (default 50 s), not an Ingress annotation: the Ingress sets the server timeout only".into(),
+            ).help(format!("set `timeout-client: {t}` (and `timeout-http-request: 10s`) in the controller's ConfigMap")));
+        }
+        Controller::Traefik => {
+            let t = intent.request_timeout();
+            ctx.push(note(
+                Rule::TraefikEntrypointTimeout,
+                "Traefik's entrypoints end a request after `readTimeout` (60s by default since v3.0), whatever the ServersTransport allows".into(),
+            ).help(format!("raise it to {t} for `web` and `websecure`: `--entryPoints.websecure.transport.respondingTimeouts.readTimeout={t}`, or the Helm chart's `ports.websecure.transport.respondingTimeouts.readTimeout: {t}`")));
+        }
+        Controller::Alb
+            if !byo.tls.is_empty() && !byo.effective.annotations.contains_key(ALB_CERTIFICATE) =>
+        {
+            ctx.push(note(
+                Rule::AlbCertificateDiscovery,
+                "no `--alb-certificate-arn`: the controller discovers an ACM certificate from the TLS hosts".into(),
+            ))
+        }
+        Controller::GatewayApi => {
+            let s = &byo.settings;
+            if let Some(gw) = &s.gateway_name {
+                ctx.push(note(
+                    Rule::GatewayAttachExisting,
+                    format!(
+                        "the Gateway `{gw}` must let routes from namespace `{}` attach and must serve TLS for these hosts; no redirect to HTTPS is rendered in this mode",
+                        plan.namespace
+                    ),
+                ));
+            }
+            if s.gateway_class.as_deref() == Some(AKS_GATEWAY_CLASS)
+                && s.aks_keyvault_cert_uri.is_some()
+                && s.aks_keyvault_service_account.is_none()
+            {
+                ctx.push(note(
+                    Rule::AksKeyvaultIdentity,
+                    "application routing reads the Key Vault certificate with workload identity: pass `--aks-keyvault-service-account NAME` for the listener's `kubernetes.azure.com/tls-cert-service-account` option".into(),
+                ));
+            }
+        }
+        _ => {}
+    }
+}

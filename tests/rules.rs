@@ -1,0 +1,87 @@
+//! Every rule's examples (`fixtures/rules/ID/{bad,good}.yaml`, which `explain` prints): the bad one
+//! fires the rule, the fixed one does not, each run the way its first line says.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
+
+mod common;
+
+use airbyte_ingress::findings::Rule;
+
+/// The command an example is checked with: its `# airbyte-ingress ...` line, else `validate`.
+fn command_of(text: &str) -> Vec<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# airbyte-ingress "))
+        .unwrap_or("validate")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The rule ids a run reported, from its JSON report (validate) or its stderr (migrate).
+fn fired(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(common::root().join(file)).unwrap();
+    let mut args = command_of(&text);
+    args.splice(1..1, ["-f".to_string(), file.to_string()]);
+    if args[0] == "validate" {
+        args.extend(["--format".into(), "json".into()]);
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = common::run(&argv);
+    assert_ne!(r.code, 2, "{file}: {}", r.transcript());
+    if args[0] == "validate" {
+        let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    } else {
+        r.stderr
+            .lines()
+            .filter_map(|l| l.split("warning[").nth(1))
+            .filter_map(|l| l.split(']').next())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[test]
+fn every_rule_fires_on_its_bad_example_and_not_on_the_fixed_one() {
+    for r in Rule::all() {
+        let id = r.id();
+        let bad = fired(&format!("fixtures/rules/{id}/bad.yaml"));
+        assert!(
+            bad.iter().any(|f| f == id),
+            "`{id}` did not fire on its bad example; fired: {bad:?}"
+        );
+        let good = fired(&format!("fixtures/rules/{id}/good.yaml"));
+        assert!(
+            !good.iter().any(|f| f == id),
+            "`{id}` fired on its fixed example; fired: {good:?}"
+        );
+    }
+}
+
+#[test]
+fn every_example_folder_is_a_rule() {
+    let dir = common::root().join("fixtures/rules");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            Rule::from_id(&name).is_some(),
+            "fixtures/rules/{name} is no rule's"
+        );
+    }
+}
+
+#[test]
+fn explain_prints_the_examples_and_when_the_rule_is_checked() {
+    let r = common::run(&["explain", "url-invalid"]);
+    assert_eq!(r.code, 0);
+    let info = Rule::UrlInvalid.info();
+    common::assert_has(&r.stdout, info.scope.describe());
+    for line in info.bad.lines().chain(info.good.lines()) {
+        common::assert_has(&r.stdout, &format!("    {line}\n"));
+    }
+}
