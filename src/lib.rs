@@ -222,12 +222,16 @@ pub fn load(
             }));
         }
     }
-    let findings = loaded.notices.iter().map(notice_finding).collect();
+    let findings = loaded
+        .notices
+        .iter()
+        .map(|n| notice_finding(n, &loaded.sources))
+        .collect();
     Ok((loaded, findings))
 }
 
 /// What reading the input noticed, as a finding.
-fn notice_finding(n: &Notice) -> Finding {
+fn notice_finding(n: &Notice, sources: &values::Sources) -> Finding {
     match n {
         Notice::Documents { file, count, at } => Finding::new(
             Rule::MultipleDocuments,
@@ -239,7 +243,10 @@ fn notice_finding(n: &Notice) -> Finding {
             Rule::DuplicateKey,
             path.clone(),
             *again,
-            format!("`{path}` is given twice in one mapping: Helm keeps this one and drops the first without a word"),
+            format!(
+                "`{path}` is given twice in one mapping (first at {}): Helm keeps this one and drops the first without a word",
+                sources.describe(*first)
+            ),
         )
         .also(*first),
         Notice::EmptySet { key, arg } => Finding::new(

@@ -1000,3 +1000,154 @@ fn output_dir_leaves_nothing_behind_when_a_write_fails_midway() {
     assert_eq!(run(&args).code, 0);
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 5);
 }
+
+/// The bring-your-own majority: values with the chart's Ingress off (or no `ingress:` at all) and
+/// only `global.airbyteUrl`. Every bring-your-own target serves the URL's host, and says so.
+#[test]
+fn byo_targets_render_from_the_url_alone() {
+    for f in fixtures("byo") {
+        let file = rel(&f);
+        for t in airbyte_ingress::targets::Target::all()
+            .iter()
+            .filter(|t| t.is_bring_your_own())
+        {
+            let args = common::render_args(*t, &file);
+            let r = run(&args);
+            assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
+            assert!(!r.stdout.is_empty(), "{file} {}", t.name());
+            common::assert_has(&r.stderr, "info[host-from-url]");
+            insta::assert_snapshot!(
+                format!("render-{}-byo-{}", t.name(), stem(&f)),
+                r.transcript()
+            );
+        }
+        // validating for a target says the same as rendering for it
+        let r = run(&["validate", "-f", &file, "--target", "traefik"]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        common::assert_has(&r.stdout, "info[host-from-url]");
+        common::assert_has(&r.stdout, "info[traefik-entrypoint-timeout]");
+    }
+    // neither hosts nor a URL: nothing to serve, a finding (exit 1) and nothing on stdout
+    let dir = common::tempdir("cli");
+    std::fs::write(dir.join("v.yaml"), "ingress:\n  enabled: false\n").unwrap();
+    let r = run_in(&dir, &["render", "-t", "nginx", "-f", "v.yaml"], None);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stdout.is_empty());
+    common::assert_has(
+        &r.stderr,
+        "--target nginx: error[hosts-missing]: nothing to serve",
+    );
+    // a Secret named for the URL's host, when the values have no TLS of their own
+    let r = run(&[
+        "render",
+        "-t",
+        "traefik",
+        "-f",
+        "fixtures/byo/url-only.yaml",
+        "--tls-secret",
+        "corp-wildcard-tls",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stdout, "secretName: corp-wildcard-tls");
+    let r = run(&[
+        "render",
+        "-t",
+        "traefik",
+        "-f",
+        "fixtures/valid/nginx-tls.yaml",
+        "--tls-secret",
+        "x",
+    ]);
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "which names its own Secrets");
+}
+
+/// Warnings alone pass, and fail with `--strict`.
+#[test]
+fn warning_fixtures_pass_unless_strict() {
+    for f in fixtures("warnings") {
+        let file = rel(&f);
+        let r = run(&["validate", "-f", &file]);
+        assert_eq!(r.code, 0, "{file}: {}", r.transcript());
+        assert!(r.stdout.contains("warning["), "{file}");
+        insta::assert_snapshot!(format!("validate-warnings-{}", stem(&f)), r.transcript());
+        assert_eq!(
+            run(&["validate", "-f", &file, "--strict"]).code,
+            1,
+            "{file}"
+        );
+    }
+}
+
+/// An umbrella chart's values: without `--subchart`, a finding that names the flag; with it, the
+/// values Helm gives the dependency.
+#[test]
+fn umbrella_values_need_and_take_subchart() {
+    let file = "fixtures/umbrella/platform.yaml";
+    let r = run(&["validate", "-f", file]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    insta::assert_snapshot!("validate-umbrella-without-subchart", r.transcript());
+    let r = run(&["validate", "-f", file, "--subchart", "airbyte"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let r = run(&["render", "-t", "chart", "-f", file, "--subchart", "airbyte"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stdout, "host: airbyte.corp.example");
+    common::assert_has(&r.stdout, "ingressClassName: traefik");
+    let r = run(&["values", "-f", file, "--subchart", "airbyte"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["global"]["airbyteUrl"], "https://airbyte.corp.example");
+    assert_eq!(v["ingress"]["className"], "traefik");
+    assert!(v.get("postgresql").is_none() && v.get("airbyte").is_none());
+    let r = run(&["validate", "-f", file, "--subchart", "airbytes"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: --subchart airbytes: the values have no `airbytes` block; top-level maps: `airbyte`, `postgresql`\n"
+    );
+}
+
+/// An empty `--set` value is usually an unset shell variable: said, and Helm's result kept.
+#[test]
+fn empty_set_values_are_reported() {
+    let r = run(&[
+        "validate",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "server.env_vars.LOG_LEVEL=",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    common::assert_has(
+        &r.stdout,
+        "--set server.env_vars.LOG_LEVEL=: warning[set-empty-value]: `server.env_vars.LOG_LEVEL=` gives",
+    );
+    let r = run(&[
+        "values",
+        "-f",
+        "examples/values.yaml",
+        "--set-literal",
+        "server.env_vars.JAVA_OPTS=-Xmx1g,-Dx=y",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["server"]["env_vars"]["JAVA_OPTS"], "-Xmx1g,-Dx=y");
+}
+
+/// A flag of another target is refused, not ignored.
+#[test]
+fn flags_of_other_targets_are_refused() {
+    let r = run(&[
+        "render",
+        "-t",
+        "nginx",
+        "-f",
+        "examples/values.yaml",
+        "--gateway-class",
+        "istio",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: `--gateway-class` is a setting of `gateway-api`, not of the `nginx` target\n"
+    );
+    assert!(r.stdout.is_empty());
+}

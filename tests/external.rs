@@ -14,14 +14,24 @@ use airbyte_ingress::targets::Target;
 fn rendered() -> Vec<(Target, String, PathBuf)> {
     let dir = common::tempdir("external");
     let mut out = Vec::new();
-    for f in common::fixtures("valid") {
-        for t in Target::all().iter().filter(|t| t.renders_objects()) {
+    // every target for the valid fixtures; the bring-your-own ones for values without hosts
+    let cases = common::fixtures("valid")
+        .into_iter()
+        .map(|f| (f, true))
+        .chain(common::fixtures("byo").into_iter().map(|f| (f, false)));
+    for (f, chart_too) in cases {
+        let targets = Target::all()
+            .iter()
+            .filter(|t| t.renders_objects() && (chart_too || t.is_bring_your_own()));
+        for t in targets {
             let file = common::rel(&f);
             // the chart renders its own Ingress only when enabled; the others need it off
             let args = common::render_args(*t, &file);
             let r = common::run(&args);
             assert_eq!(r.code, 0, "{file} {}: {}", t.name(), r.stderr);
-            let label = format!("{}-{}", t.name(), f.file_stem().unwrap().to_string_lossy());
+            let folder = f.parent().unwrap().file_name().unwrap().to_string_lossy();
+            let stem = f.file_stem().unwrap().to_string_lossy();
+            let label = format!("{}-{folder}-{stem}", t.name());
             let path = dir.join(format!("{label}.yaml"));
             std::fs::write(&path, r.stdout).unwrap();
             out.push((*t, label, path));

@@ -155,6 +155,15 @@ pub fn check(ctx: &mut Ctx) {
             Some(_) => {}
         }
         for (i, th) in t.hosts.iter().enumerate() {
+            if let Some(problem) = host_problem(th) {
+                let f = ctx.value(
+                    Rule::HostInvalid,
+                    t.at.key("hosts").index(i),
+                    format!("TLS host `{th}` {problem}"),
+                );
+                ctx.push(f.help("write the host as in `ingress.hosts`: a DNS name such as `airbyte.example.com`"));
+                continue;
+            }
             if !index.overlaps(th) {
                 let f = ctx.value(
                     Rule::TlsHostUnserved,

@@ -5,7 +5,8 @@
 use crate::findings::{Finding, Rule};
 use crate::values::{Node, Path, Value};
 
-/// Top-level keys of the Airbyte chart that an umbrella chart's values nest under the dependency.
+/// Top-level keys of the Airbyte chart that an umbrella chart's values nest under the dependency
+/// (not `postgresql` or `minio`, which umbrella charts often have of their own).
 const AIRBYTE_KEYS: &[&str] = &[
     "ingress",
     "webapp",
@@ -18,11 +19,9 @@ const AIRBYTE_KEYS: &[&str] = &[
     "airbyteBootloader",
     "temporal",
     "cron",
-    "minio",
-    "postgresql",
 ];
 
-/// Keys the chart reads elsewhere: (found at, belongs at, what it is for).
+/// Keys the chart reads elsewhere: (where they are found, where they belong).
 const MISPLACED: &[(&str, &str)] = &[
     ("security", "global.auth.security"),
     ("auth", "global.auth"),

@@ -73,15 +73,17 @@ pub fn tls_ctx(entries: &[TlsEntry]) -> Vec<TlsCtx> {
         .collect()
 }
 
-/// The served TLS entries' hosts that the target also serves, each with its Secret, in order.
+/// The served TLS entries' hosts that the target also serves, each with its Secret, in order;
+/// lowercase, as host names compare and as rules and listeners must write them.
 pub fn tls_hosts(byo: &Byo) -> Vec<(String, Option<String>)> {
     let index = crate::names::HostIndex::new(byo.hosts.iter().map(String::as_str));
     let mut seen = foldhash::HashSet::default();
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for t in &byo.tls {
         for h in &t.hosts {
-            if index.overlaps(h) && seen.insert(crate::names::lowercase(h)) {
-                out.push((h.clone(), t.secret_name.clone()));
+            let h = crate::names::lowercase(h.trim_end_matches('.'));
+            if index.overlaps(&h) && seen.insert(h.to_string()) {
+                out.push((h.into_owned(), t.secret_name.clone()));
             }
         }
     }

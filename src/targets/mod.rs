@@ -127,6 +127,7 @@ impl Target {
 
     /// Checks the target's own settings against the plan; the message is a usage error (exit 2).
     pub fn check_settings(self, plan: &Plan, settings: &Settings) -> Result<(), String> {
+        check_names(settings)?;
         match self {
             Target::AksAgc => aks_agc::check_settings(plan, settings),
             Target::GatewayApi => gateway_api::check_settings(settings),
@@ -161,6 +162,37 @@ impl Target {
             Target::HaproxyCfg => haproxy_cfg::render(plan, byo),
         }
     }
+}
+
+/// The settings that name Kubernetes objects must be names the API server takes: a bad one is a
+/// usage error, never output the cluster rejects.
+fn check_names(s: &Settings) -> Result<(), String> {
+    use crate::names::{dns_label_ok, dns_subdomain_ok};
+    type NameRule = fn(&str) -> bool;
+    let names: [(&str, &Option<String>, NameRule); 8] = [
+        ("--tls-secret", &s.tls_secret, dns_subdomain_ok),
+        ("--gateway-class", &s.gateway_class, dns_subdomain_ok),
+        ("--gateway-name", &s.gateway_name, dns_subdomain_ok),
+        ("--gateway-namespace", &s.gateway_namespace, dns_label_ok),
+        ("--gateway-section", &s.gateway_section, dns_subdomain_ok),
+        ("--agc-alb-name", &s.agc_alb_name, dns_subdomain_ok),
+        ("--agc-alb-namespace", &s.agc_alb_namespace, dns_label_ok),
+        (
+            "--aks-keyvault-service-account",
+            &s.aks_keyvault_service_account,
+            dns_subdomain_ok,
+        ),
+    ];
+    for (flag, value, ok) in names {
+        if let Some(v) = value
+            && !ok(v)
+        {
+            return Err(format!(
+                "`{flag} {v}` is not a valid Kubernetes name: use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every target flag (`--alb-scheme`, ...), each with the targets that read it: for the message

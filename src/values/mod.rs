@@ -12,7 +12,7 @@ use std::fmt;
 pub use map::{DuplicateKey, Map};
 pub use merge::{coalesce_defaults, merge_into};
 pub use set::{SetKind, apply_set, empty_assignments};
-pub use yaml::{Duplicate, Limits, check_fast_reader, parse_document};
+pub use yaml::{Duplicate, Limits, check_fast_reader, parse_document, read_fast};
 
 /// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -569,6 +569,9 @@ static KEY_BYTE: [bool; 256] = {
 };
 
 #[cfg(test)]
+mod compare;
+
+#[cfg(test)]
 mod tests {
     use super::is_special_word;
 

@@ -1,0 +1,348 @@
+//! No internal errors from user input: generated values files (good, bad and half-written, in the
+//! shapes real files have) go through validation and every target; each run ends in findings, a
+//! usage or input error naming what to fix, or manifests. Never "internal error".
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
+
+use airbyte_ingress::controllers::Settings;
+use airbyte_ingress::targets::Target;
+use airbyte_ingress::values::ValueInputs;
+use airbyte_ingress::{Failure, RunOptions, check};
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+
+/// One of `choices`, or the key left out (`None`). The first choice is the usual one and comes
+/// up about half the time, so that many generated files are valid and reach rendering.
+fn maybe(choices: Vec<Value>) -> impl Strategy<Value = Option<Value>> {
+    let usual = choices[0].clone();
+    prop::option::of(prop_oneof![
+        3 => Just(usual),
+        2 => prop::sample::select(choices),
+    ])
+}
+
+/// Mostly `choices[0]`, sometimes another choice, rarely missing: for the fields a file needs.
+fn usually(choices: Vec<Value>) -> impl Strategy<Value = Option<Value>> {
+    let usual = choices[0].clone();
+    prop_oneof![
+        16 => Just(Some(usual)),
+        3 => prop::sample::select(choices).prop_map(Some),
+        1 => Just(None),
+    ]
+}
+
+fn host() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        6 => prop::sample::select(vec![
+            json!("airbyte.example.com"),
+            json!("b.example.com"),
+            json!("*.example.com"),
+        ]),
+        1 => bad_host(),
+    ]
+}
+
+fn bad_host() -> impl Strategy<Value = Value> {
+    prop::sample::select(vec![
+        json!("Airbyte.Example.com"),
+        json!("https://airbyte.example.com"),
+        json!("airbyte.example.com:8443"),
+        json!("10.0.0.1"),
+        json!(""),
+        json!("a_b.example.com"),
+        json!(null),
+        json!(7),
+    ])
+}
+
+fn path() -> impl Strategy<Value = Value> {
+    (
+        usually(vec![
+            json!("/"),
+            json!("/*"),
+            json!("/api"),
+            json!("/(.*)"),
+            json!("ui"),
+            json!(""),
+        ]),
+        usually(vec![
+            json!("Prefix"),
+            json!("Exact"),
+            json!("ImplementationSpecific"),
+            json!("prefix"),
+        ]),
+        usually(vec![
+            json!("server"),
+            json!("connector-builder-server"),
+            json!("webapp"),
+            json!("keycloak"),
+        ]),
+    )
+        .prop_map(|(p, t, b)| {
+            let mut m = Map::new();
+            if let Some(p) = p {
+                m.insert("path".into(), p);
+            }
+            if let Some(t) = t {
+                m.insert("pathType".into(), t);
+            }
+            if let Some(b) = b {
+                m.insert("backend".into(), b);
+            }
+            Value::Object(m)
+        })
+}
+
+fn values() -> impl Strategy<Value = Value> {
+    let url = usually(vec![
+        json!("https://airbyte.example.com"),
+        json!(""),
+        json!("http://airbyte.example.com"),
+        json!("airbyte.example.com"),
+        json!("https://Airbyte.Example.com:8443/x/"),
+        json!("https://10.0.0.1"),
+        json!("https://a_b.example.com"),
+        json!("ftp://airbyte.example.com"),
+        json!("https://"),
+        json!("https://b.example.com/"),
+    ]);
+    let global = (
+        url,
+        maybe(vec![json!("community"), json!("enterprise")]),
+        maybe(vec![json!(false), json!(true), json!("true")]),
+    );
+    let annotations = prop::collection::btree_map(
+        prop::sample::select(vec![
+            "nginx.ingress.kubernetes.io/proxy-read-timeout",
+            "nginx.ingress.kubernetes.io/configuration-snippet",
+            "alb.ingress.kubernetes.io/target-type",
+            "alb.ingress.kubernetes.io/certificate-arn",
+            "alb.networking.azure.io/alb-name",
+            "alb.networking.azure.io/alb-namespace",
+            "kubernetes.io/ingress.class",
+            "cert-manager.io/cluster-issuer",
+            "cert-manager.io/issuer",
+            "example.com/note",
+            "bad key",
+        ]),
+        prop_oneof![
+            8 => Just(json!("600")),
+            1 => prop::sample::select(vec![json!("x"), json!(null), json!(30), json!("")]),
+        ],
+        0..3,
+    );
+    let hosts = prop::collection::vec(
+        (
+            prop::option::weighted(0.1, Just(())),
+            host(),
+            prop::collection::vec(path(), 1..2),
+        ),
+        0..3,
+    );
+    let tls = prop::collection::vec(
+        (
+            maybe(vec![json!("airbyte-tls"), json!("Bad_Secret")]),
+            prop::collection::vec(host(), 0..2),
+        ),
+        0..2,
+    );
+    let ingress = (
+        maybe(vec![json!(false), json!(true), json!("false")]),
+        maybe(vec![
+            json!("nginx"),
+            json!("alb"),
+            json!("traefik"),
+            json!("haproxy"),
+            json!("webapprouting.kubernetes.azure.com"),
+            json!("azure-alb-external"),
+            json!(""),
+            json!("Bad_Class"),
+        ]),
+        annotations,
+        hosts,
+        tls,
+    );
+    let other = (
+        prop::option::weighted(0.2, prop::sample::select(vec![json!("custom"), json!("")])),
+        prop::option::weighted(0.2, prop::sample::select(vec![json!(9000), json!(0)])),
+        prop::option::weighted(
+            0.1,
+            Just(
+                json!({"ingress": {"enabled": true, "hosts": [{"host": "v1.example.com", "paths": ["/"]}]}}),
+            ),
+        ),
+    );
+    (global, ingress, other).prop_map(
+        |((url, edition, auth), (enabled, class, ann, hosts, tls), (full, port, webapp))| {
+            let mut g = Map::new();
+            if let Some(u) = url {
+                g.insert("airbyteUrl".into(), u);
+            }
+            if let Some(e) = edition {
+                g.insert("edition".into(), e);
+            }
+            if let Some(a) = auth {
+                g.insert("auth".into(), json!({ "enabled": a }));
+            }
+            let mut i = Map::new();
+            if let Some(e) = enabled {
+                i.insert("enabled".into(), e);
+            }
+            if let Some(c) = class {
+                i.insert("className".into(), c);
+            }
+            if !ann.is_empty() {
+                i.insert("annotations".into(), json!(ann));
+            }
+            if !hosts.is_empty() {
+                // one entry per host name, as most files have (duplicates are generated within paths)
+                let mut seen = std::collections::HashSet::new();
+                let hosts: Vec<Value> = hosts
+                    .into_iter()
+                    .filter(|(_, h, _)| seen.insert(h.to_string()))
+                    .map(|(no_paths, h, paths)| match no_paths {
+                        Some(_) => json!({ "host": h }),
+                        None => json!({ "host": h, "paths": paths }),
+                    })
+                    .collect();
+                i.insert("hosts".into(), Value::Array(hosts));
+            }
+            if !tls.is_empty() {
+                let tls: Vec<Value> = tls
+                    .into_iter()
+                    .map(|(secret, hosts)| match secret {
+                        Some(s) => json!({ "secretName": s, "hosts": hosts }),
+                        None => json!({ "hosts": hosts }),
+                    })
+                    .collect();
+                i.insert("tls".into(), Value::Array(tls));
+            }
+            let mut root = Map::new();
+            root.insert("global".into(), Value::Object(g));
+            root.insert("ingress".into(), Value::Object(i));
+            if let Some(f) = full {
+                root.insert("fullnameOverride".into(), f);
+            }
+            if let Some(p) = port {
+                root.insert("server".into(), json!({ "service": { "port": p } }));
+            }
+            if let Some(w) = webapp {
+                root.insert("webapp".into(), w);
+            }
+            Value::Object(root)
+        },
+    )
+}
+
+/// The settings each target is run with: the ones it needs, and some it takes optionally.
+fn settings(t: Target, variant: usize) -> Settings {
+    let mut s = Settings::default();
+    match (t, variant % 2) {
+        (Target::AksAgc, _) => {
+            s.agc_alb_name = Some("agc".into());
+            s.agc_alb_namespace = Some("alb".into());
+        }
+        (Target::GatewayApi, 0) => {
+            s.gateway_class = Some("istio".into());
+            s.gateway_namespace = Some("infra".into());
+        }
+        (Target::GatewayApi, _) => {
+            s.gateway_class = Some("approuting-istio".into());
+            s.aks_keyvault_cert_uri = Some("https://kv.vault.azure.net/certificates/a".into());
+        }
+        (Target::HaproxyCfg, _) => s.haproxy_cert = Some("/etc/haproxy/a.pem".into()),
+        (Target::Traefik, 1) => s.traefik_cert_resolver = Some("le".into()),
+        (Target::Alb, 1) => s.alb_certificate_arn = Some("arn:aws:acm:x".into()),
+        (Target::Aks, 1) => {
+            s.aks_keyvault_cert_uri = Some("https://kv.vault.azure.net/certificates/a".into())
+        }
+        _ => {}
+    }
+    s
+}
+
+fn run(values: &Value, t: Target, variant: usize) -> Result<(), TestCaseError> {
+    let text = serde_json::to_string(values).unwrap();
+    RUNS.with(|r| r.set(r.get() + 1));
+    let opts = RunOptions {
+        inputs: ValueInputs {
+            files: vec!["values.yaml".into()],
+            ..Default::default()
+        },
+        release: "airbyte".into(),
+        namespace: "airbyte".into(),
+        chart: airbyte_ingress::plan::NEWEST_CHART,
+        target: Some(t),
+        settings: settings(t, variant),
+    };
+    let mut read = |_: &str| Ok(text.clone().into_bytes());
+    let checked = match check(&opts, &mut read) {
+        Ok(c) => c,
+        Err(Failure::Internal(e)) => {
+            return Err(TestCaseError::fail(format!(
+                "{}: internal error: {e}\n{text}",
+                t.name()
+            )));
+        }
+        // a usage or input error names what to fix: fine
+        Err(_) => return Ok(()),
+    };
+    if checked.has_errors() {
+        return Ok(());
+    }
+    let plan = checked.plan.as_ref().unwrap();
+    RENDERED.with(|r| r.set(r.get() + 1));
+    match t.render(plan) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(TestCaseError::fail(format!(
+            "{}: values that pass validation failed to render: {e}\n{text}",
+            t.name()
+        ))),
+    }
+}
+
+thread_local! {
+    static RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static RENDERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[test]
+fn no_values_file_gives_an_internal_error_for_any_target() {
+    let config = ProptestConfig {
+        cases: 400,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(v in values(), variant in 0..2usize)| {
+        for &t in Target::all() {
+            run(&v, t, variant)?;
+        }
+    });
+    // the generator must reach rendering often, or the test proves little
+    let (runs, rendered) = (RUNS.with(|r| r.get()), RENDERED.with(|r| r.get()));
+    assert!(
+        rendered * 5 > runs,
+        "only {rendered} of {runs} runs rendered"
+    );
+}
+
+/// The cases that once reached an internal error.
+#[test]
+fn known_cases_end_in_findings() {
+    // gateway-api with a TLS entry without `secretName`
+    let v = json!({
+        "global": { "airbyteUrl": "https://airbyte.example.com" },
+        "ingress": {
+            "hosts": [{ "host": "airbyte.example.com", "paths": [{ "path": "/", "pathType": "Prefix", "backend": "server" }] }],
+            "tls": [{ "hosts": ["airbyte.example.com"] }],
+        },
+    });
+    run(&v, Target::GatewayApi, 0).unwrap();
+    // a TLS host spelt in capitals, served from the URL's host: Traefik's rule refused it
+    let v = json!({
+        "global": { "airbyteUrl": "https://airbyte.example.com" },
+        "ingress": { "tls": [{ "hosts": ["Airbyte.Example.com"] }] },
+    });
+    for &t in Target::all() {
+        run(&v, t, 0).unwrap();
+    }
+}
