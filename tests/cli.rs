@@ -388,6 +388,28 @@ fn readme_lists_every_rule() {
     }
 }
 
+#[test]
+fn readme_lists_every_target_and_no_other() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Targets\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a Targets section");
+    let table: Vec<&str> = section
+        .lines()
+        .skip_while(|l| !l.starts_with("| target | what it renders |"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap())
+        .collect();
+    let targets: Vec<&str> = airbyte_ingress::targets::Target::all()
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    assert_eq!(table, targets, "the README's Targets table");
+}
+
 /// (path, service, port) of every route in a rendered Ingress.
 fn routes(yaml: &str) -> Vec<(String, String, u64)> {
     let v: serde_json::Value =
