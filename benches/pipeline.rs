@@ -27,6 +27,28 @@ pub fn values_with_hosts(n: usize) -> String {
     s
 }
 
+/// A `kubectl get svc,cm,ingress -o yaml` List of `n` objects: a Service, the env ConfigMap and an
+/// Ingress per release, with the fields the API server adds (as `scripts/bench.sh` writes it).
+pub fn kubectl_list(n: usize) -> String {
+    let mut s = String::from("apiVersion: v1\nitems:\n");
+    for i in 0..n {
+        let name = format!("r{}", i / 3);
+        let meta = |obj: &str, extra: &str| {
+            format!(
+                "  metadata:\n{extra}    creationTimestamp: '2026-11-30T10:00:00Z'\n    name: {obj}\n    namespace: data\n    resourceVersion: '{}'\n    uid: 6f1c0d2e-0000-4000-8000-{i:012}\n",
+                1000 + i
+            )
+        };
+        match i % 3 {
+            0 => s.push_str(&format!("- apiVersion: v1\n  kind: Service\n{}  spec:\n    clusterIP: 10.96.0.12\n    ports:\n    - name: http\n      port: 8001\n      protocol: TCP\n      targetPort: http\n    selector:\n      airbyte: server\n    type: ClusterIP\n  status:\n    loadBalancer: {{}}\n", meta(&format!("{name}-airbyte-server-svc"), ""))),
+            1 => s.push_str(&format!("- apiVersion: v1\n  kind: ConfigMap\n{}  data:\n    AIRBYTE_URL: https://{name}.example.com\n    AIRBYTE_VERSION: dev\n", meta(&format!("{name}-airbyte-env"), ""))),
+            _ => s.push_str(&format!("- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n{}  spec:\n    ingressClassName: nginx\n    rules:\n    - host: {name}.example.com\n      http:\n        paths:\n        - backend:\n            service:\n              name: {name}-airbyte-server-svc\n              port:\n                number: 8001\n          path: /\n          pathType: Prefix\n    tls:\n    - hosts:\n      - {name}.example.com\n      secretName: {name}-tls\n  status:\n    loadBalancer: {{}}\n", meta(&name, "    annotations:\n      nginx.ingress.kubernetes.io/proxy-body-size: 16m\n      nginx.ingress.kubernetes.io/proxy-read-timeout: '600'\n      nginx.ingress.kubernetes.io/proxy-send-timeout: '600'\n"))),
+        }
+    }
+    s.push_str("kind: List\nmetadata:\n  resourceVersion: ''\n");
+    s
+}
+
 fn options(target: Option<Target>) -> RunOptions {
     RunOptions {
         inputs: ValueInputs {
@@ -75,6 +97,26 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let mut read = |_: &str| Ok(text.as_bytes().to_vec());
                 check(&opts, &mut read).map(|c| c.findings.len())
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("manifests");
+    g.sample_size(20);
+    for n in [20usize, 2000] {
+        let text = kubectl_list(n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            let opts = airbyte_ingress::ManifestOptions {
+                files: vec!["list.yaml".into()],
+                ..Default::default()
+            };
+            b.iter(|| {
+                let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+                let mut sources = airbyte_ingress::values::Sources::default();
+                airbyte_ingress::check_manifests(&opts, None, &mut sources, &mut read)
+                    .map(|r| r.findings.len())
             })
         });
     }

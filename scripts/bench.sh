@@ -23,6 +23,30 @@ def gen(n, path):
 for n in (1, 100, 1000, 5000):
     gen(n, f"target/bench/hosts-{n}.yaml")
 PY
+# a `kubectl get svc,cm,ingress -o yaml` List of 2000 objects, as the API server returns it
+python3 - <<'PY'
+kinds = []
+for i in range(2000):
+    name = f"r{i // 3}"
+    meta = (f"  metadata:\n    creationTimestamp: '2026-11-30T10:00:00Z'\n    name: NAME\n"
+            f"    namespace: data\n    resourceVersion: '{1000 + i}'\n    uid: 6f1c0d2e-0000-4000-8000-{i:012d}\n")
+    if i % 3 == 0:
+        kinds.append("- apiVersion: v1\n  kind: Service\n" + meta.replace("NAME", f"{name}-airbyte-server-svc") +
+                     "  spec:\n    clusterIP: 10.96.0.12\n    ports:\n    - name: http\n      port: 8001\n      protocol: TCP\n"
+                     "      targetPort: http\n    selector:\n      airbyte: server\n    type: ClusterIP\n  status:\n    loadBalancer: {}\n")
+    elif i % 3 == 1:
+        kinds.append("- apiVersion: v1\n  kind: ConfigMap\n" + meta.replace("NAME", f"{name}-airbyte-env") +
+                     f"  data:\n    AIRBYTE_URL: https://{name}.example.com\n    AIRBYTE_VERSION: dev\n")
+    else:
+        kinds.append("- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n" + meta.replace("NAME", name).replace(
+                     "  metadata:\n", "  metadata:\n    annotations:\n      nginx.ingress.kubernetes.io/proxy-body-size: 16m\n"
+                     "      nginx.ingress.kubernetes.io/proxy-read-timeout: '600'\n      nginx.ingress.kubernetes.io/proxy-send-timeout: '600'\n") +
+                     f"  spec:\n    ingressClassName: nginx\n    rules:\n    - host: {name}.example.com\n      http:\n        paths:\n"
+                     f"        - backend:\n            service:\n              name: {name}-airbyte-server-svc\n              port:\n"
+                     "                number: 8001\n          path: /\n          pathType: Prefix\n"
+                     f"    tls:\n    - hosts:\n      - {name}.example.com\n      secretName: {name}-tls\n  status:\n    loadBalancer: {{}}\n")
+open("target/bench/list-2000.yaml", "w").write("apiVersion: v1\nitems:\n" + "".join(kinds) + "kind: List\nmetadata:\n  resourceVersion: ''\n")
+PY
 cp examples/values.yaml target/bench/typical.yaml
 cp fixtures/valid/full-values.yaml target/bench/full-values.yaml
 
@@ -59,6 +83,14 @@ for input in $inputs; do
     echo "| $input | \`$cmd\` | $mean | $((rss / 1024)) MiB |" >> "$out"
   done
 done
+
+# existing manifests: a 2000-object kubectl List
+f=target/bench/list-2000.yaml
+json=target/bench/list-2000-validate-m.json
+hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "$bin validate -m $f" >/dev/null 2>&1 || true
+mean=$(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['median']*1000:.1f} ms | {r['mean']*1000:.1f} ± {r['stddev']*1000:.1f} ms | {r['min']*1000:.1f} ms\")")
+/usr/bin/time -f "%M" -o target/bench/rss $bin validate -m "$f" >/dev/null 2>/dev/null || true
+echo "| list-2000 (kubectl List) | \`validate -m\` | $mean | $(( $(tail -1 target/bench/rss) / 1024 )) MiB |" >> "$out"
 
 # the issue's growth goal: 5000 hosts cost at most about 6x 1000 hosts
 echo >> "$out"

@@ -5,15 +5,17 @@
 //! readers and names ([`blockyaml`], [`tree`], [`names`], [`airbyte`]) -> [`values`] (files and
 //! flags merged as Helm merges them, with origins) -> [`model`] (typed values, the source of the
 //! JSON schema) -> [`findings`] (the rule catalog and report formats) -> [`controllers`] (what each
-//! controller reads) -> [`plan`] (the controller-neutral plan) -> [`rules`] (findings) and
-//! [`render`] -> [`targets`] (manifests) -> [`migrate`], [`output`] -> [`cli`]. The library never
-//! prints.
+//! controller reads) -> [`manifests`] (existing Kubernetes objects, read from files or a stream)
+//! -> [`plan`] (the controller-neutral plan) -> [`rules`] (findings, on values and on manifests)
+//! and [`render`] -> [`targets`] (manifests) -> [`migrate`], [`output`] -> [`cli`]. The library
+//! never prints.
 
 pub mod airbyte;
 pub mod blockyaml;
 pub mod cli;
 pub mod controllers;
 pub mod findings;
+pub mod manifests;
 pub mod migrate;
 pub mod model;
 pub mod names;
@@ -188,6 +190,134 @@ pub fn check(
         plan,
         findings,
     })
+}
+
+/// What `validate -m` needs besides the objects: what the flags say of the release.
+#[derive(Clone, Debug, Default)]
+pub struct ManifestOptions {
+    /// Manifest files in order (directories already listed); `-` reads standard input.
+    pub files: Vec<String>,
+    /// `--release`, when given: otherwise read from the stream.
+    pub release: Option<String>,
+    /// `--chart-version`, when given: otherwise read from the stream's `helm.sh/chart` labels.
+    pub chart: Option<ChartVersion>,
+    pub limits: values::Limits,
+}
+
+/// The findings about a stream of objects, and what was inferred about its release (for `-v`).
+#[derive(Debug, Default)]
+pub struct ManifestReport {
+    pub findings: Vec<Finding>,
+    pub inferred: Vec<String>,
+    /// How many objects were read.
+    pub objects: usize,
+}
+
+/// Reads manifests (into `sources`, after any values files) and checks every object that routes
+/// to Airbyte. `values`, when given, supplies the URL and the Service ports.
+pub fn check_manifests(
+    opts: &ManifestOptions,
+    values: Option<&Checked>,
+    sources: &mut values::Sources,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<ManifestReport, Failure> {
+    if let Some(r) = &opts.release {
+        check_release(r).map_err(Failure::Usage)?;
+    }
+    let (objects, duplicates) =
+        manifests::read(&opts.files, sources, &opts.limits, read).map_err(Failure::Input)?;
+    let inventory = manifests::inventory::inventory(&objects);
+    let routing = manifests::routes::routing(&objects);
+    let mut inferred = Vec::new();
+    let mut say = |what: String, origin: Origin| {
+        inferred.push(format!("{what} ({})", sources.describe(origin)));
+    };
+    let release = match (&opts.release, inventory.release()) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(seen)) => {
+            say(
+                format!("release `{}` from {}", seen.value, seen.from),
+                seen.origin,
+            );
+            Some(seen.value.clone())
+        }
+        (None, None) => None,
+    };
+    let chart = match (opts.chart, &inventory.chart) {
+        (Some(c), _) => c,
+        (None, Some(seen)) => {
+            say(
+                format!("chart {} from {}", seen.value, seen.from),
+                seen.origin,
+            );
+            seen.value
+        }
+        (None, None) => plan::NEWEST_CHART,
+    };
+    let plan = values.and_then(|c| c.plan.as_ref());
+    let url = match plan.and_then(|p| p.airbyte_url.clone()) {
+        Some(u) => {
+            let origin = values.map_or(Origin::Default, |c| {
+                c.loaded
+                    .root
+                    .nearest(&values::Path::parse("global.airbyteUrl"))
+                    .origin
+            });
+            Some((u, origin))
+        }
+        None => inventory
+            .urls
+            .iter()
+            .find(|u| release.as_deref().is_none_or(|r| u.value.0 == r))
+            .filter(|u| !u.value.1.is_empty())
+            .map(|seen| {
+                say(
+                    format!("global.airbyteUrl `{}` from {}", seen.value.1, seen.from),
+                    seen.origin,
+                );
+                (seen.value.1.clone(), seen.origin)
+            }),
+    };
+    let ctx = rules::manifests::Context {
+        release,
+        chart,
+        url,
+        ports: plan.map(|p| p.ports).unwrap_or_default(),
+    };
+    let mut findings = rules::manifests::check(&objects, &inventory, &routing, &ctx);
+    // a key given twice matters in the objects checked; elsewhere (a Deployment's env, say) it is
+    // not this tool's business
+    for d in duplicates
+        .into_iter()
+        .filter(|d| in_checked_object(&objects, d.again))
+    {
+        findings.push(notice_finding(
+            &Notice::DuplicateKey {
+                path: d.path,
+                first: d.first,
+                again: d.again,
+            },
+            sources,
+        ));
+    }
+    Ok(ManifestReport {
+        findings,
+        inferred,
+        objects: objects.len(),
+    })
+}
+
+/// Whether `origin` lies in an object whose kind the manifest checks read.
+fn in_checked_object(objects: &[manifests::Object], origin: Origin) -> bool {
+    let key = |o: Origin| match o {
+        Origin::File { file, line, column } => Some((file, line, column)),
+        _ => None,
+    };
+    let Some(at) = key(origin) else { return false };
+    objects
+        .iter()
+        .rfind(|o| key(o.origin()).is_some_and(|start| start <= at && start.0 == at.0))
+        .is_some_and(|o| manifests::routes::CHECKED_KINDS.contains(&o.kind.as_str()))
 }
 
 /// Loads and merges the values as Helm does, under the explicit limits; what reading noticed comes

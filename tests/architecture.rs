@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["findings"],
     &["controllers"],
+    &["manifests"],
     &["plan"],
     &["rules", "render"],
     &["targets"],

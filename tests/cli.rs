@@ -146,14 +146,14 @@ fn unreadable_inputs_exit_2() {
     );
     let r = run(&["validate"]);
     assert_eq!(r.code, 2);
-    common::assert_has(&r.stderr, "no values given");
+    common::assert_has(&r.stderr, "nothing to validate");
     let dir = common::tempdir("cli");
     std::fs::write(dir.join("bad.yaml"), b"ingress:\n  className: \xff\n").unwrap();
     let r = run_in(&dir, &["validate", "-f", "bad.yaml"], None);
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: bad.yaml:2:14: invalid UTF-8: values files must be UTF-8 text\n"
+        "error: bad.yaml:2:14: invalid UTF-8: the input must be UTF-8 text\n"
     );
 }
 
@@ -1172,4 +1172,139 @@ fn flags_of_other_targets_are_refused() {
         "error: `--gateway-class` is a setting of `gateway-api`, not of the `nginx` target\n"
     );
     assert!(r.stdout.is_empty());
+}
+
+/// `validate -m`: manifests with errors in every format, warnings alone, clean ones.
+#[test]
+fn manifests_in_every_format() {
+    for f in fixtures("manifests/invalid") {
+        let file = rel(&f);
+        for format in ["text", "json", "github", "sarif"] {
+            let r = run(&["validate", "-m", &file, "--format", format]);
+            assert_eq!(r.code, 1, "{file} {format}: {}", r.transcript());
+            insta::assert_snapshot!(format!("manifests-{}-{format}", stem(&f)), r.transcript());
+        }
+    }
+    for f in fixtures("manifests/warnings") {
+        let file = rel(&f);
+        let r = run(&["validate", "-m", &file]);
+        assert_eq!(r.code, 0, "{file}: {}", r.transcript());
+        insta::assert_snapshot!(format!("manifests-{}", stem(&f)), r.transcript());
+        assert_eq!(
+            run(&["validate", "-m", &file, "--strict"]).code,
+            1,
+            "{file}"
+        );
+    }
+    // a directory is read recursively, JSON Lists included
+    let r = run(&["validate", "-m", "fixtures/manifests/valid", "-v"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(!r.stdout.contains("warning["), "{}", r.stdout);
+    common::assert_has(&r.stderr, "read 14 objects from 5 manifest files");
+}
+
+/// The two examples of Airbyte's ingress documentation: each failure the docs carry, at its line.
+#[test]
+fn the_documentation_examples_are_caught_at_their_lines() {
+    let docs = common::shared().join("conformance/manifests/docs");
+    let dir = common::tempdir("cli");
+    std::fs::write(
+        dir.join("values.yaml"),
+        "global:\n  airbyteUrl: https://airbyte.corp.example\n",
+    )
+    .unwrap();
+    let found = |name: &str| -> Vec<(String, u64)> {
+        let path = docs.join(name).display().to_string();
+        let r = run_in(
+            &dir,
+            &[
+                "validate",
+                "-m",
+                &path,
+                "-f",
+                "values.yaml",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert_eq!(r.code, 1, "{}", r.transcript());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"].as_str().is_some_and(|p| p.ends_with(name)))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let nginx = found("nginx-manual.yaml");
+    for want in [
+        ("keycloak-admin-exposed", 20),
+        ("backend-service-unknown", 26),
+        ("timeout-too-low", 8),
+        ("body-size-too-low", 8),
+    ] {
+        assert!(
+            nginx.contains(&(want.0.to_string(), want.1)),
+            "{want:?} not in {nginx:?}"
+        );
+    }
+    let alb = found("alb-manual.yaml");
+    for want in [
+        ("keycloak-admin-exposed", 30),
+        ("backend-service-unknown", 35),
+        ("timeout-too-low", 15),
+        ("alb-target-type", 7),
+        ("class-annotation-deprecated", 7),
+    ] {
+        assert!(
+            alb.contains(&(want.0.to_string(), want.1)),
+            "{want:?} not in {alb:?}"
+        );
+    }
+    // the host against global.airbyteUrl: reported at the URL, with the Ingress's host beside it
+    let path = docs.join("nginx-manual.yaml").display().to_string();
+    let r = run_in(&dir, &["validate", "-m", &path, "-f", "values.yaml"], None);
+    common::assert_has(
+        &r.stdout,
+        "values.yaml:2:15: error[url-host-mismatch]: `global.airbyteUrl` host `airbyte.corp.example` is not served by the routes to Airbyte; they serve `airbyte.example.com`",
+    );
+}
+
+/// `kubectl get ingress,svc,cm -o yaml | airbyte-ingress validate -m -`, and whole Helm renders.
+#[test]
+fn live_lists_and_helm_renders_are_read() {
+    let shared = common::shared().join("conformance");
+    let list = std::fs::read(shared.join("manifests/live-list.yaml")).unwrap();
+    let r = run_in(&common::root(), &["validate", "-m", "-", "-v"], Some(&list));
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    common::assert_has(&r.stderr, "inferred release `prod`");
+    common::assert_has(
+        &r.stderr,
+        "inferred global.airbyteUrl `https://airbyte.internal.example.com`",
+    );
+    common::assert_has(&r.stdout, "<stdin>:484:52: warning[body-size-too-low]");
+    common::assert_has(&r.stdout, "<stdin>:492:23: warning[timeout-too-low]");
+    for case in [
+        "chart-2.2/01-community-tls",
+        "chart-2.2/02-enterprise-byo",
+        "chart-2.2/03-byo-url-only",
+        "chart-2.0.18/01-builder",
+    ] {
+        let path = shared.join("full-render").join(case).join("rendered.yaml");
+        let r = run(&[
+            "validate",
+            "-m",
+            &path.display().to_string(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(r.code, 0, "{case}: {}", r.stdout);
+    }
 }

@@ -10,8 +10,9 @@ use std::process::Command;
 
 use airbyte_ingress::targets::Target;
 
-/// Renders every valid fixture for every target into files; returns (target, label, path).
-fn rendered() -> Vec<(Target, String, PathBuf)> {
+/// Renders every valid fixture for every target (and the values without hosts for the
+/// bring-your-own targets) into files; returns (target, label, path, fixture).
+fn rendered() -> Vec<(Target, String, PathBuf, String)> {
     let dir = common::tempdir("external");
     let mut out = Vec::new();
     // every target for the valid fixtures; the bring-your-own ones for values without hosts
@@ -34,7 +35,7 @@ fn rendered() -> Vec<(Target, String, PathBuf)> {
             let label = format!("{}-{folder}-{stem}", t.name());
             let path = dir.join(format!("{label}.yaml"));
             std::fs::write(&path, r.stdout).unwrap();
-            out.push((*t, label, path));
+            out.push((*t, label, path, file));
         }
     }
     out
@@ -58,7 +59,7 @@ fn rendered_documents_pass_the_official_schemas() {
     }
     let rendered = rendered();
     let mut files = Vec::new();
-    for (_, _, path) in &rendered {
+    for (_, _, path, _) in &rendered {
         files.push(path.clone());
     }
     // one run for all files: each problem line names its file
@@ -111,7 +112,7 @@ fn kubectl_accepts_what_render_prints() {
     for t in Target::all().iter().filter(|t| t.renders_objects()) {
         let mut stream = String::new();
         let mut objects = 0;
-        for (_, label, path) in rendered.iter().filter(|(target, _, _)| target == t) {
+        for (_, label, path, _) in rendered.iter().filter(|(target, ..)| target == t) {
             let text = std::fs::read_to_string(path).unwrap();
             objects += text.matches("\napiVersion:").count();
             stream.push_str(&format!("# {label}\n{text}\n"));
@@ -136,5 +137,25 @@ fn kubectl_accepts_what_render_prints() {
             "{}: {text}",
             t.name()
         );
+    }
+}
+
+/// Everything this tool renders passes its own manifest check, read with the values it came from.
+#[test]
+fn rendered_manifests_pass_validate_m() {
+    for (t, label, path, fixture) in rendered() {
+        let path = path.display().to_string();
+        let r = common::run(&["validate", "-m", &path, "-f", &fixture, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|_| panic!("{label}: {}", r.transcript()));
+        let errors: Vec<&serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{} {label}: {errors:#?}", t.name());
+        // and the manifest side found the objects: no finding about the manifests means they were read
+        assert_ne!(r.code, 2, "{label}: {}", r.stderr);
     }
 }

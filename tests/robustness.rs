@@ -346,3 +346,138 @@ fn known_cases_end_in_findings() {
         run(&v, t, 0).unwrap();
     }
 }
+
+/// One generated object: (kind, name, document as JSON).
+fn object() -> impl Strategy<Value = (String, String, Value)> {
+    let name = "[a-z][a-z0-9-]{0,12}";
+    let host = prop::sample::select(vec![
+        "airbyte.example.com",
+        "b.example.com",
+        "*.example.com",
+        "UP.example.com",
+    ]);
+    let path = prop::sample::select(vec![
+        "/",
+        "/auth",
+        "/auth/realms",
+        "/api",
+        "/*",
+        "/(.*)",
+        "",
+    ]);
+    let service = prop::sample::select(vec![
+        "airbyte-airbyte-server-svc",
+        "prod-airbyte-server-svc",
+        "airbyte-airbyte-keycloak-svc",
+        "airbyte-airbyte-webapp-svc",
+        "airbyte-airbyte-connector-builder-server-svc",
+        "grafana",
+    ]);
+    let port = prop_oneof![
+        Just(json!(8001)),
+        Just(json!(80)),
+        Just(json!("http")),
+        Just(json!(null))
+    ];
+    let kind = prop::sample::select(vec![
+        "Ingress",
+        "IngressRoute",
+        "HTTPRoute",
+        "VirtualService",
+        "Service",
+        "ConfigMap",
+        "Deployment",
+    ]);
+    (kind, name, host, path, service, port).prop_map(|(kind, name, host, path, service, port)| {
+        let doc = match kind {
+            "Ingress" => json!({
+                "apiVersion": "networking.k8s.io/v1", "kind": kind,
+                "metadata": {"name": name, "annotations": {"nginx.ingress.kubernetes.io/proxy-read-timeout": "30"}},
+                "spec": {"ingressClassName": "nginx", "rules": [{"host": host, "http": {"paths": [
+                    {"path": path, "pathType": "Prefix", "backend": {"service": {"name": service, "port": {"number": port}}}}
+                ]}}]}
+            }),
+            "IngressRoute" => json!({
+                "apiVersion": "traefik.io/v1alpha1", "kind": kind, "metadata": {"name": name},
+                "spec": {"routes": [{"match": format!("Host(`{host}`) && PathPrefix(`{path}`)"), "services": [{"name": service, "port": port}]}]}
+            }),
+            "HTTPRoute" => json!({
+                "apiVersion": "gateway.networking.k8s.io/v1", "kind": kind, "metadata": {"name": name},
+                "spec": {"hostnames": [host], "rules": [{"matches": [{"path": {"value": path}}], "backendRefs": [{"name": service, "port": port}], "timeouts": {"request": "5s"}}]}
+            }),
+            "VirtualService" => json!({
+                "apiVersion": "networking.istio.io/v1", "kind": kind, "metadata": {"name": name},
+                "spec": {"hosts": [host], "http": [{"match": [{"uri": {"prefix": path}}], "route": [{"destination": {"host": service, "port": {"number": port}}}]}]}
+            }),
+            "Service" => json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": service}, "spec": {"ports": [{"name": "http", "port": port}]}}),
+            "ConfigMap" => json!({"apiVersion": "v1", "kind": kind, "metadata": {"name": "airbyte-airbyte-env"}, "data": {"AIRBYTE_URL": format!("https://{host}")}}),
+            _ => json!({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name}, "spec": {"replicas": 1}}),
+        };
+        let shown = doc["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        (kind.to_string(), shown, doc)
+    })
+}
+
+/// How a stream is written: YAML documents, one YAML List, or one JSON List.
+fn write_stream(objects: &[Value], form: usize) -> String {
+    match form % 3 {
+        0 => objects
+            .iter()
+            .map(|o| {
+                format!(
+                    "---\n# Source: chart/templates/x.yaml\n{}\n",
+                    serde_json::to_string(o).unwrap()
+                )
+            })
+            .collect(),
+        1 => {
+            let items: Vec<String> = objects
+                .iter()
+                .map(|o| format!("- {}\n", serde_json::to_string(o).unwrap()))
+                .collect();
+            format!("apiVersion: v1\nkind: List\nitems:\n{}", items.concat())
+        }
+        _ => serde_json::to_string_pretty(
+            &json!({"apiVersion": "v1", "kind": "List", "items": objects}),
+        )
+        .unwrap(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever objects a stream holds and however it is written, every object is read with its
+    /// kind and name, and the checks end in findings, never a panic.
+    #[test]
+    fn manifest_streams_read_back_every_object(
+        objects in prop::collection::vec(object(), 0..8),
+        form in 0..3usize,
+    ) {
+        let docs: Vec<Value> = objects.iter().map(|(_, _, d)| d.clone()).collect();
+        let text = if docs.is_empty() { "apiVersion: v1\nkind: List\nitems: []\n".to_string() } else { write_stream(&docs, form) };
+        let mut sources = airbyte_ingress::values::Sources::default();
+        let mut read = |_: &str| Ok(text.clone().into_bytes());
+        let opts = airbyte_ingress::ManifestOptions {
+            files: vec!["m.yaml".into()],
+            ..Default::default()
+        };
+        let report = airbyte_ingress::check_manifests(&opts, None, &mut sources, &mut read)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(report.objects, objects.len(), "{}", text);
+        // every finding points into the file
+        for f in &report.findings {
+            let shown = sources.describe(f.primary());
+            prop_assert!(shown.starts_with("m.yaml:"), "{} {}", shown, f.message);
+        }
+        let (read_back, _) = airbyte_ingress::manifests::read(
+            &["m.yaml".into()],
+            &mut airbyte_ingress::values::Sources::default(),
+            &Default::default(),
+            &mut |_: &str| Ok(text.clone().into_bytes()),
+        ).unwrap();
+        let got: Vec<(String, String)> = read_back.iter().map(|o| (o.kind.clone(), o.name.clone())).collect();
+        let want: Vec<(String, String)> = objects.iter().map(|(k, n, _)| (k.clone(), n.clone())).collect();
+        prop_assert_eq!(got, want);
+    }
+}

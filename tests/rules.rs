@@ -7,7 +7,8 @@ mod common;
 
 use airbyte_ingress::findings::Rule;
 
-/// The command an example is checked with: its `# airbyte-ingress ...` line, else `validate`.
+/// The command an example is checked with: its `# airbyte-ingress ...` line, else `validate`
+/// (with `-f` and the example).
 fn command_of(text: &str) -> Vec<String> {
     text.lines()
         .find_map(|l| l.strip_prefix("# airbyte-ingress "))
@@ -21,7 +22,13 @@ fn command_of(text: &str) -> Vec<String> {
 fn fired(file: &str) -> Vec<String> {
     let text = std::fs::read_to_string(common::root().join(file)).unwrap();
     let mut args = command_of(&text);
-    args.splice(1..1, ["-f".to_string(), file.to_string()]);
+    // `FILE` stands for the example itself (a manifest: `validate -m FILE`); values go with `-f`
+    match args.iter().position(|a| a == "FILE") {
+        Some(i) => args[i] = file.to_string(),
+        None => {
+            args.splice(1..1, ["-f".to_string(), file.to_string()]);
+        }
+    }
     if args[0] == "validate" {
         args.extend(["--format".into(), "json".into()]);
     }

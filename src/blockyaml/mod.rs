@@ -568,12 +568,65 @@ static KEY_BYTE: [bool; 256] = {
     table
 };
 
+/// The documents of a stream: the text between `---` marker lines (`---` alone, or followed by a
+/// space or a comment), where it holds more than blank lines and comments. Each is a slice of
+/// `text`, so its place in the stream is known.
+pub fn documents(text: &str) -> Vec<&str> {
+    let has_content = |chunk: &str| {
+        chunk
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    };
+    let mut docs = Vec::new();
+    let mut start = 0;
+    // a search for the marker at line starts, not a walk over every line
+    let first = text.starts_with("---").then_some(0);
+    let after_breaks = memchr::memmem::find_iter(text.as_bytes(), b"\n---").map(|at| at + 1);
+    for at in first.into_iter().chain(after_breaks) {
+        let end = at + 3;
+        if !matches!(
+            text.as_bytes().get(end),
+            None | Some(b'\n' | b'\r' | b' ' | b'\t')
+        ) || at < start
+        {
+            continue;
+        }
+        if has_content(&text[start..at]) {
+            docs.push(&text[start..at]);
+        }
+        // the rest of the marker line (a comment, say) is not part of the next document
+        start = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+    }
+    if has_content(&text[start..]) {
+        docs.push(&text[start..]);
+    }
+    docs
+}
+
 #[cfg(test)]
 mod compare;
 
 #[cfg(test)]
 mod tests {
     use super::is_special_word;
+
+    #[test]
+    fn splits_documents_at_marker_lines_only() {
+        let text = "a: 1\n---\nb: ---\n----\n---\n# only a comment\n\n---\nc: 3";
+        assert_eq!(super::documents(text), ["a: 1\n", "b: ---\n----\n", "c: 3"]);
+        assert_eq!(super::documents("---\na: 1\n---\n"), ["a: 1\n"]);
+        assert!(super::documents("---\n# nothing\n---").is_empty());
+        // helm template's markers, and CRLF ones
+        let helm = "---\n# Source: c/templates/a.yaml\na: 1\n--- # b\nb: 2\r\n---\r\nc: 3\r\n";
+        assert_eq!(
+            super::documents(helm),
+            [
+                "# Source: c/templates/a.yaml\na: 1\n",
+                "b: 2\r\n",
+                "c: 3\r\n"
+            ]
+        );
+    }
 
     #[test]
     fn find_pair_finds_the_first_pair_and_only_a_pair() {

@@ -97,9 +97,10 @@ pub struct ValueArgs {
     /// top-level `global` merged in (usually `airbyte`).
     #[arg(long, value_name = "NAME")]
     pub subchart: Option<String>,
-    /// The chart version the values are for (2.0.18 and later).
-    #[arg(long, value_name = "VER", default_value_t = NEWEST_CHART, value_parser = ChartVersion::parse)]
-    pub chart_version: ChartVersion,
+    /// The chart version the values are for (2.0.18 and later; default the newest, 2.2.0, or for
+    /// manifests the one their `helm.sh/chart` labels name).
+    #[arg(long, value_name = "VER", value_parser = ChartVersion::parse)]
+    pub chart_version: Option<ChartVersion>,
     /// Largest values file or stdin, in bytes.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_bytes: usize,
@@ -216,7 +217,7 @@ pub struct TargetArgs {
 
 impl TargetArgs {
     /// The flags given, by their long names.
-    fn given(&self) -> Vec<&'static str> {
+    pub(crate) fn given(&self) -> Vec<&'static str> {
         let flags = [
             ("--tls-secret", self.tls_secret.is_some()),
             ("--alb-scheme", self.alb_scheme.is_some()),
@@ -254,7 +255,7 @@ impl TargetArgs {
     }
 
     /// The plain settings, once every flag given is one `target` reads.
-    fn settings(&self, target: Option<Target>) -> Result<Settings, Failure> {
+    pub(crate) fn settings(&self, target: Option<Target>) -> Result<Settings, Failure> {
         for flag in self.given() {
             if target.is_some_and(|t| t.flags().contains(&flag)) {
                 continue;
@@ -320,12 +321,17 @@ pub struct ValuesArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub values: ValueArgs,
+    /// Also check existing manifests: a file, a directory (read recursively: `*.yaml`, `*.yml`,
+    /// `*.json`) or `-`; repeatable. Multi-document YAML, JSON, `kind: List` (what `kubectl get -o
+    /// yaml|json` prints) and whole `helm template` output are read.
+    #[arg(long = "manifest", short = 'm', value_name = "PATH")]
+    pub manifests: Vec<String>,
     /// Also check what rendering for this target needs.
     #[arg(long, short = 't', value_name = "T", value_parser = target_parser())]
     pub target: Option<Target>,
-    /// The Helm release name.
-    #[arg(long, value_name = "NAME", default_value = "airbyte")]
-    pub release: String,
+    /// The Helm release name (default `airbyte`; for manifests, the release their objects name).
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
     /// The namespace of the release.
     #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
     pub namespace: String,
@@ -355,7 +361,7 @@ pub enum ReportFormat {
 
 impl ValueArgs {
     /// Whether any values were given at all.
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.files.is_empty()
             && self.set.is_empty()
             && self.set_string.is_empty()
@@ -364,7 +370,7 @@ impl ValueArgs {
             && self.set_literal.is_empty()
     }
 
-    fn inputs(&self) -> ValueInputs {
+    pub(crate) fn inputs(&self) -> ValueInputs {
         let kinds = [
             (SetKind::Json, &self.set_json),
             (SetKind::Typed, &self.set),
@@ -391,7 +397,7 @@ impl ValueArgs {
         }
     }
 
-    fn run_options(
+    pub(crate) fn run_options(
         &self,
         release: &str,
         namespace: &str,
@@ -407,7 +413,7 @@ impl ValueArgs {
             inputs: self.inputs(),
             release: release.to_string(),
             namespace: namespace.to_string(),
-            chart: self.chart_version,
+            chart: self.chart_version.unwrap_or(NEWEST_CHART),
             target,
             settings: target_args.settings(target)?,
         })

@@ -207,30 +207,110 @@ fn leave<T>(done: T) {
 }
 
 fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let opts = args.values.run_options(
-        &args.release,
-        &args.namespace,
-        args.target,
-        &args.target_options,
-    )?;
-    let checked: Checked = crate::check(&opts, io.read)?;
-    say_what_was_read(io, &checked.loaded.sources);
+    if args.values.is_empty() && args.manifests.is_empty() {
+        return Err(Failure::Usage(
+            "nothing to validate: pass values with `-f FILE` (or `-f -` for standard input) or `--set`, or manifests with `-m PATH`".into(),
+        ));
+    }
+    let release = args.release.clone().unwrap_or_else(|| "airbyte".into());
+    let checked: Option<Checked> = if args.values.is_empty() {
+        args.target_options.settings(args.target)?;
+        None
+    } else {
+        let opts = args.values.run_options(
+            &release,
+            &args.namespace,
+            args.target,
+            &args.target_options,
+        )?;
+        Some(crate::check(&opts, io.read)?)
+    };
+    let mut sources = checked
+        .as_ref()
+        .map(|c| c.loaded.sources.clone())
+        .unwrap_or_default();
+    let mut found = checked
+        .as_ref()
+        .map(|c| c.findings.clone())
+        .unwrap_or_default();
+    say_what_was_read(io, &sources);
+    if !args.manifests.is_empty() {
+        let opts = crate::ManifestOptions {
+            files: manifest_files(&args.manifests)?,
+            release: args.release.clone(),
+            chart: args.values.chart_version,
+            limits: args.values.inputs().limits,
+        };
+        let report = crate::check_manifests(&opts, checked.as_ref(), &mut sources, io.read)?;
+        if io.verbose {
+            let _ = writeln!(
+                io.stderr,
+                "read {} objects from {} manifest files",
+                report.objects,
+                opts.files.len()
+            );
+            for line in &report.inferred {
+                let _ = writeln!(io.stderr, "inferred {line}");
+            }
+        }
+        found.extend(report.findings);
+        findings::sort(&mut found);
+    }
     let format = match args.format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Github => Format::Github,
         ReportFormat::Sarif => Format::Sarif,
     };
-    let report = findings::report(
-        &checked.findings,
-        &checked.loaded.sources,
-        format,
-        color && format == Format::Text,
-    );
+    let report = findings::report(&found, &sources, format, color && format == Format::Text);
     write_out(io, &report)?;
-    let failing = findings::failing(&checked.findings, args.strict);
-    leave(checked);
+    let failing = findings::failing(&found, args.strict);
+    leave((checked, found, sources));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+/// The manifest files named: files as they are, directories read recursively for `*.yaml`,
+/// `*.yml` and `*.json` (in name order, so runs are repeatable), `-` for standard input.
+fn manifest_files(paths: &[String]) -> Result<Vec<String>, Failure> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), Failure> {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            Failure::Input(crate::values::LoadError {
+                location: dir.display().to_string(),
+                message: format!("cannot read the directory: {e}"),
+            })
+        })?;
+        let mut paths: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+            {
+                out.push(p.display().to_string());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let path = std::path::Path::new(p);
+        if p != "-" && path.is_dir() {
+            let before = out.len();
+            walk(path, &mut out)?;
+            if out.len() == before {
+                return Err(Failure::Input(crate::values::LoadError {
+                    location: p.clone(),
+                    message: "the directory holds no `*.yaml`, `*.yml` or `*.json` file".into(),
+                }));
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
 }
 
 fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
@@ -263,10 +343,10 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
     let doc = crate::values::parse_document(&bytes, &shown, 0, &Limits::default())
         .map_err(Failure::Input)?;
     let sources = Sources {
-        files: vec![crate::values::SourceFile {
-            name: shown.clone(),
-            text: doc.text.clone(),
-        }],
+        files: vec![crate::values::SourceFile::new(
+            shown.clone(),
+            doc.text.clone(),
+        )],
         ..Sources::default()
     };
     let Some(m) = crate::migrate::migrate(&doc.root) else {
@@ -333,8 +413,13 @@ fn explain(id: &str, io: &mut Io) -> Result<Exit, Failure> {
     };
     let r = rule.info();
     let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    let also = if rule.on_manifests() && r.scope != crate::findings::Scope::Manifests {
+        "; also on existing manifests (`validate -m`)"
+    } else {
+        ""
+    };
     let text = format!(
-        "{} ({})\n\n{}\n\nWhen: {}.\n\nHow to fix: {}\n\nInput that triggers it:\n{}\nFixed:\n{}",
+        "{} ({})\n\n{}\n\nWhen: {}{also}.\n\nHow to fix: {}\n\nInput that triggers it:\n{}\nFixed:\n{}",
         r.id,
         r.severity.as_str(),
         r.summary,

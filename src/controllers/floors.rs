@@ -83,6 +83,40 @@ pub fn alb_idle_timeout(attrs: &str) -> Option<Result<u64, String>> {
     })
 }
 
+/// A Go duration (`600s`, `10m`, `1h30m`, `1.5s`, `500ms`) in seconds, as Gateway API, Istio and
+/// Traefik write timeouts; a bare number is seconds (Traefik's int form).
+pub fn duration_seconds(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return Some(n);
+    }
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..num_end].parse().ok()?;
+        rest = &rest[num_end..];
+        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"]
+            .into_iter()
+            .find(|u| rest.starts_with(u))?;
+        rest = &rest[unit.len()..];
+        total += n * match unit {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            _ => 3600.0,
+        };
+    }
+    Some(total)
+}
+
 /// NGINX's timeouts are seconds, with or without an `s`.
 pub fn nginx_seconds(s: &str) -> Option<u64> {
     s.trim().trim_end_matches('s').parse().ok()
@@ -299,6 +333,12 @@ mod tests {
         );
         assert_eq!(alb_idle_timeout("routing.http2.enabled=true"), None);
         assert_eq!(nginx_seconds("600s"), Some(600));
+        assert_eq!(duration_seconds("600s"), Some(600.0));
+        assert_eq!(duration_seconds("1h30m"), Some(5400.0));
+        assert_eq!(duration_seconds("500ms"), Some(0.5));
+        assert_eq!(duration_seconds("90"), Some(90.0));
+        assert_eq!(duration_seconds("10x"), None);
+        assert_eq!(duration_seconds(""), None);
     }
 
     fn judged(family: Family, pairs: &[(&str, &str)]) -> Vec<(Rule, String, bool)> {

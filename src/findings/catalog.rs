@@ -23,6 +23,8 @@ pub enum Scope {
     Target,
     /// `migrate`, converting V1 values.
     Migrate,
+    /// Existing manifests (`validate -m`).
+    Manifests,
 }
 
 impl Scope {
@@ -46,6 +48,9 @@ impl Scope {
                 "checked when rendering or validating for a target (`render --target T`, `validate --target T`)"
             }
             Scope::Migrate => "checked by `migrate`, converting V1 values",
+            Scope::Manifests => {
+                "checked on existing manifests (`validate -m`): hand-written, Helm-rendered or read from the cluster"
+            }
         }
     }
 }
@@ -125,9 +130,18 @@ catalog! {
     AnnotationNull "annotation-null" Warning Values
         "an annotation is `null` (often a later values file trying to remove it); Helm keeps the key and the API server stores an empty string"
         "delete the key from the values file that sets it, or give it a string value; this tool leaves null annotations out";
+    ApiVersionRemoved "api-version-removed" Error Manifests
+        "an object in an API version that is gone (`extensions/v1beta1` Ingress, `traefik.containo.us`): the cluster refuses it"
+        "write it in the current API version the message names";
     BackendInvalid "backend-invalid" Error Values
         "a path's backend is not one the chart version accepts; Helm fails with \"Invalid backend service\""
         "use `backend: server`; `connector-builder-server` exists only on chart 2.0.18 - 2.0.19";
+    BackendPortWrong "backend-port-wrong" Error Manifests
+        "a route sends Airbyte's traffic to a port its Service does not have: the proxy answers 503"
+        "use the port the message names (the server listens on 8001, port name `http`; Keycloak on 8180)";
+    BackendServiceUnknown "backend-service-unknown" Error Manifests
+        "a route sends Airbyte's traffic to a Service the chart does not render (the webapp, the connector builder on chart 2.1+, another release's): the proxy answers 503"
+        "route `/` to `<release>-airbyte-server-svc`, and Keycloak's public paths to `<release>-airbyte-keycloak-svc`";
     BodySizeTooLow "body-size-too-low" Warning Served
         "the proxy's request body limit is under Airbyte's 10 MB (ingress-nginx defaults to 1m): large catalogs get 413"
         "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`";
@@ -176,6 +190,9 @@ catalog! {
     IngressNginxRetired "ingress-nginx-retired" Info Served
         "ingress-nginx was retired in March 2026: no more releases or security fixes"
         "plan the move to Gateway API, Traefik or your cloud's controller";
+    KeycloakAdminExposed "keycloak-admin-exposed" Error Manifests
+        "a route sends more of `/auth` to Keycloak than its public paths: the Keycloak admin console is reachable from outside"
+        "route only `/auth/realms` and `/auth/resources` to Keycloak (Airbyte's own proxy hid the rest)";
     MigrateDropped "migrate-dropped" Warning Migrate
         "`migrate` found a V1 ingress setting with no V2 equivalent and left it out"
         "set it again in the V2 block if it still matters";
@@ -265,7 +282,33 @@ catalog! {
         "write the value with the type the message names";
 }
 
+/// Rules that also run on existing manifests (`validate -m`), with the same meaning there.
+const ON_MANIFESTS: &[Rule] = &[
+    Rule::AksNginxEol,
+    Rule::AlbTargetType,
+    Rule::AnnotationFamilyMismatch,
+    Rule::AnnotationHighRisk,
+    Rule::BodySizeTooLow,
+    Rule::ClassAnnotationDeprecated,
+    Rule::DuplicateKey,
+    Rule::HostPathDuplicate,
+    Rule::IngressNginxRetired,
+    Rule::PathTypeMissing,
+    Rule::RewriteTarget,
+    Rule::RootRouteMissing,
+    Rule::SnippetCritical,
+    Rule::TimeoutTooLow,
+    Rule::TraefikEntrypointTimeout,
+    Rule::UrlHostMismatch,
+    Rule::UrlHttpsWithoutTls,
+];
+
 impl Rule {
+    /// Whether the rule runs on existing manifests (`validate -m`), its own scope aside.
+    pub fn on_manifests(self) -> bool {
+        self.info().scope == Scope::Manifests || ON_MANIFESTS.contains(&self)
+    }
+
     /// Every rule, in id order.
     pub fn all() -> &'static [Rule] {
         <Rule as strum::VariantArray>::VARIANTS

@@ -63,7 +63,7 @@ impl Expected {
 /// whole document becomes that document's text without a copy (a large Ingress is most of a run's
 /// output).
 pub fn parse_back(text: String, expected: &[Expected]) -> Result<Vec<Document>, String> {
-    let chunks = split_documents(&text);
+    let chunks = crate::blockyaml::documents(&text);
     if chunks.len() != expected.len() {
         return Err(format!(
             "rendered {} documents where {} were planned",
@@ -218,34 +218,6 @@ pub(crate) fn read_document_events(text: &str) -> Result<Tree<'static>, String> 
     }
 }
 
-/// The documents of a rendered stream: the text between `---` lines, where it holds more than
-/// blank lines and comments.
-fn split_documents(text: &str) -> Vec<&str> {
-    let has_content = |chunk: &str| {
-        chunk
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-    };
-    let mut docs = Vec::new();
-    let mut start = 0;
-    // a search for the marker at line starts, not a walk over every line
-    let first = text.starts_with("---").then_some(0);
-    let after_breaks = memchr::memmem::find_iter(text.as_bytes(), b"\n---").map(|at| at + 1);
-    for at in first.into_iter().chain(after_breaks) {
-        let end = at + 3;
-        if !matches!(text.as_bytes().get(end), None | Some(b'\n')) || at < start {
-            continue;
-        }
-        if has_content(&text[start..at]) {
-            docs.push(&text[start..at]);
-        }
-        start = (end + 1).min(text.len());
-    }
-    if has_content(&text[start..]) {
-        docs.push(&text[start..]);
-    }
-    docs
-}
 /// The generated-by header that starts YAML output.
 pub fn header(target: &str) -> String {
     format!(
@@ -294,14 +266,6 @@ pub fn to_json(docs: &[Document]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_documents_at_marker_lines_only() {
-        let text = "a: 1\n---\nb: ---\n----\n---\n# only a comment\n\n---\nc: 3";
-        assert_eq!(split_documents(text), ["a: 1\n", "b: ---\n----\n", "c: 3"]);
-        assert_eq!(split_documents("---\na: 1\n---\n"), ["a: 1\n"]);
-        assert!(split_documents("---\n# nothing\n---").is_empty());
-    }
 
     #[test]
     fn parse_back_gives_each_document_its_own_text() {

@@ -111,36 +111,44 @@ pub fn check_risks(ctx: &mut Ctx) {
         ctx.push(f.help(help));
     }
     for key in plan.annotations.keys() {
-        let Some(name) = key.strip_prefix("nginx.ingress.kubernetes.io/") else {
-            continue;
-        };
-        let p = ann_path().key(key);
-        let f = if CRITICAL_SNIPPETS.contains(&name) {
-            ctx.key(
-                Rule::SnippetCritical,
-                p,
-                format!("annotation `{key}` injects raw NGINX configuration: ingress-nginx rates it Critical, rejects it by default since v1.12, and snippets were the path of the IngressNightmare CVEs"),
-            )
-            .help("remove it and use the dedicated annotation for what it did (timeouts, body size, headers)")
-        } else if HIGH_RISK.contains(&name) {
-            ctx.key(
-                Rule::AnnotationHighRisk,
-                p,
-                format!("annotation `{key}` is rated High risk by ingress-nginx (configuration injection, CVE-2025-1097/1098/24514 class)"),
-            )
-            .help("keep it only if you need it and run ingress-nginx v1.11.5/v1.12.1 or later")
-        } else if name == "rewrite-target" {
-            ctx.key(
-                Rule::RewriteTarget,
-                p,
-                format!("annotation `{key}` rewrites request paths: Airbyte's UI and API expect their own paths and break when they are rewritten"),
-            )
-            .help("remove it; route `/` to the server unchanged")
-        } else {
-            continue;
-        };
-        ctx.push(f);
+        if let Some((rule, message, help)) = risk(key) {
+            let f = ctx.key(rule, ann_path().key(key), message).help(help);
+            ctx.push(f);
+        }
     }
+}
+
+/// What is wrong with an annotation whatever its value: ingress-nginx snippets (Critical),
+/// High-risk keys, and `rewrite-target` on Airbyte's routes. (rule, message, help).
+pub(super) fn risk(key: &str) -> Option<(Rule, String, &'static str)> {
+    let name = key.strip_prefix("nginx.ingress.kubernetes.io/")?;
+    Some(if CRITICAL_SNIPPETS.contains(&name) {
+        (
+            Rule::SnippetCritical,
+            format!(
+                "annotation `{key}` injects raw NGINX configuration: ingress-nginx rates it Critical, rejects it by default since v1.12, and snippets were the path of the IngressNightmare CVEs"
+            ),
+            "remove it and use the dedicated annotation for what it did (timeouts, body size, headers)",
+        )
+    } else if HIGH_RISK.contains(&name) {
+        (
+            Rule::AnnotationHighRisk,
+            format!(
+                "annotation `{key}` is rated High risk by ingress-nginx (configuration injection, CVE-2025-1097/1098/24514 class)"
+            ),
+            "keep it only if you need it and run ingress-nginx v1.11.5/v1.12.1 or later",
+        )
+    } else if name == "rewrite-target" {
+        (
+            Rule::RewriteTarget,
+            format!(
+                "annotation `{key}` rewrites request paths: Airbyte's UI and API expect their own paths and break when they are rewritten"
+            ),
+            "remove it; route `/` to the server unchanged",
+        )
+    } else {
+        return None;
+    })
 }
 
 /// The served class and annotations: the right family for the class, and Airbyte's floors.

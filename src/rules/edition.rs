@@ -47,19 +47,29 @@ pub fn lifecycle(ctx: &mut Ctx) {
         Some(_) if plan.class.as_deref() != Some(class) => Origin::Command,
         _ => ctx.origin(&class_path),
     };
+    if let Some((rule, message, help)) = lifecycle_of(class, f5) {
+        ctx.push(Finding::new(rule, class_path, origin, message).help(help));
+    }
+}
+
+/// The end-of-life news for a class's controller, if any: (rule, message, help). `f5` says the
+/// annotations are the F5 NGINX controller's, which is not the retired one.
+pub(super) fn lifecycle_of(class: &str, f5: bool) -> Option<(Rule, String, &'static str)> {
     if class.eq_ignore_ascii_case(AKS_APP_ROUTING_CLASS) {
-        ctx.push(Finding::new(
+        Some((
             Rule::AksNginxEol,
-            class_path,
-            origin,
-            "the AKS application routing add-on's NGINX support ends in November 2026 (critical patches only)",
-        ).help("move to application routing's Gateway API (GatewayClass `approuting-istio`) or to Application Gateway for Containers"));
+            "the AKS application routing add-on's NGINX support ends in November 2026 (critical patches only)".into(),
+            "move to application routing's Gateway API (GatewayClass `approuting-istio`) or to Application Gateway for Containers",
+        ))
     } else if families_for_class(class).is_some_and(|f| f[0] == Family::IngressNginx) && !f5 {
-        ctx.push(Finding::new(
+        Some((
             Rule::IngressNginxRetired,
-            class_path,
-            origin,
-            format!("the class `{class}` is served by ingress-nginx, which was retired in March 2026: no more releases or security fixes"),
-        ).help("plan the move to Gateway API or Traefik, or to your cloud's controller"));
+            format!(
+                "the class `{class}` is served by ingress-nginx, which was retired in March 2026: no more releases or security fixes"
+            ),
+            "plan the move to Gateway API or Traefik, or to your cloud's controller",
+        ))
+    } else {
+        None
     }
 }

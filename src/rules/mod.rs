@@ -5,6 +5,7 @@ mod annotations;
 mod edition;
 mod hosts;
 mod layout;
+pub mod manifests;
 mod schema;
 mod target;
 mod url;
@@ -74,7 +75,7 @@ pub fn applies(scope: Scope, plan: &Plan) -> bool {
             None => plan.configures_ingress(),
         },
         Scope::Target => plan.output != Output::Values,
-        Scope::Migrate => false,
+        Scope::Migrate | Scope::Manifests => false,
     }
 }
 

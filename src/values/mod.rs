@@ -12,7 +12,9 @@ use std::fmt;
 pub use map::{DuplicateKey, Map};
 pub use merge::{coalesce_defaults, merge_into};
 pub use set::{SetKind, apply_set, empty_assignments};
-pub use yaml::{Duplicate, Limits, check_fast_reader, parse_document, read_fast};
+pub use yaml::{
+    Duplicate, Limits, Stream, check_fast_reader, parse_document, parse_stream, read_fast,
+};
 
 /// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -235,6 +237,33 @@ pub struct SourceFile {
     /// The name as the user gave it (`-` is shown as `<stdin>`).
     pub name: String,
     pub text: String,
+    /// Where each line starts, built the first time a line is shown: a report of many findings in
+    /// a large file looks each line up at once, not by walking the text.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String) -> SourceFile {
+        SourceFile {
+            name,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Line `line` (1-based), without its line ending.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let i = usize::try_from(line).ok()?.checked_sub(1)?;
+        let start = *starts.get(i)?;
+        let end = starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        (start < self.text.len() || i == 0)
+            .then(|| self.text[start..end.max(start)].trim_end_matches('\r'))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -269,12 +298,7 @@ impl Sources {
     /// The text of the source line an origin points at (without its line ending).
     pub fn line_text(&self, origin: Origin) -> Option<&str> {
         match origin {
-            Origin::File { file, line, .. } => {
-                let text = &self.files.get(file as usize)?.text;
-                text.lines()
-                    .nth(line.checked_sub(1)? as usize)
-                    .map(|l| l.trim_end_matches('\r'))
-            }
+            Origin::File { file, line, .. } => self.files.get(file as usize)?.line(line),
             _ => None,
         }
     }
@@ -379,10 +403,7 @@ pub fn load(
                 again: d.again,
             });
         }
-        sources.files.push(SourceFile {
-            name: shown,
-            text: doc.text,
-        });
+        sources.files.push(SourceFile::new(shown, doc.text));
         merge_into(&mut root, doc.root);
     }
     // Helm applies the value flags by kind, not by position
@@ -480,4 +501,22 @@ fn subchart(mut root: Node, name: &str) -> Result<Node, LoadError> {
         }
     }
     Ok(block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    #[test]
+    fn lines_are_found_by_number_whatever_the_line_endings() {
+        let f = SourceFile::new("v.yaml".into(), "a: 1\r\nb: 2\n\nc: 3".into());
+        assert_eq!(f.line(1), Some("a: 1"));
+        assert_eq!(f.line(2), Some("b: 2"));
+        assert_eq!(f.line(3), Some(""));
+        assert_eq!(f.line(4), Some("c: 3"));
+        assert_eq!(f.line(5), None);
+        assert_eq!(f.line(0), None);
+        let ended = SourceFile::new("v.yaml".into(), "a: 1\n".into());
+        assert_eq!((ended.line(1), ended.line(2)), (Some("a: 1"), None));
+    }
 }

@@ -88,61 +88,8 @@ pub fn parse_document(
     file: u32,
     limits: &Limits,
 ) -> Result<Document, LoadError> {
-    let err = |line: Option<u32>, col: Option<u32>, message: String| LoadError {
-        location: match (line, col) {
-            (Some(l), Some(c)) => format!("{name}:{l}:{c}"),
-            (Some(l), None) => format!("{name}:{l}"),
-            _ => name.to_string(),
-        },
-        message,
-    };
-    if bytes.len() > limits.max_file_bytes {
-        return Err(err(
-            None,
-            None,
-            format!(
-                "file is {} bytes, over the limit of {} bytes (--max-file-bytes)",
-                bytes.len(),
-                limits.max_file_bytes
-            ),
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = (good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1))
-                as u32
-                + 1;
-            return Err(err(
-                Some(line),
-                Some(col),
-                "invalid UTF-8: values files must be UTF-8 text".into(),
-            ));
-        }
-    };
-    if text.contains('\0') {
-        let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() as u32 + 1;
-        return Err(err(
-            Some(line),
-            None,
-            "a NUL byte: values files must be text".into(),
-        ));
-    }
-    if text.trim().is_empty()
-        || text
-            .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Err(err(
-            None,
-            None,
-            "the file is empty: it holds no YAML document".into(),
-        ));
-    }
-
+    let err = located(name);
+    let text = checked_text(bytes, limits, &err)?;
     let (root, documents, dups) = match read_block_yaml(text, file, limits) {
         Some(root) => (root, 1, Vec::new()),
         None => read_full_yaml(text, file, limits, &err)?,
@@ -176,6 +123,169 @@ pub fn parse_document(
         documents,
         duplicates,
     })
+}
+
+/// Builds input errors that name `name` and, where known, the line and column.
+fn located(name: &str) -> impl Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync + '_ {
+    move |line: Option<u32>, col: Option<u32>, message: String| LoadError {
+        location: match (line, col) {
+            (Some(l), Some(c)) => format!("{name}:{l}:{c}"),
+            (Some(l), None) => format!("{name}:{l}"),
+            _ => name.to_string(),
+        },
+        message,
+    }
+}
+
+/// The checks every input passes before it is parsed: its size, UTF-8 (a BOM removed), no NUL,
+/// and some content.
+fn checked_text<'b>(
+    bytes: &'b [u8],
+    limits: &Limits,
+    err: &dyn Fn(Option<u32>, Option<u32>, String) -> LoadError,
+) -> Result<&'b str, LoadError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(err(
+            None,
+            None,
+            format!(
+                "file is {} bytes, over the limit of {} bytes (--max-file-bytes)",
+                bytes.len(),
+                limits.max_file_bytes
+            ),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = (good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1))
+                as u32
+                + 1;
+            return Err(err(
+                Some(line),
+                Some(col),
+                "invalid UTF-8: the input must be UTF-8 text".into(),
+            ));
+        }
+    };
+    if text.contains('\0') {
+        let line = text[..text.find('\0').unwrap_or(0)].matches('\n').count() as u32 + 1;
+        return Err(err(
+            Some(line),
+            None,
+            "a NUL byte: the input must be text".into(),
+        ));
+    }
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(err(
+            None,
+            None,
+            "the file is empty: it holds no YAML document".into(),
+        ));
+    }
+    Ok(text)
+}
+
+/// A parsed stream of documents, each kept on its own (Kubernetes manifests).
+pub struct Stream {
+    /// Every document that is not empty, in order, with positions in the whole text.
+    pub docs: Vec<Node>,
+    /// The text as read (BOM removed).
+    pub text: String,
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// Parses a stream of YAML (or JSON) documents without merging them: `helm template` output,
+/// `kubectl get -o yaml|json`, hand-written manifests. `file` is the index every [`Origin::File`]
+/// records.
+pub fn parse_stream(
+    bytes: &[u8],
+    name: &str,
+    file: u32,
+    limits: &Limits,
+) -> Result<Stream, LoadError> {
+    let err = located(name);
+    let text = checked_text(bytes, limits, &err)?;
+    // plain block-style documents are read one by one by the fast reader; if it declines any, the
+    // full parser reads the whole stream once
+    let fast: Option<Vec<Node>> = crate::blockyaml::documents(text)
+        .into_iter()
+        .map(|chunk| {
+            let lines_before = text[..chunk.as_ptr() as usize - text.as_ptr() as usize]
+                .bytes()
+                .filter(|b| *b == b'\n')
+                .count() as u32;
+            let mut node = read_block_yaml(chunk, file, limits)?;
+            shift_lines(&mut node, lines_before);
+            Some(node)
+        })
+        .collect();
+    let (docs, dups) = match fast {
+        Some(docs) => (docs, Vec::new()),
+        None => {
+            let (docs, dups) = read_documents(text, file, limits, &err)?;
+            let docs = docs
+                .into_iter()
+                .filter(|d| d.value != Value::Null)
+                .collect();
+            (docs, dups)
+        }
+    };
+    for d in &docs {
+        if let Some((origin, len)) = longest_scalar_over(d, limits.max_scalar_bytes) {
+            let (line, column) = match origin {
+                Origin::File { line, column, .. } => (Some(line), Some(column)),
+                _ => (None, None),
+            };
+            return Err(err(
+                line,
+                column,
+                format!(
+                    "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
+                    limits.max_scalar_bytes
+                ),
+            ));
+        }
+    }
+    let at = |(line, column): (u32, u32)| Origin::File { file, line, column };
+    let duplicates = dups
+        .into_iter()
+        .map(|d| Duplicate {
+            path: docs
+                .iter()
+                .find_map(|root| key_path(root, at(d.again)))
+                .unwrap_or_default(),
+            first: at(d.first),
+            again: at(d.again),
+        })
+        .collect();
+    Ok(Stream {
+        docs,
+        text: text.to_string(),
+        duplicates,
+    })
+}
+
+/// Moves every position in `node` down by `lines` (a document read on its own, placed back in
+/// its stream).
+fn shift_lines(node: &mut Node, lines: u32) {
+    for o in [&mut node.origin, &mut node.key_origin] {
+        if let Origin::File { line, .. } = o {
+            *line += lines;
+        }
+    }
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift_lines(n, lines)),
+        Value::Map(m) => m.values_mut().for_each(|n| shift_lines(n, lines)),
+        _ => {}
+    }
 }
 
 /// The path of the mapping entry whose key was written at `origin`.
@@ -215,6 +325,54 @@ fn read_full_yaml(
     limits: &Limits,
     err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
 ) -> Result<(Node, usize, Vec<Pair>), LoadError> {
+    let (docs, dups) = read_documents(text, file, limits, err)?;
+    // Helm reads every document of a values file and merges each over the ones before it; a
+    // document that is empty or `null` adds nothing; any other non-map document is an error.
+    let mut root: Option<Node> = None;
+    let mut documents = 0;
+    for node in docs {
+        match &node.value {
+            Value::Map(_) => {
+                documents += 1;
+                match root.as_mut() {
+                    Some(r) => super::merge_into(r, node),
+                    None => root = Some(node),
+                }
+            }
+            Value::Null => {}
+            _ => {
+                let (line, column) = match node.origin {
+                    Origin::File { line, column, .. } => (Some(line), Some(column)),
+                    _ => (None, None),
+                };
+                return Err(err(
+                    line,
+                    column,
+                    format!(
+                        "the document is a {}, but a values file must be a mapping (`key: value`)",
+                        node.type_name()
+                    ),
+                ));
+            }
+        }
+    }
+    let Some(root) = root else {
+        return Err(err(
+            None,
+            None,
+            "the file holds no values: its only document is empty or `null`".into(),
+        ));
+    };
+    Ok((root, documents, dups))
+}
+
+/// Every document of `text`, each on its own, with the keys given twice.
+fn read_documents(
+    text: &str,
+    file: u32,
+    limits: &Limits,
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
+) -> Result<(Vec<Node>, Vec<Pair>), LoadError> {
     let parse = || {
         DUPLICATES.with(|d| d.borrow_mut().clear());
         serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
@@ -240,42 +398,17 @@ fn read_full_yaml(
         parse,
     )?;
     let dups = DUPLICATES.with(|d| std::mem::take(&mut *d.borrow_mut()));
-    // Helm reads every document of a values file and merges each over the ones before it; a
-    // document that is empty or `null` adds nothing; any other non-map document is an error.
-    let mut root: Option<Node> = None;
-    let mut documents = 0;
-    for doc in docs.into_iter().flatten() {
-        let at = (doc.referenced.line() as u32, doc.referenced.column() as u32);
-        let node = doc.value.into_node(file, at, at);
-        match &node.value {
-            Value::Map(_) => {
-                documents += 1;
-                match root.as_mut() {
-                    Some(r) => super::merge_into(r, node),
-                    None => root = Some(node),
-                }
+    let nodes = docs
+        .into_iter()
+        .map(|doc| match doc {
+            Some(doc) => {
+                let at = (doc.referenced.line() as u32, doc.referenced.column() as u32);
+                doc.value.into_node(file, at, at)
             }
-            Value::Null => {}
-            _ => {
-                return Err(err(
-                    Some(at.0),
-                    Some(at.1),
-                    format!(
-                        "the document is a {}, but a values file must be a mapping (`key: value`)",
-                        node.type_name()
-                    ),
-                ));
-            }
-        }
-    }
-    let Some(root) = root else {
-        return Err(err(
-            None,
-            None,
-            "the file holds no values: its only document is empty or `null`".into(),
-        ));
-    };
-    Ok((root, documents, dups))
+            None => Node::new(Value::Null, Origin::Default),
+        })
+        .collect();
+    Ok((nodes, dups))
 }
 
 /// The fast path: files in plain block style (most values files) are read without the full
