@@ -47,6 +47,12 @@ pub fn qualified_name_ok(key: &str) -> bool {
     name_ok && prefix.is_none_or(dns_subdomain_ok)
 }
 
+/// A label value: empty, or at most 63 letters, digits, `-`, `_`, `.`, starting and ending
+/// alphanumeric.
+pub fn label_value_ok(value: &str) -> bool {
+    value.is_empty() || (!value.contains('/') && qualified_name_ok(value))
+}
+
 /// The parts of an absolute URL that matter here.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Url<'a> {

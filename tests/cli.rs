@@ -164,7 +164,7 @@ fn bad_arguments_exit_2() {
     common::assert_has(&r.stderr, "invalid value 'nope' for '--target <T>'");
     common::assert_has(
         &r.stderr,
-        "[possible values: chart, nginx, alb, aks, aks-agc, haproxy, traefik, gateway-api, haproxy-cfg]",
+        "[possible values: chart, nginx, alb, aks, aks-agc, haproxy, traefik, gateway-api, haproxy-cfg, istio]",
     );
     let r = run(&[
         "render",
@@ -740,6 +740,106 @@ fn gateway_api_modes() {
         "https://kv.vault.azure.net/certificates/airbyte",
     ]);
     assert_eq!(run(&args).code, 2);
+}
+
+#[test]
+fn istio_modes() {
+    let base = [
+        "render",
+        "-t",
+        "istio",
+        "-f",
+        "examples/values.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "-n",
+        "data",
+    ];
+    // the defaults: the AKS add-on's external gateway, its namespace, the Secret there
+    let r = run(&base);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for line in [
+        "  name: airbyte-data\n  namespace: aks-istio-ingress\n",
+        "istio: aks-istio-ingressgateway-external",
+        "- data/airbyte.example.com",
+        "credentialName: airbyte-example-tls",
+        "httpsRedirect: true",
+        "- aks-istio-ingress/airbyte-data",
+        "host: airbyte-airbyte-server-svc.data.svc.cluster.local",
+    ] {
+        common::assert_has(&r.stdout, line);
+    }
+    common::assert_has(&r.stderr, "info[istio-credential-namespace]");
+    common::assert_has(&r.stderr, "info[istio-gateway-timeouts]");
+
+    // upstream Istio: its selector implies istio-system
+    let mut args = base.to_vec();
+    args.extend(["--istio-selector", "istio=ingressgateway"]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stdout, "namespace: istio-system");
+    common::assert_has(&r.stdout, "- istio-system/airbyte-data");
+
+    // gateway pods this tool does not know: their namespace must be given
+    let mut args = base.to_vec();
+    args.extend(["--istio-selector", "app=edge-gateway"]);
+    let r = run(&args);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    common::assert_has(&r.stderr, "--istio-gateway-namespace NS");
+    args.extend(["--istio-gateway-namespace", "edge"]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stdout, "app: edge-gateway");
+    common::assert_has(&r.stdout, "- edge/airbyte-data");
+
+    // a Gateway of someone else's: only the VirtualService, bound to it
+    let mut args = base.to_vec();
+    args.extend(["--istio-gateway", "mesh-edge/shared"]);
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains("kind: Gateway\n")
+            && r.stdout.matches("kind: VirtualService").count() == 1,
+        "{}",
+        r.stdout
+    );
+    common::assert_has(&r.stdout, "- mesh-edge/shared");
+    common::assert_has(&r.stderr, "info[istio-attach-existing]");
+
+    // refused: a malformed selector, a bad Gateway reference, flags of both modes, a bad namespace
+    for extra in [
+        &["--istio-selector", "istio"][..],
+        &["--istio-selector", "istio=a b"],
+        &["--istio-gateway", "shared"],
+        &["--istio-gateway", "Mesh/shared"],
+        &[
+            "--istio-gateway",
+            "mesh/shared",
+            "--istio-selector",
+            "istio=x",
+        ],
+        &["--istio-gateway-namespace", "Not_A_Namespace"],
+        &["--gateway-class", "istio"],
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{extra:?}");
+    }
+    // and the flags belong to the istio target only
+    let r = run(&[
+        "render",
+        "-t",
+        "nginx",
+        "-f",
+        "examples/values.yaml",
+        "--istio-selector",
+        "istio=x",
+    ]);
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "`--istio-selector` is a setting of `istio`");
 }
 
 #[test]

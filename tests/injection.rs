@@ -217,15 +217,22 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
                 "HTTPRoute",
                 "ReferenceGrant",
                 "IngressExtension",
-                "HealthCheckPolicy"
+                "HealthCheckPolicy",
+                "VirtualService"
             ]
             .contains(&kind),
             "{}",
             kind
         );
+        // objects go to the release namespace; the Istio Gateway goes to the ingress gateway's
+        let namespace = if t == Target::Istio && kind == "Gateway" {
+            "aks-istio-ingress"
+        } else {
+            c.namespace.as_str()
+        };
         prop_assert_eq!(
             d["metadata"]["namespace"].as_str().unwrap_or(&c.namespace),
-            c.namespace.as_str()
+            namespace
         );
         strings(d, &mut seen);
     }
@@ -239,6 +246,22 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
         c.host,
         stream
     );
+    if t == Target::Istio {
+        // the Gateway's servers name the host in the release namespace, and the Secret exactly
+        let scoped = format!("{}/{}", c.namespace, c.host.to_ascii_lowercase());
+        prop_assert!(
+            seen.contains(&scoped),
+            "istio: {:?} missing\n{}",
+            scoped,
+            stream
+        );
+        prop_assert!(
+            seen.contains(&c.secret),
+            "istio: {:?} missing\n{}",
+            c.secret,
+            stream
+        );
+    }
     if t == Target::Chart {
         // an empty className means no class, as in Helm
         let class = (!c.class.is_empty()).then_some(&c.class);

@@ -251,6 +251,7 @@ fn settings(t: Target, variant: usize) -> Settings {
             s.aks_keyvault_cert_uri = Some("https://kv.vault.azure.net/certificates/a".into());
         }
         (Target::HaproxyCfg, _) => s.haproxy_cert = Some("/etc/haproxy/a.pem".into()),
+        (Target::Istio, 1) => s.istio_gateway = Some("mesh/shared".into()),
         (Target::Traefik, 1) => s.traefik_cert_resolver = Some("le".into()),
         (Target::Alb, 1) => s.alb_certificate_arn = Some("arn:aws:acm:x".into()),
         (Target::Aks, 1) => {
@@ -337,6 +338,7 @@ fn known_cases_end_in_findings() {
         },
     });
     run(&v, Target::GatewayApi, 0).unwrap();
+    run(&v, Target::Istio, 0).unwrap();
     // a TLS host spelt in capitals, served from the URL's host: Traefik's rule refused it
     let v = json!({
         "global": { "airbyteUrl": "https://airbyte.example.com" },

@@ -213,6 +213,18 @@ pub struct TargetArgs {
     /// haproxy-cfg: keep each browser on one Airbyte server with a cookie.
     #[arg(long)]
     pub sticky: bool,
+    /// istio: the ingress gateway pods' labels, KEY=VALUE[,KEY=VALUE] (default
+    /// `istio=aks-istio-ingressgateway-external`, the AKS add-on's external gateway;
+    /// `istio=ingressgateway` for upstream Istio).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub istio_selector: Option<String>,
+    /// istio: the ingress gateway's namespace, where the Gateway and its TLS Secrets go (default
+    /// `aks-istio-ingress`; `istio-system` with `--istio-selector istio=ingressgateway`).
+    #[arg(long, value_name = "NS")]
+    pub istio_gateway_namespace: Option<String>,
+    /// istio: bind the VirtualService to this existing Gateway instead of rendering one.
+    #[arg(long, value_name = "NS/NAME")]
+    pub istio_gateway: Option<String>,
 }
 
 impl TargetArgs {
@@ -246,6 +258,12 @@ impl TargetArgs {
             ("--http-bind", self.http_bind.is_some()),
             ("--https-bind", self.https_bind.is_some()),
             ("--sticky", self.sticky),
+            ("--istio-selector", self.istio_selector.is_some()),
+            (
+                "--istio-gateway-namespace",
+                self.istio_gateway_namespace.is_some(),
+            ),
+            ("--istio-gateway", self.istio_gateway.is_some()),
         ];
         flags
             .into_iter()
@@ -296,6 +314,9 @@ impl TargetArgs {
             http_bind: self.http_bind.clone(),
             https_bind: self.https_bind.clone(),
             sticky: self.sticky,
+            istio_selector: self.istio_selector.clone(),
+            istio_gateway_namespace: self.istio_gateway_namespace.clone(),
+            istio_gateway: self.istio_gateway.clone(),
         })
     }
 }

@@ -4,6 +4,7 @@
 //! intent ([`effective`]). Shared by the rules, the targets and the manifest checks.
 
 pub mod floors;
+pub mod istio;
 pub mod paths;
 
 use std::collections::BTreeMap;
@@ -116,6 +117,8 @@ pub enum Controller {
     Traefik,
     GatewayApi,
     HaproxyCfg,
+    /// The Istio ingress gateway (Istio's own Gateway and VirtualService API).
+    Istio,
 }
 
 impl Controller {
@@ -192,6 +195,12 @@ pub struct Settings {
     pub https_bind: Option<String>,
     /// haproxy.cfg: cookie persistence to one server.
     pub sticky: bool,
+    /// istio: the ingress gateway pods' labels, `KEY=VALUE[,KEY=VALUE]`.
+    pub istio_selector: Option<String>,
+    /// istio: the ingress gateway's namespace (its Gateway and TLS Secrets live there).
+    pub istio_gateway_namespace: Option<String>,
+    /// istio: bind to this existing Gateway, `NAMESPACE/NAME`, instead of rendering one.
+    pub istio_gateway: Option<String>,
 }
 
 /// An annotation of another controller, left out of a target's output.
@@ -332,11 +341,15 @@ pub fn effective(
                 d,
             )
         }
-        Controller::Traefik | Controller::GatewayApi | Controller::HaproxyCfg => {
+        Controller::Traefik
+        | Controller::GatewayApi
+        | Controller::HaproxyCfg
+        | Controller::Istio => {
             return Effective {
                 controller,
                 class: match controller {
                     Controller::Traefik => "traefik".into(),
+                    Controller::Istio => "istio".into(),
                     Controller::GatewayApi => settings
                         .gateway_class
                         .clone()
@@ -428,6 +441,11 @@ fn drop_all(
             "the redirect HTTPRoute this target renders with TLS",
             "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
         ),
+        Controller::Istio => (
+            format!("the VirtualService's `timeout: {request}`, which this target renders"),
+            "the Gateway's `httpsRedirect`, which this target renders with TLS",
+            "a cert-manager Certificate in the ingress gateway's namespace, for the `credentialName` Secret",
+        ),
         _ => (
             format!("the `timeout server {request}` this config sets"),
             "the HTTP-to-HTTPS redirect this config renders with `--haproxy-cert`",
@@ -446,6 +464,10 @@ fn drop_all(
                 | "load-balancer-attributes" => Some(timeout.clone()),
                 "ssl-redirect" | "force-ssl-redirect" => Some(redirect.to_string()),
                 "cluster-issuer" | "issuer" => Some(issuer.to_string()),
+                "proxy-body-size" if controller == Controller::Istio => Some(
+                    "none: the Istio ingress gateway streams request bodies without a size limit"
+                        .to_string(),
+                ),
                 _ => None,
             };
             Dropped {

@@ -190,6 +190,15 @@ catalog! {
     IngressNginxRetired "ingress-nginx-retired" Info Served
         "ingress-nginx was retired in March 2026: no more releases or security fixes"
         "plan the move to Gateway API, Traefik or your cloud's controller";
+    IstioAttachExisting "istio-attach-existing" Info Target
+        "the VirtualService binds to an existing Istio Gateway, which this tool cannot see: it must serve the hosts to the release namespace and terminate TLS for them"
+        "check the Gateway's `servers[].hosts` (`*/HOST` or `NAMESPACE/HOST`) and its HTTPS servers, or let this target render a Gateway (leave out `--istio-gateway`)";
+    IstioCredentialNamespace "istio-credential-namespace" Info Target
+        "an Istio Gateway reads its `credentialName` Secrets from the ingress gateway's namespace, not from the release namespace"
+        "create the TLS Secrets (or cert-manager Certificates) in the ingress gateway's namespace (`aks-istio-ingress` on AKS, `istio-system` for upstream Istio)";
+    IstioGatewayTimeouts "istio-gateway-timeouts" Info Target
+        "the routes carry Airbyte's timeout; the ingress gateway and the load balancer in front of it keep idle timeouts of their own"
+        "on AKS, raise the Azure load balancer's 4-minute TCP idle timeout on the gateway's Service if long calls fail; Envoy's connection idle timeout is 1 hour (`ISTIO_META_IDLE_TIMEOUT`)";
     KeycloakAdminExposed "keycloak-admin-exposed" Error Manifests
         "a route sends more of `/auth` to Keycloak than its public paths: the Keycloak admin console is reachable from outside"
         "route only `/auth/realms` and `/auth/resources` to Keycloak (Airbyte's own proxy hid the rest)";

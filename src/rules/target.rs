@@ -27,6 +27,77 @@ pub fn check(ctx: &mut Ctx) {
     }
 }
 
+/// Where the target's TLS Secrets must be, when not in the release namespace.
+fn secret_namespace(controller: Controller, byo: &Byo) -> Option<&str> {
+    match controller {
+        Controller::Istio => crate::controllers::istio::rendered_gateway_namespace(&byo.settings),
+        _ => None,
+    }
+}
+
+fn istio_notes(ctx: &mut Ctx, byo: &Byo) {
+    let plan = ctx.plan;
+    let note =
+        |rule: Rule, message: String| Finding::new(rule, Path::default(), Origin::Command, message);
+    let s = &byo.settings;
+    let hosts = byo
+        .hosts
+        .iter()
+        .map(|h| format!("`{h}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(gw) = &s.istio_gateway {
+        ctx.push(note(
+            Rule::IstioAttachExisting,
+            format!(
+                "the Istio Gateway `{gw}` must serve {hosts} to VirtualServices of namespace `{}` (`servers[].hosts` `*/HOST` or `{}/HOST`) and terminate TLS for them; no redirect to HTTPS is rendered in this mode",
+                plan.namespace, plan.namespace
+            ),
+        ));
+    } else if let Some(gw_ns) = crate::controllers::istio::rendered_gateway_namespace(s) {
+        let mut secrets: Vec<&str> = byo
+            .tls
+            .iter()
+            .filter_map(|t| t.secret_name.as_deref())
+            .collect();
+        secrets.sort_unstable();
+        secrets.dedup();
+        if !secrets.is_empty() {
+            let names = secrets
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let f = note(
+                Rule::IstioCredentialNamespace,
+                format!(
+                    "the Gateway's HTTPS servers read the TLS {} {names} from namespace `{gw_ns}`, where the ingress gateway runs, not from `{}`",
+                    if secrets.len() == 1 {
+                        "Secret"
+                    } else {
+                        "Secrets"
+                    },
+                    plan.namespace
+                ),
+            );
+            ctx.push(f.help(format!(
+                "create {} in `{gw_ns}` (with a cert-manager Certificate there, or a Key Vault sync into that namespace)",
+                if secrets.len() == 1 { "it" } else { "them" }
+            )));
+        }
+    }
+    let t = plan.intent.request_timeout();
+    let f = note(
+        Rule::IstioGatewayTimeouts,
+        format!(
+            "each route sets `timeout: {t}` (Istio sets none) and retries only requests that never reached Airbyte; the gateway's Envoy closes client connections idle for 1 hour, and on AKS the Azure load balancer in front of the gateway drops TCP connections idle for 4 minutes by default, which a long check or discover can outlast"
+        ),
+    );
+    ctx.push(f.help(
+        "if long calls fail after 4 minutes, raise the load balancer's idle timeout for the gateway's Service (`service.beta.kubernetes.io/azure-load-balancer-tcp-idle-timeout`, in minutes) where your gateway installation allows it",
+    ));
+}
+
 fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
     let plan = ctx.plan;
     let url = Path::parse("global.airbyteUrl");
@@ -104,7 +175,7 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                 }
                 Some(secret) => format!(
                     "with TLS from the Secret `{secret}`, which must exist in namespace `{}` (create it, e.g. with cert-manager, or name another with `--tls-secret NAME`)",
-                    plan.namespace
+                    secret_namespace(controller, byo).unwrap_or(&plan.namespace)
                 ),
                 None => "with TLS".to_string(),
             },
@@ -116,9 +187,13 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         );
         ctx.push(f);
     }
-    let secret_needed = controller == Controller::GatewayApi
-        && byo.settings.gateway_name.is_none()
-        && byo.settings.aks_keyvault_cert_uri.is_none();
+    let secret_needed = match controller {
+        Controller::GatewayApi => {
+            byo.settings.gateway_name.is_none() && byo.settings.aks_keyvault_cert_uri.is_none()
+        }
+        Controller::Istio => byo.settings.istio_gateway.is_none(),
+        _ => false,
+    };
     if secret_needed {
         for t in byo.tls.iter().filter(|t| t.secret_name.is_none()) {
             let origin = ctx.origin(&t.at);
@@ -127,8 +202,9 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                 t.at.key("secretName"),
                 origin,
                 format!(
-                    "the TLS entry for {} has no `secretName`: a Gateway listener terminating TLS needs a certificate Secret",
-                    t.hosts.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                    "the TLS entry for {} has no `secretName`: a Gateway {} terminating TLS needs a certificate Secret",
+                    t.hosts.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
+                    if controller == Controller::Istio { "server" } else { "listener" },
                 ),
             ));
         }
@@ -186,6 +262,7 @@ fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                 ));
             }
         }
+        Controller::Istio => istio_notes(ctx, byo),
         _ => {}
     }
 }

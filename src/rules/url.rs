@@ -172,7 +172,9 @@ fn missing(ctx: &mut Ctx, url_path: Path) {
 }
 
 /// Whether something serves a certificate for `host`: a TLS entry of the values, a controller
-/// certificate annotation, or a bring-your-own target's certificate settings.
+/// certificate annotation that the output keeps, a bring-your-own target's certificate settings,
+/// or an existing Gateway (which terminates TLS itself: `gateway-attach-existing` and
+/// `istio-attach-existing` say so).
 fn tls_served(ctx: &Ctx, host: &str) -> bool {
     let plan = ctx.plan;
     let in_values = plan
@@ -182,19 +184,29 @@ fn tls_served(ctx: &Ctx, host: &str) -> bool {
     let cert_annotation = |k: &str, v: Option<&str>| {
         v.is_some_and(|v| !v.is_empty()) && (k == ALB_CERTIFICATE || k == AKS_KEYVAULT)
     };
-    let annotated = plan
-        .annotations
-        .iter()
-        .any(|(k, v)| cert_annotation(k, v.as_deref()));
-    let by_target = plan.byo.as_ref().is_some_and(|b| {
-        let s = &b.settings;
-        b.effective
-            .annotations
-            .iter()
-            .any(|(k, v)| cert_annotation(k, Some(v)))
-            || s.traefik_cert_resolver.is_some()
-            || s.haproxy_cert.is_some()
-            || s.aks_keyvault_cert_uri.is_some()
-    });
-    in_values || annotated || by_target
+    match &plan.byo {
+        // the chart's Ingress carries the values' annotations as they are
+        None => {
+            in_values
+                || plan
+                    .annotations
+                    .iter()
+                    .any(|(k, v)| cert_annotation(k, v.as_deref()))
+        }
+        // a target carries only the annotations of its controller (a dropped ALB certificate
+        // serves nothing), its certificate flags, or an existing Gateway's own certificates
+        Some(b) => {
+            let s = &b.settings;
+            in_values
+                || b.effective
+                    .annotations
+                    .iter()
+                    .any(|(k, v)| cert_annotation(k, Some(v)))
+                || s.traefik_cert_resolver.is_some()
+                || s.haproxy_cert.is_some()
+                || s.aks_keyvault_cert_uri.is_some()
+                || s.gateway_name.is_some()
+                || s.istio_gateway.is_some()
+        }
+    }
 }

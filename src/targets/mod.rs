@@ -10,6 +10,7 @@ mod chart;
 mod gateway_api;
 mod haproxy_cfg;
 mod ingress;
+mod istio;
 mod traefik;
 
 use crate::controllers::{Controller, Settings};
@@ -48,6 +49,8 @@ pub enum Target {
     GatewayApi,
     /// A standalone haproxy.cfg.
     HaproxyCfg,
+    /// The Istio ingress gateway: Istio Gateway and VirtualService (the AKS Istio add-on, upstream Istio).
+    Istio,
 }
 
 /// The flag that names the TLS Secret for the host of an `https` `global.airbyteUrl`.
@@ -80,6 +83,7 @@ impl Target {
             Target::Traefik => Controller::Traefik,
             Target::GatewayApi => Controller::GatewayApi,
             Target::HaproxyCfg => Controller::HaproxyCfg,
+            Target::Istio => Controller::Istio,
         })
     }
 
@@ -109,6 +113,7 @@ impl Target {
             Target::Traefik => traefik::FLAGS,
             Target::GatewayApi => gateway_api::FLAGS,
             Target::HaproxyCfg => haproxy_cfg::FLAGS,
+            Target::Istio => istio::FLAGS,
         }
     }
 
@@ -119,6 +124,7 @@ impl Target {
             Target::Traefik => traefik::TEMPLATES,
             Target::GatewayApi => gateway_api::TEMPLATES,
             Target::HaproxyCfg => haproxy_cfg::TEMPLATES,
+            Target::Istio => istio::TEMPLATES,
             Target::Chart | Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => {
                 ingress::TEMPLATES
             }
@@ -132,6 +138,7 @@ impl Target {
             Target::AksAgc => aks_agc::check_settings(plan, settings),
             Target::GatewayApi => gateway_api::check_settings(settings),
             Target::HaproxyCfg => haproxy_cfg::check_settings(plan, settings),
+            Target::Istio => istio::check_settings(settings),
             _ => Ok(()),
         }?;
         if settings.tls_secret.is_some() && !plan.tls.is_empty() {
@@ -160,6 +167,7 @@ impl Target {
             Target::Traefik => traefik::render(plan, byo),
             Target::GatewayApi => gateway_api::render(plan, byo),
             Target::HaproxyCfg => haproxy_cfg::render(plan, byo),
+            Target::Istio => istio::render(plan, byo),
         }
     }
 }
@@ -169,7 +177,7 @@ impl Target {
 fn check_names(s: &Settings) -> Result<(), String> {
     use crate::names::{dns_label_ok, dns_subdomain_ok};
     type NameRule = fn(&str) -> bool;
-    let names: [(&str, &Option<String>, NameRule); 8] = [
+    let names: [(&str, &Option<String>, NameRule); 9] = [
         ("--tls-secret", &s.tls_secret, dns_subdomain_ok),
         ("--gateway-class", &s.gateway_class, dns_subdomain_ok),
         ("--gateway-name", &s.gateway_name, dns_subdomain_ok),
@@ -177,6 +185,11 @@ fn check_names(s: &Settings) -> Result<(), String> {
         ("--gateway-section", &s.gateway_section, dns_subdomain_ok),
         ("--agc-alb-name", &s.agc_alb_name, dns_subdomain_ok),
         ("--agc-alb-namespace", &s.agc_alb_namespace, dns_label_ok),
+        (
+            "--istio-gateway-namespace",
+            &s.istio_gateway_namespace,
+            dns_label_ok,
+        ),
         (
             "--aks-keyvault-service-account",
             &s.aks_keyvault_service_account,
@@ -228,7 +241,8 @@ mod tests {
                 "haproxy",
                 "traefik",
                 "gateway-api",
-                "haproxy-cfg"
+                "haproxy-cfg",
+                "istio"
             ]
         );
         for &t in Target::all() {
