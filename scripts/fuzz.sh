@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read"}
+targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render"}
 export RUSTC_BOOTSTRAP=1
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
@@ -13,6 +13,10 @@ for t in $targets; do
     set_parse) printf '%s' 'ingress.hosts[0].host=a.example,ingress.annotations.a\.b/c=1' > "fuzz/corpus/$t/seed-1"
                printf '%s' 'l={a,b},m[2][0]=x' > "fuzz/corpus/$t/seed-2" ;;
     manifests_read) cp fixtures/manifests/*/* ../shared/conformance/manifests/*.yaml "fuzz/corpus/$t/" 2>/dev/null || true ;;
+    # the first byte picks the target
+    post_render) for f in fixtures/post-render/*.yaml; do
+                   for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
+                 done ;;
     *) cp fixtures/valid/*.yaml fixtures/invalid/*.yaml fixtures/broken/*.yaml examples/*.yaml "fuzz/corpus/$t/" ;;
   esac
   echo "== $t for ${seconds}s"

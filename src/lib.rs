@@ -147,7 +147,17 @@ pub fn check(
     check_release(&opts.release).map_err(Failure::Usage)?;
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
-    let (mut loaded, mut findings) = load(&opts.inputs, read)?;
+    let (loaded, findings) = load(&opts.inputs, read)?;
+    check_loaded(opts, loaded, findings)
+}
+
+/// Checks values already loaded (from files, or read back from a release's objects): the layout,
+/// the schema, the plan and every rule. `findings` are what loading said.
+pub fn check_loaded(
+    opts: &RunOptions,
+    mut loaded: Loaded,
+    mut findings: Vec<Finding>,
+) -> Result<Checked, Failure> {
     loaded.sources.command = opts.target.map(|t| format!("--target {}", t.name()));
     findings.extend(rules::check_layout(&loaded.root));
     let schema_findings = rules::check_schema(&loaded.root);
@@ -304,6 +314,327 @@ pub fn check_manifests(
         findings,
         inferred,
         objects: objects.len(),
+    })
+}
+
+/// What `post-render` needs besides the stream.
+#[derive(Clone, Debug)]
+pub struct PostRenderOptions {
+    pub target: targets::Target,
+    pub settings: Settings,
+    /// The release namespace, for objects that name none (chart 2.0.x): Helm does not tell a
+    /// post-renderer.
+    pub namespace: Option<String>,
+    pub limits: values::Limits,
+    /// Warnings stop it too.
+    pub strict: bool,
+}
+
+/// A post-rendered stream, or the findings that stopped it.
+#[derive(Debug)]
+pub struct PostRendered {
+    /// The stream to hand back to Helm; `None` when findings stop it.
+    pub output: Option<String>,
+    pub findings: Vec<Finding>,
+    /// The stream (and the objects rendered into it), for showing the findings' lines.
+    pub sources: values::Sources,
+    /// What was read from the stream, for `-v`.
+    pub inferred: Vec<String>,
+}
+
+/// The name Helm files the target's objects under: the chart's ingress template, beside the
+/// Airbyte chart's other templates (`airbyte/templates/ingress.yaml`, or
+/// `umbrella/charts/airbyte/templates/ingress.yaml`).
+fn ingress_template_name(
+    objects: &[manifests::Object],
+    release: &str,
+    ingress: Option<usize>,
+) -> String {
+    let file_of = |o: &manifests::Object| {
+        o.annotations()
+            .get(manifests::release::FILENAME_ANNOTATION)
+            .cloned()
+    };
+    if let Some(name) = ingress.and_then(|i| file_of(&objects[i])) {
+        return name;
+    }
+    objects
+        .iter()
+        .filter(|o| o.name.starts_with(release) && o.name.contains("-airbyte-"))
+        .filter_map(file_of)
+        .find_map(|f| {
+            f.find("templates/")
+                .map(|i| format!("{}templates/ingress.yaml", &f[..i]))
+        })
+        .unwrap_or_else(|| "airbyte/templates/ingress.yaml".to_string())
+}
+
+/// Reads a whole Airbyte render (what Helm hands a post-renderer), checks what the release's
+/// objects say as `validate --target T` checks values, and gives the stream back with the
+/// chart's Ingress replaced by the target's objects (or those objects added, when the chart's
+/// Ingress is off). Every other byte of the stream stays as it was. `--target chart` checks and
+/// gives the stream back unchanged.
+pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendered, Failure> {
+    use manifests::{release, stream};
+    let target = opts.target;
+    if !target.renders_objects() {
+        return Err(Failure::Usage(format!(
+            "`{}` renders a configuration file, not Kubernetes objects: it cannot post-render a Helm release",
+            target.name()
+        )));
+    }
+    let mut sources = values::Sources::default();
+    let mut read = |_: &str| Ok(input.to_vec());
+    let (objects, duplicates) =
+        manifests::read(&["-".to_string()], &mut sources, &opts.limits, &mut read)
+            .map_err(Failure::Input)?;
+    let text = sources
+        .files
+        .first()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    let inventory = manifests::inventory::inventory(&objects);
+    let rv = release::release_values(&objects, &inventory).map_err(|message| {
+        Failure::Input(LoadError {
+            location: "<stdin>".into(),
+            message,
+        })
+    })?;
+    let namespace = match (&opts.namespace, &rv.namespace) {
+        (Some(given), Some(seen)) if given != seen => {
+            return Err(Failure::Usage(format!(
+                "`--namespace {given}`, but the release's objects are in namespace `{seen}`"
+            )));
+        }
+        (Some(ns), _) | (None, Some(ns)) => ns.clone(),
+        (None, None) => {
+            return Err(Failure::Usage(
+                "the release's objects name no namespace (chart 2.0.x does not) and Helm does not tell a post-renderer the release's: pass it, e.g. `--post-renderer-args=--namespace=airbyte`".into(),
+            ));
+        }
+    };
+    let mut inferred: Vec<String> = rv
+        .inferred
+        .iter()
+        .map(|(what, origin)| format!("{what} ({})", sources.describe(*origin)))
+        .collect();
+    let chart = rv.chart.unwrap_or_else(|| {
+        inferred.push(format!(
+            "no `helm.sh/chart: airbyte-X.Y.Z` label: checking as chart {}",
+            plan::NEWEST_CHART
+        ));
+        plan::NEWEST_CHART
+    });
+    let mut root = rv.values;
+    if target.is_bring_your_own() {
+        // the chart's Ingress is replaced: the values now say it is off, where it was on
+        let at = rv
+            .chart_ingress
+            .map_or(Origin::Command, |i| objects[i].origin());
+        if let Value::Map(m) = &mut root.value
+            && let Some(Node {
+                value: Value::Map(ing),
+                ..
+            }) = m.get_mut("ingress")
+        {
+            ing.insert("enabled".into(), Node::new(Value::Bool(false), at));
+        }
+    }
+    values::coalesce_defaults(&mut root, chart_defaults());
+    let run = RunOptions {
+        inputs: ValueInputs {
+            limits: opts.limits,
+            ..Default::default()
+        },
+        release: rv.release.clone(),
+        namespace: namespace.clone(),
+        chart,
+        target: Some(target),
+        settings: opts.settings.clone(),
+    };
+    check_release(&run.release).map_err(Failure::Usage)?;
+    check_namespace(&run.namespace).map_err(Failure::Usage)?;
+    chart.line().map_err(Failure::Usage)?;
+    let loaded = Loaded {
+        root,
+        sources,
+        notices: Vec::new(),
+    };
+    let checked = check_loaded(&run, loaded, Vec::new())?;
+    let mut findings = checked.findings;
+    let mut sources = checked.loaded.sources;
+    for d in duplicates
+        .into_iter()
+        .filter(|d| in_checked_object(&objects, d.again))
+    {
+        findings.push(notice_finding(
+            &Notice::DuplicateKey {
+                path: d.path,
+                first: d.first,
+                again: d.again,
+            },
+            &sources,
+        ));
+    }
+    // the stream's other routes to Airbyte (an umbrella chart's own Ingress, say); the chart's
+    // Ingress was checked as values
+    let others: Vec<manifests::Object> = objects
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != rv.chart_ingress)
+        .map(|(_, o)| o.clone())
+        .collect();
+    let url = inventory
+        .urls
+        .iter()
+        .find(|u| u.value.0 == rv.release && !u.value.1.is_empty())
+        .map(|u| (u.value.1.clone(), u.origin));
+    let ctx = rules::manifests::Context {
+        release: Some(rv.release.clone()),
+        chart,
+        url,
+        ports: checked.plan.as_ref().map(|p| p.ports).unwrap_or_default(),
+    };
+    let routing = manifests::routes::routing(&others);
+    if !routing.routers.is_empty() {
+        findings.extend(rules::manifests::check(&others, &inventory, &routing, &ctx));
+    }
+    let stop = |findings: &[Finding]| findings::failing(findings, opts.strict);
+    let plan = match checked.plan {
+        Some(p) if !stop(&findings) => p,
+        _ => {
+            findings::sort(&mut findings);
+            return Ok(PostRendered {
+                output: None,
+                findings,
+                sources,
+                inferred,
+            });
+        }
+    };
+    let bom = if input.starts_with("\u{feff}".as_bytes()) {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    if target == targets::Target::Chart {
+        findings::sort(&mut findings);
+        return Ok(PostRendered {
+            output: Some(format!("{bom}{text}")),
+            findings,
+            sources,
+            inferred,
+        });
+    }
+    let rendered = target.render(&plan).map_err(Failure::Internal)?;
+    // what Helm files the objects under: a Helm 4 stream names each object's template
+    let annotated = objects
+        .iter()
+        .any(|o| o.annotations().contains_key(release::FILENAME_ANNOTATION));
+    let spans = stream::spans(&text);
+    let replaced = rv.chart_ingress.and_then(|i| {
+        let line = match objects[i].origin() {
+            Origin::File { line, .. } => line,
+            _ => 0,
+        };
+        stream::span_of(&spans, line)
+    });
+    let mut with = String::new();
+    if annotated {
+        let file = ingress_template_name(&objects, &rv.release, rv.chart_ingress);
+        for (n, doc) in rendered.docs.iter().enumerate() {
+            if n > 0 {
+                with.push_str("---\n");
+            }
+            let annotated = stream::with_annotation(&doc.text, release::FILENAME_ANNOTATION, &file)
+                .ok_or_else(|| {
+                    Failure::Internal(format!("{} {} has no metadata block", doc.kind, doc.name))
+                })?;
+            with.push_str(&annotated);
+        }
+    } else {
+        if let Some(span) = replaced {
+            with.push_str(stream::leading_comments(&text[span.bytes.clone()]));
+        }
+        with.push_str(&render::document::header(target.name()));
+        for (n, doc) in rendered.docs.iter().enumerate() {
+            if n > 0 {
+                with.push_str("---\n");
+            }
+            with.push_str(&doc.text);
+        }
+    }
+    if !with.ends_with('\n') {
+        with.push('\n');
+    }
+    // the objects as they go back, checked as `validate -m` checks a release's objects; what the
+    // values checks said already is not said twice
+    let out_file = sources.files.len() as u32;
+    let parsed = values::parse_stream(
+        with.as_bytes(),
+        "<post-render output>",
+        out_file,
+        &opts.limits,
+    )
+    .map_err(|e| Failure::Internal(format!("the rendered objects do not read back: {e}")))?;
+    sources.files.push(values::SourceFile::new(
+        format!("<airbyte-ingress --target {}>", target.name()),
+        with.clone(),
+    ));
+    let mut all = others;
+    for doc in parsed.docs {
+        let Value::Map(m) = &doc.value else { continue };
+        let meta = |k: &str| {
+            m.get("metadata")
+                .and_then(Node::as_map)
+                .and_then(|md| md.get(k))
+                .and_then(manifests::str_of)
+                .map(str::to_string)
+        };
+        let field = |k: &str| {
+            m.get(k)
+                .and_then(manifests::str_of)
+                .unwrap_or("")
+                .to_string()
+        };
+        all.push(manifests::Object {
+            api_version: field("apiVersion"),
+            kind: field("kind"),
+            name: meta("name").unwrap_or_default(),
+            namespace: meta("namespace"),
+            node: doc,
+        });
+    }
+    let routing = manifests::routes::routing(&all);
+    let said: Vec<Rule> = findings.iter().map(|f| f.rule).collect();
+    let in_output = |o: Origin| matches!(o, Origin::File { file, .. } if file == out_file);
+    findings.extend(
+        rules::manifests::check(&all, &inventory, &routing, &ctx)
+            .into_iter()
+            .filter(|f| {
+                f.origins.first().is_some_and(|o| in_output(*o)) && !said.contains(&f.rule)
+            }),
+    );
+    findings::sort(&mut findings);
+    let output =
+        (!stop(&findings)).then(|| format!("{bom}{}", stream::splice(&text, replaced, &with)));
+    inferred.push(match replaced {
+        Some(_) => format!(
+            "replacing the chart's Ingress with {} `{}` object(s)",
+            rendered.docs.len(),
+            target.name()
+        ),
+        None => format!(
+            "adding {} `{}` object(s) at the end of the stream (the chart's Ingress is off)",
+            rendered.docs.len(),
+            target.name()
+        ),
+    });
+    Ok(PostRendered {
+        output,
+        findings,
+        sources,
+        inferred,
     })
 }
 

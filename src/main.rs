@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use airbyte_ingress::cli::{Cli, Io, read_input, run_as};
+use airbyte_ingress::cli::{Cli, Command, Io, read_input, run_as};
 use clap::{CommandFactory, FromArgMatches};
 
 // A large run is a third allocation under glibc's malloc; mimalloc halves that (docs/benchmarks.md).
@@ -24,6 +24,14 @@ fn main() -> ExitCode {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    // Helm 4 keeps a post-renderer's stderr to itself: a failure is told on the terminal too
+    let mut terminal = match cli.command {
+        Command::PostRender(_) if !stderr.is_terminal() => std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/tty")
+            .ok(),
+        _ => None,
+    };
     let mut io = Io {
         color: stderr.is_terminal() && !no_color,
         color_stdout: stdout.is_terminal() && !no_color,
@@ -32,6 +40,7 @@ fn main() -> ExitCode {
         read: &mut read_input,
         quiet: false,
         verbose: false,
+        terminal: terminal.as_mut().map(|t| t as &mut dyn std::io::Write),
     };
     ExitCode::from(run_as(cli, &mut io, bin) as u8)
 }

@@ -1408,3 +1408,23 @@ fn live_lists_and_helm_renders_are_read() {
         assert_eq!(r.code, 0, "{case}: {}", r.stdout);
     }
 }
+
+/// What post-render hands back for a release render with the chart's Ingress on: the Ingress's
+/// `# Source:` line, then the target's objects in its place; the Service and ConfigMap as they were.
+#[test]
+fn post_render_replaces_the_chart_ingress_in_a_release_render() {
+    let input =
+        std::fs::read(common::root().join("fixtures/post-render/community-tls.yaml")).unwrap();
+    for (target, extra) in [
+        ("traefik", &[][..]),
+        ("gateway-api", &["--gateway-class", "istio"][..]),
+    ] {
+        let mut args = vec!["post-render", "--target", target];
+        args.extend(extra);
+        let r = common::run_in(&common::root(), &args, Some(&input));
+        insta::assert_snapshot!(
+            format!("post-render-{target}-community-tls"),
+            r.transcript()
+        );
+    }
+}

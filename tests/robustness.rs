@@ -483,3 +483,140 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+/// A release's render as Helm hands it to a post-renderer: the Airbyte Services and env
+/// ConfigMap (with a URL of some shape), maybe the chart's Ingress (hosts, TLS, annotations of
+/// some shape), and other objects, in some order; Helm 4's filename annotation or `# Source:`
+/// comments.
+fn release_stream() -> impl Strategy<Value = (String, bool)> {
+    let url = prop_oneof![
+        6 => Just("https://airbyte.example.com"),
+        2 => Just("http://airbyte.example.com"),
+        1 => prop::sample::select(vec!["airbyte.example.com", "", "https://Airbyte.Example.com:8443/x"]),
+    ];
+    let ingress = prop::option::of((
+        prop_oneof![
+            6 => Just("airbyte.example.com"),
+            1 => prop::sample::select(vec!["b.example.com", "*.example.com", "UP.example.com", ""]),
+        ],
+        prop_oneof![4 => Just("/"), 1 => prop::sample::select(vec!["/api", "/*", ""])],
+        prop_oneof![
+            6 => Just("airbyte-airbyte-server-svc"),
+            1 => prop::sample::select(vec!["airbyte-airbyte-webapp-svc", "other"]),
+        ],
+        any::<bool>(),
+        prop::sample::select(vec![
+            json!({}),
+            json!({"nginx.ingress.kubernetes.io/proxy-read-timeout": "30"}),
+            json!({"alb.ingress.kubernetes.io/target-type": "ip"}),
+            json!({"k": 5}),
+        ]),
+    ));
+    // objects of other charts and of Airbyte that route nothing
+    let extra = prop::collection::vec(
+        prop::sample::select(vec![
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "airbyte-server", "namespace": "airbyte"}, "spec": {"replicas": 1}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grafana"}, "spec": {"ports": [{"port": 80}]}}),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "airbyte-secrets"}, "stringData": {"a": "---"}}),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "grafana"}, "spec": {"rules": [{"host": "grafana.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "grafana", "port": {"number": 80}}}}]}}]}}),
+        ]),
+        0..4,
+    );
+    (url, ingress, extra, any::<bool>(), any::<u64>(), prop::sample::select(vec!["community", "enterprise"])).prop_map(
+        |(url, ingress, extra, annotated, seed, edition)| {
+            let labels = json!({"helm.sh/chart": "airbyte-2.2.0", "app.kubernetes.io/instance": "airbyte"});
+            let mut docs = vec![
+                json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "airbyte-airbyte-server-svc", "namespace": "airbyte", "labels": labels}, "spec": {"ports": [{"name": "http", "port": 8001}]}}),
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "airbyte-airbyte-env", "namespace": "airbyte", "labels": labels}, "data": {"AIRBYTE_URL": url, "AIRBYTE_EDITION": edition}}),
+            ];
+            if let Some((host, path, service, tls, annotations)) = ingress {
+                let mut spec = json!({"ingressClassName": "nginx", "rules": [{"host": host, "http": {"paths": [{"path": path, "pathType": "Prefix", "backend": {"service": {"name": service, "port": {"name": "http"}}}}]}}]});
+                if tls {
+                    spec["tls"] = json!([{"hosts": [host], "secretName": "airbyte-tls"}]);
+                }
+                docs.push(json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "airbyte", "namespace": "airbyte", "labels": labels, "annotations": annotations}, "spec": spec}));
+            }
+            docs.extend(extra);
+            // a stable shuffle from the seed
+            let n = docs.len();
+            for i in (1..n).rev() {
+                let j = (seed.wrapping_mul(i as u64 + 7) % (i as u64 + 1)) as usize;
+                docs.swap(i, j);
+            }
+            let mut text = String::new();
+            for (i, mut d) in docs.into_iter().enumerate() {
+                if annotated {
+                    if let Some(meta) = d.get_mut("metadata").and_then(Value::as_object_mut) {
+                        let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+                        if let Some(a) = ann.as_object_mut() {
+                            a.insert("postrenderer.helm.sh/postrender-filename".into(), json!(format!("airbyte/templates/t{i}.yaml")));
+                        }
+                    }
+                    text.push_str(&format!("{}{}\n", if i > 0 { "---\n" } else { "" }, serde_json::to_string(&d).unwrap()));
+                } else {
+                    text.push_str(&format!("---\n# Source: airbyte/templates/t{i}.yaml\n{}\n", serde_json::to_string(&d).unwrap()));
+                }
+            }
+            (text, annotated)
+        },
+    )
+}
+
+/// Whatever a release's render holds, post-render ends in findings, a usage or input error, or a
+/// stream that reads back, holds no chart Ingress, and keeps every byte outside the chart's Ingress.
+#[test]
+fn post_render_keeps_what_it_does_not_own() {
+    let config = ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    };
+    let (runs, written) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    proptest!(config, |((text, _annotated) in release_stream(), which in 0..100usize, variant in 0..2usize)| {
+        runs.set(runs.get() + 1);
+        let targets: Vec<Target> = Target::all().iter().copied().filter(|t| t.renders_objects()).collect();
+        let target = targets[which % targets.len()];
+        let opts = airbyte_ingress::PostRenderOptions {
+            target,
+            settings: settings(target, variant),
+            namespace: None,
+            limits: Default::default(),
+            strict: false,
+        };
+        let done = match airbyte_ingress::post_render(&opts, text.as_bytes()) {
+            Ok(d) => d,
+            Err(Failure::Internal(m)) => return Err(TestCaseError::fail(format!("{}: internal error: {m}\n{text}", target.name()))),
+            Err(_) => return Ok(()),
+        };
+        let Some(out) = done.output else {
+            prop_assert!(airbyte_ingress::findings::failing(&done.findings, false));
+            return Ok(());
+        };
+        written.set(written.get() + 1);
+        if target == Target::Chart {
+            prop_assert_eq!(&out, &text);
+            return Ok(());
+        }
+        let span = airbyte_ingress::manifests::stream::spans(&text).into_iter().map(|s| s.bytes).find(|b| text[b.clone()].contains("\"kind\":\"Ingress\"") && text[b.clone()].contains("airbyte-2.2.0"));
+        match span {
+            Some(b) => {
+                prop_assert!(out.starts_with(&text[..b.start]) && out.ends_with(&text[b.end..]), "{}\n{}", text, out);
+            }
+            None => prop_assert!(out.starts_with(&text), "{}\n{}", text, out),
+        }
+        let (objects, _) = airbyte_ingress::manifests::read(
+            &["-".into()],
+            &mut airbyte_ingress::values::Sources::default(),
+            &Default::default(),
+            &mut |_: &str| Ok(out.clone().into_bytes()),
+        ).map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
+        prop_assert!(!objects.iter().any(|o| airbyte_ingress::manifests::release::is_chart_ingress(o, "airbyte")), "{}", out);
+        prop_assert!(objects.iter().any(|o| o.labels().get("app.kubernetes.io/managed-by").map(String::as_str) == Some("airbyte-ingress")), "{}", out);
+    });
+    // the generator must reach writing a stream often, or the test proves little
+    assert!(
+        written.get() * 4 > runs.get(),
+        "only {} of {} runs wrote a stream",
+        written.get(),
+        runs.get()
+    );
+}

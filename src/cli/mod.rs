@@ -50,6 +50,12 @@ pub enum Command {
     Render(RenderArgs),
     /// Check the values against the schema and Airbyte's rules; report findings.
     Validate(ValidateArgs),
+    /// Helm post-renderer: read a whole Airbyte render on stdin (what `helm install`, `upgrade`
+    /// or `template` hands a post-renderer), check it as `validate --target T` checks values, and
+    /// write it back with the chart's Ingress replaced by the target's objects (or those added,
+    /// when the chart's Ingress is off). Every other object is passed on byte for byte, in order.
+    /// Findings go to stderr; errors write nothing and exit 1, so Helm stops.
+    PostRender(PostRenderArgs),
     /// Print the JSON schema of the values (usable as the chart's values.schema.json).
     Schema,
     /// Print the merged values as JSON: the files and flags combined as Helm combines them, with the
@@ -319,6 +325,29 @@ impl TargetArgs {
             istio_gateway: self.istio_gateway.clone(),
         })
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PostRenderArgs {
+    /// What to render in place of the chart's Ingress (`chart` checks and passes the stream on).
+    #[arg(long, short = 't', value_name = "T", value_parser = target_parser())]
+    pub target: Target,
+    /// The release namespace, needed only when the objects name none (chart 2.0.x): Helm does not
+    /// tell a post-renderer.
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Stop on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Also write the findings to this file (Helm 4 discards a post-renderer's stderr; in CI, print
+    /// the file when Helm fails).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Largest stream, in bytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+    #[command(flatten)]
+    pub target_options: TargetArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,8 @@
 use std::io::{Read, Write};
 
 use super::{
-    Cli, Command, MigrateArgs, OutputFormat, RenderArgs, ReportFormat, ValidateArgs, ValuesArgs,
+    Cli, Command, MigrateArgs, OutputFormat, PostRenderArgs, RenderArgs, ReportFormat,
+    ValidateArgs, ValuesArgs,
 };
 use crate::findings::{self, Format, Rule, Severity};
 use crate::values::{Limits, Origin, Sources};
@@ -25,6 +26,9 @@ pub struct Io<'a> {
     pub quiet: bool,
     /// `-v`: also what was read and rendered.
     pub verbose: bool,
+    /// The controlling terminal, when standard error goes elsewhere: Helm 4 discards what a
+    /// post-renderer writes to stderr, so `post-render` reports a failure here too.
+    pub terminal: Option<&'a mut dyn Write>,
 }
 
 /// The exit code of a run: the documented API (`--help`, README).
@@ -65,6 +69,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
     let result = match cli.command {
         Command::Render(args) => render(args, io, color),
         Command::Validate(args) => validate(args, io, color_stdout),
+        Command::PostRender(args) => post_render(args, io, color),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
         Command::Migrate(args) => migrate(args, io, color),
@@ -122,6 +127,78 @@ fn print_findings(io: &mut Io, found: &[findings::Finding], sources: &Sources, c
         .filter(|f| !io.quiet || f.severity() == Severity::Error)
     {
         let _ = write!(io.stderr, "{}", findings::text_one(f, sources, color));
+    }
+}
+
+fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let settings = args.target_options.settings(Some(args.target))?;
+    if let Some(ns) = &args.namespace {
+        crate::check_namespace(ns).map_err(Failure::Usage)?;
+    }
+    let input = (io.read)("-").map_err(|message| {
+        Failure::Input(crate::values::LoadError {
+            location: "<stdin>".into(),
+            message,
+        })
+    })?;
+    let opts = crate::PostRenderOptions {
+        target: args.target,
+        settings,
+        namespace: args.namespace,
+        limits: Limits {
+            max_file_bytes: args.max_file_bytes,
+            ..Limits::default()
+        },
+        strict: args.strict,
+    };
+    let done = crate::post_render(&opts, &input)?;
+    if io.verbose {
+        for line in &done.inferred {
+            let _ = writeln!(io.stderr, "{line}");
+        }
+    }
+    print_findings(io, &done.findings, &done.sources, color);
+    let s = findings::summarize(&done.findings);
+    let stopped = format!(
+        "error: airbyte-ingress post-render --target {}: {}; nothing was written, so Helm stops here\n",
+        args.target.name(),
+        findings::summary_line(s)
+    );
+    let report = || {
+        let mut text: String = done
+            .findings
+            .iter()
+            .map(|f| findings::text_one(f, &done.sources, false))
+            .collect();
+        match &done.output {
+            Some(_) => text.push_str(&format!("{}\n", findings::summary_line(s))),
+            None => text.push_str(&stopped),
+        }
+        text
+    };
+    if let Some(path) = &args.report {
+        std::fs::write(path, report()).map_err(|e| {
+            Failure::Usage(format!(
+                "--report {}: cannot write the report: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    if done.output.is_none()
+        && let Some(t) = io.terminal.as_mut()
+    {
+        let _ = t.write_all(report().as_bytes());
+        let _ = t.flush();
+    }
+    match done.output {
+        Some(out) => {
+            write_out(io, &out)?;
+            Ok(Exit::Clean)
+        }
+        None => {
+            let _ = write!(io.stderr, "{stopped}");
+            Ok(Exit::Findings)
+        }
     }
 }
 

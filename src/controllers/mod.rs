@@ -122,6 +122,21 @@ pub enum Controller {
 }
 
 impl Controller {
+    /// How messages name the output rendered for it (the `--target` name).
+    pub fn output_name(self) -> &'static str {
+        match self {
+            Controller::IngressNginx => "nginx",
+            Controller::Alb => "alb",
+            Controller::AksAppRouting => "aks",
+            Controller::Agc => "aks-agc",
+            Controller::Haproxy => "haproxy",
+            Controller::Traefik => "traefik",
+            Controller::GatewayApi => "gateway-api",
+            Controller::HaproxyCfg => "haproxy-cfg",
+            Controller::Istio => "istio",
+        }
+    }
+
     /// Whether the output is an Ingress whose annotations the controller reads.
     pub fn ingress_api(self) -> bool {
         matches!(

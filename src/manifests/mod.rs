@@ -4,7 +4,9 @@
 //! Services, its URL, its chart version) is in [`inventory`]; the routes they make, in [`routes`].
 
 pub mod inventory;
+pub mod release;
 pub mod routes;
+pub mod stream;
 
 use crate::values::{Duplicate, Limits, LoadError, Node, Origin, Path, SourceFile, Sources, Value};
 

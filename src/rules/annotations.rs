@@ -155,6 +155,7 @@ pub(super) fn risk(key: &str) -> Option<(Rule, String, &'static str)> {
 pub fn check_served(ctx: &mut Ctx) {
     let plan = ctx.plan;
     let (class, served) = match &plan.byo {
+        Some(byo) if !byo.effective.controller.ingress_api() => return,
         Some(byo) => (
             Some(byo.effective.class.as_str()),
             Annotations::Plain(&byo.effective.annotations),

@@ -28,6 +28,9 @@ pub fn enterprise_routes(ctx: &mut Ctx) {
 pub fn lifecycle(ctx: &mut Ctx) {
     let plan = ctx.plan;
     let (class, f5) = match &plan.byo {
+        // a Gateway or IngressRoute target has no IngressClass (a GatewayClass named `nginx` is
+        // not the retired controller)
+        Some(byo) if !byo.effective.controller.ingress_api() => return,
         Some(byo) => (Some(byo.effective.class.as_str()), false),
         None => (
             effective_class(plan.class.as_deref(), &plan.annotations),

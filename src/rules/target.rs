@@ -108,7 +108,7 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             .as_deref()
             .map(|e| format!("; this target's equivalent is {e}"))
             .unwrap_or_default();
-        let class = &byo.effective.class;
+        let class = byo.effective.controller.output_name();
         let f = ctx.key(
             Rule::AnnotationDropped,
             ann.key(&d.key),

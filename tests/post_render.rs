@@ -1,0 +1,524 @@
+//! `post-render`, on its own and as the Helm 4 plugin in this repository, against whole-chart renders
+//! of the real Airbyte chart (`../shared/conformance/full-render`): only the chart's Ingress is
+//! replaced (or the target's objects added), every other object is handed back unchanged, the
+//! target's objects pass the official schemas and the tool's own `validate -m`, and a bad value
+//! stops Helm.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use airbyte_ingress::manifests::stream;
+use airbyte_ingress::targets::Target;
+
+struct Case {
+    label: String,
+    rendered: String,
+    release: String,
+    namespace: String,
+    /// chart 2.0.x objects name no namespace: it must be passed
+    names_namespace: bool,
+}
+
+fn cases() -> Vec<Case> {
+    let base = common::shared().join("conformance/full-render");
+    let mut out = Vec::new();
+    for chart in ["chart-2.2", "chart-2.0.18"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(base.join(chart))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("rendered.yaml").is_file())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let case: serde_json::Value =
+                serde_saphyr::from_str(&std::fs::read_to_string(d.join("case.yaml")).unwrap())
+                    .unwrap();
+            let rendered = std::fs::read_to_string(d.join("rendered.yaml")).unwrap();
+            out.push(Case {
+                label: format!("{chart}/{}", d.file_name().unwrap().to_string_lossy()),
+                names_namespace: rendered.contains("\n  namespace: "),
+                rendered,
+                release: case["release"].as_str().unwrap().to_string(),
+                namespace: case["namespace"].as_str().unwrap().to_string(),
+            });
+        }
+    }
+    assert!(out.len() >= 4, "only {} full renders", out.len());
+    out
+}
+
+fn object_targets() -> impl Iterator<Item = Target> {
+    Target::all()
+        .iter()
+        .copied()
+        .filter(|t| t.renders_objects())
+}
+
+/// The span of the chart's Ingress in a stream, if it has one.
+fn chart_ingress(text: &str) -> Option<std::ops::Range<usize>> {
+    stream::spans(text).into_iter().map(|s| s.bytes).find(|b| {
+        let doc = &text[b.clone()];
+        doc.contains("\nkind: Ingress\n") && doc.contains("helm.sh/chart: airbyte-")
+    })
+}
+
+/// The documents of a stream that this tool rendered.
+fn ours(text: &str) -> Vec<String> {
+    text.split("\n---\n")
+        .filter(|d| d.contains("app.kubernetes.io/managed-by: airbyte-ingress"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn validate_py(files: &[PathBuf]) {
+    if common::python_with_jsonschema().is_none() {
+        return;
+    }
+    let out = Command::new("python3")
+        .arg(common::shared().join("external-schemas/validate.py"))
+        .arg("--require-cel")
+        .args(files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.trim_end().ends_with(" passed, 0 failed"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn only_the_chart_s_ingress_is_replaced_and_every_other_byte_kept() {
+    let dir = common::tempdir("post-render");
+    let mut rendered_files = Vec::new();
+    for case in cases() {
+        let input = case.rendered.as_bytes();
+        for t in object_targets() {
+            let mut args = vec!["post-render", "--target", t.name()];
+            args.extend(common::target_args(t.name()));
+            if !case.names_namespace {
+                args.extend(["--namespace", &case.namespace]);
+            }
+            let r = common::run_in(&common::root(), &args, Some(input));
+            let what = format!("{} {}", case.label, t.name());
+            assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+            let out = &r.stdout;
+            if t == Target::Chart {
+                assert_eq!(out, &case.rendered, "{what}: the stream was changed");
+                continue;
+            }
+            let added = match chart_ingress(&case.rendered) {
+                Some(span) => {
+                    let (head, tail) = (&case.rendered[..span.start], &case.rendered[span.end..]);
+                    assert!(
+                        out.starts_with(head) && out.ends_with(tail),
+                        "{what}: bytes outside the chart's Ingress changed"
+                    );
+                    out[head.len()..out.len() - tail.len()].to_string()
+                }
+                None => {
+                    assert!(
+                        out.starts_with(&case.rendered),
+                        "{what}: the stream changed"
+                    );
+                    let rest = &out[case.rendered.len()..];
+                    assert!(rest.starts_with("---\n"), "{what}: {rest}");
+                    rest.to_string()
+                }
+            };
+            assert!(
+                chart_ingress(out).is_none(),
+                "{what}: the chart's Ingress is still there"
+            );
+            assert!(!added.contains("helm.sh/chart"), "{what}: {added}");
+            let objects = ours(&format!("\n{added}"));
+            assert!(!objects.is_empty(), "{what}: nothing rendered\n{added}");
+            for o in &objects {
+                common::assert_has(o, &format!("app.kubernetes.io/instance: {}", case.release));
+            }
+            let path = dir.join(format!(
+                "{}-{}.yaml",
+                case.label.replace('/', "-"),
+                t.name()
+            ));
+            std::fs::write(&path, out).unwrap();
+            // the stream as it goes to Helm passes the tool's own manifest check
+            let p = path.display().to_string();
+            let v = common::run(&["validate", "-m", &p, "--format", "json"]);
+            let report: serde_json::Value = serde_json::from_str(&v.stdout)
+                .unwrap_or_else(|_| panic!("{what}: {}", v.transcript()));
+            let errors: Vec<&serde_json::Value> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["severity"] == "error")
+                .collect();
+            assert!(errors.is_empty(), "{what}: {errors:#?}");
+            let only = dir.join(format!(
+                "{}-{}-objects.yaml",
+                case.label.replace('/', "-"),
+                t.name()
+            ));
+            std::fs::write(&only, objects.join("\n---\n")).unwrap();
+            rendered_files.push(only);
+        }
+    }
+    validate_py(&rendered_files);
+}
+
+#[test]
+fn what_the_stream_says_is_checked_and_errors_write_nothing() {
+    let case = cases()
+        .into_iter()
+        .find(|c| c.label.ends_with("03-byo-url-only"))
+        .unwrap();
+    // a URL without a scheme: no host to serve
+    let bad = case
+        .rendered
+        .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \"");
+    let dir = common::tempdir("post-render-bad");
+    let report = dir.join("report.txt");
+    let report_arg = report.display().to_string();
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "traefik", "--report", &report_arg],
+        Some(bad.as_bytes()),
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(r.stdout.is_empty());
+    common::assert_has(&r.stderr, "error[url-invalid]");
+    common::assert_has(&r.stderr, "<stdin>:");
+    common::assert_has(&r.stderr, "nothing was written, so Helm stops here");
+    let written = std::fs::read_to_string(&report).unwrap();
+    common::assert_has(&written, "error[url-invalid]");
+    common::assert_has(&written, "error[hosts-missing]");
+
+    // the stream's facts are read from where they are: -v says so
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx", "-v"],
+        Some(case.rendered.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stderr,
+        "release `prod` from Service data/prod-airbyte-server-svc",
+    );
+    common::assert_has(
+        &r.stderr,
+        "global.airbyteUrl `https://airbyte.internal.example.com` from ConfigMap data/prod-airbyte-env",
+    );
+    common::assert_has(
+        &r.stderr,
+        "adding 1 `nginx` object(s) at the end of the stream",
+    );
+    common::assert_has(&r.stdout, "host: airbyte.internal.example.com");
+
+    // refused: no release in the stream, a namespace the objects contradict, a file target,
+    // chart 2.0.x objects without --namespace
+    let plain = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx"],
+        Some(plain.as_bytes()),
+    );
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "no Airbyte release in the stream");
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx", "-n", "other"],
+        Some(case.rendered.as_bytes()),
+    );
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "objects are in namespace `data`");
+    let r = common::run_in(
+        &common::root(),
+        &[
+            "post-render",
+            "-t",
+            "haproxy-cfg",
+            "--haproxy-cert",
+            "/a.pem",
+        ],
+        Some(case.rendered.as_bytes()),
+    );
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "cannot post-render");
+    let old = cases().into_iter().find(|c| !c.names_namespace).unwrap();
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx"],
+        Some(old.rendered.as_bytes()),
+    );
+    assert_eq!(r.code, 2);
+    common::assert_has(&r.stderr, "--post-renderer-args=--namespace=");
+    assert!(r.stdout.is_empty());
+}
+
+/// A chart whose one template prints a whole-chart render, as the Airbyte chart would.
+fn replay_chart(dir: &Path, rendered: &str) -> PathBuf {
+    let chart = dir.join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("files")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: airbyte\nversion: 2.2.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("files/rendered.yaml"), rendered).unwrap();
+    std::fs::write(
+        chart.join("templates/all.yaml"),
+        "{{ .Files.Get \"files/rendered.yaml\" }}\n",
+    )
+    .unwrap();
+    chart
+}
+
+struct Helm {
+    bin: PathBuf,
+    home: PathBuf,
+}
+
+impl Helm {
+    fn new(tag: &str) -> Option<Helm> {
+        let bin = common::helm()?;
+        let home = common::tempdir(tag);
+        let h = Helm { bin, home };
+        // the plugins of this repository, in development mode, and a pass-through to compare with
+        for p in ["helm-plugin/post-renderer", "helm-plugin/cli"] {
+            let out = h
+                .cmd()
+                .args(["plugin", "install"])
+                .arg(common::root().join(p))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{p}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let same = h.home.join("same");
+        std::fs::create_dir_all(&same).unwrap();
+        std::fs::write(same.join("plugin.yaml"), "apiVersion: v1\ntype: postrenderer/v1\nname: same\nversion: 0.1.0\nruntime: subprocess\nruntimeConfig:\n  platformCommand:\n    - command: cat\n").unwrap();
+        let out = h
+            .cmd()
+            .args(["plugin", "install"])
+            .arg(&same)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(h)
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(&self.bin);
+        c.env("HELM_DATA_HOME", self.home.join("data"))
+            .env("HELM_CONFIG_HOME", self.home.join("config"))
+            .env("HELM_CACHE_HOME", self.home.join("cache"))
+            .env("AIRBYTE_INGRESS", env!("CARGO_BIN_EXE_airbyte-ingress"))
+            .current_dir(common::root());
+        c
+    }
+}
+
+/// Helm's output split into its documents.
+fn helm_docs(text: &str) -> Vec<String> {
+    format!("\n{text}")
+        .split("\n---\n")
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_helm_4_plugin_replaces_the_ingress_inside_the_release() {
+    let Some(helm) = Helm::new("helm-post-render") else {
+        return;
+    };
+    let mut files = Vec::new();
+    for case in cases() {
+        let dir = common::tempdir("helm-post-render-case");
+        let chart = replay_chart(&dir, &case.rendered);
+        let template = |post: &str, extra: &[String]| {
+            let mut c = helm.cmd();
+            c.args(["template", &case.release]).arg(&chart).args([
+                "-n",
+                &case.namespace,
+                "--post-renderer",
+                post,
+            ]);
+            for a in extra {
+                c.arg(format!("--post-renderer-args={a}"));
+            }
+            c.output().unwrap()
+        };
+        let same = template("same", &[]);
+        assert!(
+            same.status.success(),
+            "{}",
+            String::from_utf8_lossy(&same.stderr)
+        );
+        let baseline = helm_docs(&String::from_utf8_lossy(&same.stdout));
+        let had_ingress = baseline.iter().any(|d| d.contains("\nkind: Ingress\n"));
+        for t in object_targets() {
+            let what = format!("{} {}", case.label, t.name());
+            let mut extra: Vec<String> = vec!["--target".into(), t.name().into()];
+            extra.extend(common::target_args(t.name()).into_iter().map(String::from));
+            if !case.names_namespace {
+                extra.push(format!("--namespace={}", case.namespace));
+            }
+            let out = template("airbyte-ingress", &extra);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{what}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let docs = helm_docs(&stdout);
+            if t == Target::Chart {
+                assert_eq!(docs, baseline, "{what}");
+                continue;
+            }
+            // Helm's objects are unchanged; the chart's Ingress is gone; the target's are there
+            let mut kept: Vec<&String> = docs
+                .iter()
+                .filter(|d| !d.contains("managed-by: airbyte-ingress"))
+                .collect();
+            let mut expected: Vec<&String> = baseline
+                .iter()
+                .filter(|d| {
+                    !(d.contains("\nkind: Ingress\n") && d.contains("helm.sh/chart: airbyte-"))
+                })
+                .collect();
+            kept.sort();
+            expected.sort();
+            assert_eq!(kept, expected, "{what}: Helm's other objects changed");
+            let added: Vec<&String> = docs
+                .iter()
+                .filter(|d| d.contains("managed-by: airbyte-ingress"))
+                .collect();
+            assert!(!added.is_empty(), "{what}: no objects of the target");
+            // Helm filed them under the chart's ingress template (and dropped its own annotation)
+            for d in &added {
+                assert!(!d.contains("postrender-filename"), "{what}: {d}");
+                if had_ingress {
+                    assert!(
+                        d.starts_with("# Source: airbyte/templates/all.yaml\n"),
+                        "{what}: {d}"
+                    );
+                } else {
+                    assert!(
+                        d.starts_with("# Source: airbyte/templates/ingress.yaml\n"),
+                        "{what}: {d}"
+                    );
+                }
+            }
+            let path = dir.join(format!("{}.yaml", t.name()));
+            std::fs::write(
+                &path,
+                added
+                    .iter()
+                    .map(|d| format!("---\n{d}\n"))
+                    .collect::<String>(),
+            )
+            .unwrap();
+            files.push(path);
+        }
+    }
+    validate_py(&files);
+}
+
+#[test]
+fn a_bad_value_stops_helm_and_the_report_says_why() {
+    let Some(helm) = Helm::new("helm-post-render-bad") else {
+        return;
+    };
+    let case = cases()
+        .into_iter()
+        .find(|c| c.label.ends_with("03-byo-url-only"))
+        .unwrap();
+    let dir = common::tempdir("helm-post-render-bad-case");
+    let chart = replay_chart(
+        &dir,
+        &case
+            .rendered
+            .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \""),
+    );
+    let report = dir.join("post-render.txt");
+    let out = helm
+        .cmd()
+        .args(["template", &case.release])
+        .arg(&chart)
+        .args(["-n", &case.namespace, "--post-renderer", "airbyte-ingress"])
+        .args([
+            "--post-renderer-args=--target",
+            "--post-renderer-args=traefik",
+        ])
+        .arg(format!(
+            "--post-renderer-args=--report={}",
+            report.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Helm 4.1.4 keeps a post-renderer's stderr to itself and says only that it failed
+    common::assert_has(
+        &String::from_utf8_lossy(&out.stderr),
+        "plugin \"airbyte-ingress\" exited with error",
+    );
+    let written = std::fs::read_to_string(&report).unwrap();
+    common::assert_has(&written, "error[url-invalid]");
+    common::assert_has(&written, "nothing was written, so Helm stops here");
+}
+
+#[test]
+fn the_helm_cli_plugin_runs_every_command() {
+    let Some(helm) = Helm::new("helm-cli-plugin") else {
+        return;
+    };
+    let out = helm
+        .cmd()
+        .args(["airbyte", "validate", "-f", "examples/values.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::assert_has(&String::from_utf8_lossy(&out.stdout), "0 errors");
+    let out = helm
+        .cmd()
+        .args([
+            "airbyte",
+            "validate",
+            "-f",
+            "fixtures/invalid/backend-webapp.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = helm.cmd().args(["airbyte", "rules"]).output().unwrap();
+    common::assert_has(&String::from_utf8_lossy(&out.stdout), "timeout-too-low");
+}
