@@ -522,3 +522,47 @@ fn the_helm_cli_plugin_runs_every_command() {
     let out = helm.cmd().args(["airbyte", "rules"]).output().unwrap();
     common::assert_has(&String::from_utf8_lossy(&out.stdout), "timeout-too-low");
 }
+
+/// `helm install --dry-run=client` takes the same flags as `helm upgrade --install` and needs no
+/// cluster: the release it would install holds the target's objects, not the chart's Ingress.
+#[test]
+fn helm_install_keeps_the_target_s_objects_in_the_release() {
+    let Some(helm) = Helm::new("helm-install") else {
+        return;
+    };
+    let case = cases()
+        .into_iter()
+        .find(|c| c.label.ends_with("01-community-tls"))
+        .unwrap();
+    let dir = common::tempdir("helm-install-case");
+    let chart = replay_chart(&dir, &case.rendered);
+    let out = helm
+        .cmd()
+        .env("KUBECONFIG", dir.join("no-cluster"))
+        .args(["install", &case.release])
+        .arg(&chart)
+        .args([
+            "-n",
+            &case.namespace,
+            "--dry-run=client",
+            "--post-renderer",
+            "airbyte-ingress",
+        ])
+        .args([
+            "--post-renderer-args=--target",
+            "--post-renderer-args=gateway-api",
+            "--post-renderer-args=--gateway-class=istio",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::assert_has(&text, "STATUS: pending-install");
+    common::assert_has(&text, "kind: HTTPRoute");
+    common::assert_has(&text, "gatewayClassName: istio");
+    assert!(!text.contains("kind: Ingress\n"), "{text}");
+}
