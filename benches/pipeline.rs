@@ -122,6 +122,42 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
+    // a release's render through post-render: the trimmed fixture, and the chart's whole render
+    // (4,983 lines) when the shared conformance folder is beside the repository
+    let mut g = c.benchmark_group("post-render");
+    g.sample_size(20);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let streams = [
+        (
+            "fixture",
+            root.join("fixtures/post-render/community-tls.yaml"),
+        ),
+        (
+            "whole-chart",
+            root.join("../shared/conformance/full-render/chart-2.2/01-community-tls/rendered.yaml"),
+        ),
+    ];
+    for (name, path) in streams {
+        let Ok(text) = std::fs::read(&path) else {
+            continue;
+        };
+        for t in [Target::Traefik, Target::GatewayApi] {
+            let opts = airbyte_ingress::PostRenderOptions {
+                target: t,
+                settings: target_options(),
+                namespace: None,
+                limits: Default::default(),
+                strict: false,
+            };
+            g.bench_with_input(BenchmarkId::new(t.name(), name), &text, |b, text| {
+                b.iter(|| {
+                    airbyte_ingress::post_render(&opts, text).map(|r| r.output.map(|o| o.len()))
+                })
+            });
+        }
+    }
+    g.finish();
+
     for t in Target::all() {
         let mut g = c.benchmark_group(format!("render/{}", t.name()));
         g.sample_size(20);

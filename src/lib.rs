@@ -9,6 +9,10 @@
 //! -> [`plan`] (the controller-neutral plan) -> [`rules`] (findings, on values and on manifests)
 //! and [`render`] -> [`targets`] (manifests) -> [`migrate`], [`output`] -> [`cli`]. The library
 //! never prints.
+//!
+//! The crate root wires the layers into the runs the CLI offers: [`check`] (values),
+//! [`check_manifests`] (`validate -m`) and [`post_render`] (a Helm release's render read back into
+//! values, checked, and handed back with the target's objects in place of the chart's Ingress).
 
 pub mod airbyte;
 pub mod blockyaml;
