@@ -444,20 +444,15 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             .and_then(|t| {
                 str_of(t).map(|s| (s.to_string(), t.origin, at.key("timeouts").key("request")))
             });
-        for (path, matching, origin) in matches {
-            r.routes.push(Route {
-                object: i,
-                hosts: hostnames.clone(),
-                path,
-                matching,
-                path_type_given: true,
-                origin,
-                at: at.clone(),
-                backend: backend.clone(),
-                listener: listener.clone(),
-                timeout: timeout.clone(),
-            });
-        }
+        let rule = RuleRoutes {
+            object: i,
+            hosts: &hostnames,
+            at: &at,
+            backend: &backend,
+            listener: &listener,
+            timeout: &timeout,
+        };
+        rule.push(matches, &mut r.routes);
     }
     // TLS is on the Gateway's HTTPS listeners the route attaches to
     let ns = o.namespace.as_deref();
@@ -490,6 +485,36 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                     },
                 });
             }
+        }
+    }
+}
+
+/// What every match of one route rule (an HTTPRoute rule, a VirtualService `http` entry) shares.
+struct RuleRoutes<'a> {
+    object: usize,
+    hosts: &'a [String],
+    at: &'a Path,
+    backend: &'a Option<BackendRef>,
+    listener: &'a str,
+    timeout: &'a Option<(String, Origin, Path)>,
+}
+
+impl RuleRoutes<'_> {
+    /// One route per match, each with the rule's hosts, backend, listener and timeout.
+    fn push(&self, matches: Vec<(String, Match, Origin)>, out: &mut Vec<Route>) {
+        for (path, matching, origin) in matches {
+            out.push(Route {
+                object: self.object,
+                hosts: self.hosts.to_vec(),
+                path,
+                matching,
+                path_type_given: true,
+                origin,
+                at: self.at.clone(),
+                backend: self.backend.clone(),
+                listener: self.listener.to_string(),
+                timeout: self.timeout.clone(),
+            });
         }
     }
 }
@@ -545,20 +570,15 @@ fn virtual_service(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             });
         let timeout = get(http, "timeout")
             .and_then(|t| str_of(t).map(|s| (s.to_string(), t.origin, at.key("timeout"))));
-        for (path, matching, origin) in matches {
-            r.routes.push(Route {
-                object: i,
-                hosts: hosts.clone(),
-                path,
-                matching,
-                path_type_given: true,
-                origin,
-                at: at.clone(),
-                backend: backend.clone(),
-                listener: listener.clone(),
-                timeout: timeout.clone(),
-            });
-        }
+        let rule = RuleRoutes {
+            object: i,
+            hosts: &hosts,
+            at: &at,
+            backend: &backend,
+            listener: &listener,
+            timeout: &timeout,
+        };
+        rule.push(matches, &mut r.routes);
     }
     // TLS is on the Istio Gateway's servers
     for g in &gateways {

@@ -94,20 +94,7 @@ pub fn parse_document(
         Some(root) => (root, 1, Vec::new()),
         None => read_full_yaml(text, file, limits, &err)?,
     };
-    if let Some((origin, len)) = longest_scalar_over(&root, limits.max_scalar_bytes) {
-        let (line, column) = match origin {
-            Origin::File { line, column, .. } => (Some(line), Some(column)),
-            _ => (None, None),
-        };
-        return Err(err(
-            line,
-            column,
-            format!(
-                "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
-                limits.max_scalar_bytes
-            ),
-        ));
-    }
+    scalars_within(&root, limits, &err)?;
     let at = |(line, column): (u32, u32)| Origin::File { file, line, column };
     let duplicates = dups
         .into_iter()
@@ -193,6 +180,29 @@ fn checked_text<'b>(
     Ok(text)
 }
 
+/// Every scalar of `node` within `--max-scalar-bytes`, or the error at the first one over.
+fn scalars_within(
+    node: &Node,
+    limits: &Limits,
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
+) -> Result<(), LoadError> {
+    let Some((origin, len)) = longest_scalar_over(node, limits.max_scalar_bytes) else {
+        return Ok(());
+    };
+    let (line, column) = match origin {
+        Origin::File { line, column, .. } => (Some(line), Some(column)),
+        _ => (None, None),
+    };
+    Err(err(
+        line,
+        column,
+        format!(
+            "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
+            limits.max_scalar_bytes
+        ),
+    ))
+}
+
 /// A parsed stream of documents, each kept on its own (Kubernetes manifests).
 pub struct Stream {
     /// Every document that is not empty, in order, with positions in the whole text.
@@ -239,20 +249,7 @@ pub fn parse_stream(
         }
     };
     for d in &docs {
-        if let Some((origin, len)) = longest_scalar_over(d, limits.max_scalar_bytes) {
-            let (line, column) = match origin {
-                Origin::File { line, column, .. } => (Some(line), Some(column)),
-                _ => (None, None),
-            };
-            return Err(err(
-                line,
-                column,
-                format!(
-                    "a scalar of {len} bytes, over the limit of {} bytes (--max-scalar-bytes)",
-                    limits.max_scalar_bytes
-                ),
-            ));
-        }
+        scalars_within(d, limits, &err)?;
     }
     let at = |(line, column): (u32, u32)| Origin::File { file, line, column };
     let duplicates = dups
