@@ -566,3 +566,45 @@ fn helm_install_keeps_the_target_s_objects_in_the_release() {
     common::assert_has(&text, "gatewayClassName: istio");
     assert!(!text.contains("kind: Ingress\n"), "{text}");
 }
+
+/// Helm 4 keeps a post-renderer's stderr: a failure is also told on the terminal the run was given
+/// (the binary opens `/dev/tty` when stderr is not one), a success is not.
+#[test]
+fn a_failure_is_told_on_the_terminal_too() {
+    use airbyte_ingress::cli::{Cli, Exit, Io, run};
+    use clap::Parser;
+    let case = cases()
+        .into_iter()
+        .find(|c| c.label.ends_with("03-byo-url-only"))
+        .unwrap();
+    let bad = case
+        .rendered
+        .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \"");
+    let go = |stream: &str| {
+        let (mut out, mut err, mut tty) = (Vec::new(), Vec::new(), Vec::new());
+        let bytes = stream.as_bytes().to_vec();
+        let mut read = |_: &str| Ok(bytes.clone());
+        let mut io = Io {
+            stdout: &mut out,
+            stderr: &mut err,
+            color: false,
+            color_stdout: false,
+            read: &mut read,
+            quiet: false,
+            verbose: false,
+            terminal: Some(&mut tty),
+        };
+        let cli = Cli::try_parse_from(["airbyte-ingress", "post-render", "-t", "traefik"]).unwrap();
+        let exit = run(cli, &mut io);
+        (exit, out, String::from_utf8(tty).unwrap())
+    };
+    let (exit, out, tty) = go(&bad);
+    assert_eq!(exit, Exit::Findings);
+    assert!(out.is_empty());
+    common::assert_has(&tty, "error[url-invalid]");
+    common::assert_has(&tty, "nothing was written, so Helm stops here");
+    let (exit, out, tty) = go(&case.rendered);
+    assert_eq!(exit, Exit::Clean);
+    assert!(!out.is_empty());
+    assert!(tty.is_empty(), "{tty}");
+}
