@@ -299,21 +299,7 @@ pub fn check_manifests(
         ports: plan.map(|p| p.ports).unwrap_or_default(),
     };
     let mut findings = rules::manifests::check(&objects, &inventory, &routing, &ctx);
-    // a key given twice matters in the objects checked; elsewhere (a Deployment's env, say) it is
-    // not this tool's business
-    for d in duplicates
-        .into_iter()
-        .filter(|d| in_checked_object(&objects, d.again))
-    {
-        findings.push(notice_finding(
-            &Notice::DuplicateKey {
-                path: d.path,
-                first: d.first,
-                again: d.again,
-            },
-            sources,
-        ));
-    }
+    findings.extend(duplicate_findings(&objects, duplicates, sources));
     Ok(ManifestReport {
         findings,
         inferred,
@@ -344,33 +330,6 @@ pub struct PostRendered {
     pub sources: values::Sources,
     /// What was read from the stream, for `-v`.
     pub inferred: Vec<String>,
-}
-
-/// The name Helm files the target's objects under: the chart's ingress template, beside the
-/// Airbyte chart's other templates (`airbyte/templates/ingress.yaml`, or
-/// `umbrella/charts/airbyte/templates/ingress.yaml`).
-fn ingress_template_name(
-    objects: &[manifests::Object],
-    release: &str,
-    ingress: Option<usize>,
-) -> String {
-    let file_of = |o: &manifests::Object| {
-        o.annotations()
-            .get(manifests::release::FILENAME_ANNOTATION)
-            .cloned()
-    };
-    if let Some(name) = ingress.and_then(|i| file_of(&objects[i])) {
-        return name;
-    }
-    objects
-        .iter()
-        .filter(|o| o.name.starts_with(release) && o.name.contains("-airbyte-"))
-        .filter_map(file_of)
-        .find_map(|f| {
-            f.find("templates/")
-                .map(|i| format!("{}templates/ingress.yaml", &f[..i]))
-        })
-        .unwrap_or_else(|| "airbyte/templates/ingress.yaml".to_string())
 }
 
 /// Reads a whole Airbyte render (what Helm hands a post-renderer), checks what the release's
@@ -467,19 +426,7 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
     let checked = check_loaded(&run, loaded, Vec::new())?;
     let mut findings = checked.findings;
     let mut sources = checked.loaded.sources;
-    for d in duplicates
-        .into_iter()
-        .filter(|d| in_checked_object(&objects, d.again))
-    {
-        findings.push(notice_finding(
-            &Notice::DuplicateKey {
-                path: d.path,
-                first: d.first,
-                again: d.again,
-            },
-            &sources,
-        ));
-    }
+    findings.extend(duplicate_findings(&objects, duplicates, &sources));
     // the stream's other routes to Airbyte (an umbrella chart's own Ingress, say); the chart's
     // Ingress was checked as values
     let others: Vec<manifests::Object> = objects
@@ -543,72 +490,43 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         };
         stream::span_of(&spans, line)
     });
-    let mut with = String::new();
-    if annotated {
-        let file = ingress_template_name(&objects, &rv.release, rv.chart_ingress);
-        for (n, doc) in rendered.docs.iter().enumerate() {
-            if n > 0 {
-                with.push_str("---\n");
-            }
-            let annotated = stream::with_annotation(&doc.text, release::FILENAME_ANNOTATION, &file)
+    let file =
+        annotated.then(|| release::ingress_template(&objects, &rv.release, rv.chart_ingress));
+    let mut docs = Vec::with_capacity(rendered.docs.len());
+    for doc in &rendered.docs {
+        docs.push(match &file {
+            Some(file) => stream::with_annotation(&doc.text, release::FILENAME_ANNOTATION, file)
                 .ok_or_else(|| {
                     Failure::Internal(format!("{} {} has no metadata block", doc.kind, doc.name))
-                })?;
-            with.push_str(&annotated);
-        }
-    } else {
+                })?,
+            None => doc.text.clone(),
+        });
+    }
+    let mut with = String::new();
+    if file.is_none() {
+        // as `helm template` prints: the replaced document's `# Source:` line, then ours
         if let Some(span) = replaced {
             with.push_str(stream::leading_comments(&text[span.bytes.clone()]));
         }
         with.push_str(&render::document::header(target.name()));
-        for (n, doc) in rendered.docs.iter().enumerate() {
-            if n > 0 {
-                with.push_str("---\n");
-            }
-            with.push_str(&doc.text);
-        }
     }
+    with.push_str(&docs.join("---\n"));
     if !with.ends_with('\n') {
         with.push('\n');
     }
     // the objects as they go back, checked as `validate -m` checks a release's objects; what the
     // values checks said already is not said twice
     let out_file = sources.files.len() as u32;
-    let parsed = values::parse_stream(
-        with.as_bytes(),
-        "<post-render output>",
-        out_file,
+    let mut read_back = |_: &str| Ok(with.as_bytes().to_vec());
+    let (ours, _) = manifests::read(
+        &[format!("<airbyte-ingress --target {}>", target.name())],
+        &mut sources,
         &opts.limits,
+        &mut read_back,
     )
     .map_err(|e| Failure::Internal(format!("the rendered objects do not read back: {e}")))?;
-    sources.files.push(values::SourceFile::new(
-        format!("<airbyte-ingress --target {}>", target.name()),
-        with.clone(),
-    ));
     let mut all = others;
-    for doc in parsed.docs {
-        let Value::Map(m) = &doc.value else { continue };
-        let meta = |k: &str| {
-            m.get("metadata")
-                .and_then(Node::as_map)
-                .and_then(|md| md.get(k))
-                .and_then(manifests::str_of)
-                .map(str::to_string)
-        };
-        let field = |k: &str| {
-            m.get(k)
-                .and_then(manifests::str_of)
-                .unwrap_or("")
-                .to_string()
-        };
-        all.push(manifests::Object {
-            api_version: field("apiVersion"),
-            kind: field("kind"),
-            name: meta("name").unwrap_or_default(),
-            namespace: meta("namespace"),
-            node: doc,
-        });
-    }
+    all.extend(ours);
     let routing = manifests::routes::routing(&all);
     let said: Vec<Rule> = findings.iter().map(|f| f.rule).collect();
     let in_output = |o: Origin| matches!(o, Origin::File { file, .. } if file == out_file);
@@ -640,6 +558,29 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         sources,
         inferred,
     })
+}
+
+/// The keys given twice in a stream that matter: those in the objects the manifest checks read;
+/// elsewhere (a Deployment's env, say) they are not this tool's business.
+fn duplicate_findings(
+    objects: &[manifests::Object],
+    duplicates: Vec<values::Duplicate>,
+    sources: &values::Sources,
+) -> Vec<Finding> {
+    duplicates
+        .into_iter()
+        .filter(|d| in_checked_object(objects, d.again))
+        .map(|d| {
+            notice_finding(
+                &Notice::DuplicateKey {
+                    path: d.path,
+                    first: d.first,
+                    again: d.again,
+                },
+                sources,
+            )
+        })
+        .collect()
 }
 
 /// Whether `origin` lies in an object whose kind the manifest checks read.

@@ -139,6 +139,25 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
     })
 }
 
+/// The template Helm files the target's objects under: the chart's Ingress's own, or the ingress
+/// template beside the Airbyte chart's other templates (`airbyte/templates/ingress.yaml`, or
+/// `umbrella/charts/airbyte/templates/ingress.yaml`), as Helm 4's filename annotation names them.
+pub fn ingress_template(objects: &[Object], release: &str, ingress: Option<usize>) -> String {
+    let file_of = |o: &Object| o.annotations().get(FILENAME_ANNOTATION).cloned();
+    if let Some(name) = ingress.and_then(|i| file_of(&objects[i])) {
+        return name;
+    }
+    objects
+        .iter()
+        .filter(|o| o.name.starts_with(release) && o.name.contains("-airbyte-"))
+        .filter_map(file_of)
+        .find_map(|f| {
+            f.find("templates/")
+                .map(|i| format!("{}templates/ingress.yaml", &f[..i]))
+        })
+        .unwrap_or_else(|| "airbyte/templates/ingress.yaml".to_string())
+}
+
 /// The Ingress the Airbyte chart renders for `release`: its `helm.sh/chart` label says the chart,
 /// and its routes go to the release's Services.
 pub fn is_chart_ingress(o: &Object, release: &str) -> bool {
@@ -299,6 +318,28 @@ mod tests {
         assert_eq!(at("global.airbyteUrl"), "<stdin>:19:16");
         assert_eq!(at("ingress.hosts[0].host"), "<stdin>:39:13");
         assert_eq!(at("ingress.hosts[0].paths[0].backend"), "<stdin>:46:23");
+    }
+
+    #[test]
+    fn the_target_s_objects_are_filed_beside_the_chart_s_templates() {
+        let (objects, _) = read(&STREAM.replace("templates/ingress.yaml", "templates/all.yaml"));
+        assert_eq!(
+            ingress_template(&objects, "prod", Some(2)),
+            "airbyte/templates/all.yaml",
+            "the chart's Ingress names its own template"
+        );
+        let umbrella = "apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-airbyte-server-svc\n  annotations:\n    postrenderer.helm.sh/postrender-filename: platform/charts/airbyte/templates/airbyte-server/service.yaml\n";
+        let (objects, _) = read(umbrella);
+        assert_eq!(
+            ingress_template(&objects, "prod", None),
+            "platform/charts/airbyte/templates/ingress.yaml"
+        );
+        let (objects, _) =
+            read("apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-airbyte-server-svc\n");
+        assert_eq!(
+            ingress_template(&objects, "prod", None),
+            "airbyte/templates/ingress.yaml"
+        );
     }
 
     #[test]
