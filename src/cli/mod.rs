@@ -500,6 +500,27 @@ mod tests {
         }
     }
 
+    /// `given` names each target flag the command line sets, and only it: a flag missing from its
+    /// list would be accepted by every target and silently ignored.
+    #[test]
+    fn every_target_flag_is_seen_when_given() {
+        use clap::FromArgMatches;
+        let cmd = TargetArgs::augment_args(clap::Command::new("t"));
+        let mut seen = 0;
+        for a in cmd.get_arguments() {
+            let long = format!("--{}", a.get_long().unwrap());
+            let mut argv = vec!["t".to_string(), long.clone()];
+            if a.get_action().takes_values() {
+                argv.push("internal".into()); // also a value of `--alb-scheme`
+            }
+            let m = cmd.clone().try_get_matches_from(&argv).unwrap();
+            let args = TargetArgs::from_arg_matches(&m).unwrap();
+            assert_eq!(args.given(), [long.as_str()], "{argv:?}");
+            seen += 1;
+        }
+        assert!(seen >= 20, "only {seen} target flags");
+    }
+
     #[test]
     fn a_flag_of_another_target_is_refused() {
         let parse = |args: &[&str]| Cli::try_parse_from(args).unwrap();
