@@ -51,6 +51,24 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// The full render whose folder ends in `suffix`.
+fn case(suffix: &str) -> Case {
+    cases()
+        .into_iter()
+        .find(|c| c.label.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no full render `{suffix}`"))
+}
+
+/// The render with `global.airbyteUrl` written without its scheme: no host to serve, an error.
+fn without_scheme(rendered: &str) -> String {
+    let bad = rendered.replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \"");
+    assert_ne!(
+        bad, rendered,
+        "the render has no https AIRBYTE_URL to break"
+    );
+    bad
+}
+
 fn object_targets() -> impl Iterator<Item = Target> {
     Target::all()
         .iter()
@@ -173,14 +191,9 @@ fn only_the_chart_s_ingress_is_replaced_and_every_other_byte_kept() {
 
 #[test]
 fn what_the_stream_says_is_checked_and_errors_write_nothing() {
-    let case = cases()
-        .into_iter()
-        .find(|c| c.label.ends_with("03-byo-url-only"))
-        .unwrap();
+    let case = case("03-byo-url-only");
     // a URL without a scheme: no host to serve
-    let bad = case
-        .rendered
-        .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \"");
+    let bad = without_scheme(&case.rendered);
     let dir = common::tempdir("post-render-bad");
     let report = dir.join("report.txt");
     let report_arg = report.display().to_string();
@@ -444,17 +457,9 @@ fn a_bad_value_stops_helm_and_the_report_says_why() {
     let Some(helm) = Helm::new("helm-post-render-bad") else {
         return;
     };
-    let case = cases()
-        .into_iter()
-        .find(|c| c.label.ends_with("03-byo-url-only"))
-        .unwrap();
+    let case = case("03-byo-url-only");
     let dir = common::tempdir("helm-post-render-bad-case");
-    let chart = replay_chart(
-        &dir,
-        &case
-            .rendered
-            .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \""),
-    );
+    let chart = replay_chart(&dir, &without_scheme(&case.rendered));
     let report = dir.join("post-render.txt");
     let out = helm
         .cmd()
@@ -530,10 +535,7 @@ fn helm_install_keeps_the_target_s_objects_in_the_release() {
     let Some(helm) = Helm::new("helm-install") else {
         return;
     };
-    let case = cases()
-        .into_iter()
-        .find(|c| c.label.ends_with("01-community-tls"))
-        .unwrap();
+    let case = case("01-community-tls");
     let dir = common::tempdir("helm-install-case");
     let chart = replay_chart(&dir, &case.rendered);
     let out = helm
@@ -573,13 +575,8 @@ fn helm_install_keeps_the_target_s_objects_in_the_release() {
 fn a_failure_is_told_on_the_terminal_too() {
     use airbyte_ingress::cli::{Cli, Exit, Io, run};
     use clap::Parser;
-    let case = cases()
-        .into_iter()
-        .find(|c| c.label.ends_with("03-byo-url-only"))
-        .unwrap();
-    let bad = case
-        .rendered
-        .replace("AIRBYTE_URL: \"https://", "AIRBYTE_URL: \"");
+    let case = case("03-byo-url-only");
+    let bad = without_scheme(&case.rendered);
     let go = |stream: &str| {
         let (mut out, mut err, mut tty) = (Vec::new(), Vec::new(), Vec::new());
         let bytes = stream.as_bytes().to_vec();
