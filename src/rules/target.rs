@@ -37,16 +37,14 @@ fn secret_namespace(controller: Controller, byo: &Byo) -> Option<&str> {
 
 fn istio_notes(ctx: &mut Ctx, byo: &Byo) {
     let plan = ctx.plan;
-    let note =
-        |rule: Rule, message: String| Finding::new(rule, Path::default(), Origin::Command, message);
     let s = &byo.settings;
-    let hosts = byo
-        .hosts
-        .iter()
-        .map(|h| format!("`{h}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
     if let Some(gw) = &s.istio_gateway {
+        let hosts = byo
+            .hosts
+            .iter()
+            .map(|h| format!("`{h}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         ctx.push(note(
             Rule::IstioAttachExisting,
             format!(
@@ -216,8 +214,6 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
 fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
     let plan = ctx.plan;
     let intent = &plan.intent;
-    let note =
-        |rule: Rule, message: String| Finding::new(rule, Path::default(), Origin::Command, message);
     match controller {
         Controller::Haproxy => {
             let t = intent.request_timeout();
@@ -265,4 +261,9 @@ fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         Controller::Istio => istio_notes(ctx, byo),
         _ => {}
     }
+}
+
+/// A finding about the run itself (what the target cannot set, what the user must do elsewhere).
+fn note(rule: Rule, message: String) -> Finding {
+    Finding::new(rule, Path::default(), Origin::Command, message)
 }

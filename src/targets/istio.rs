@@ -200,13 +200,11 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
         .airbyte_paths()
         .into_iter()
         .map(|(p, service)| {
+            // a uri prefix matches characters, not path segments: `/auth/realms/` keeps
+            // `/auth/realmsX` away from Keycloak
             let prefix = if p.path.ends_with('/') {
                 p.path.to_string()
-            } else if p.path.is_empty() {
-                "/".to_string()
             } else {
-                // a uri prefix matches characters, not path segments: `/auth/realms/` keeps
-                // `/auth/realmsX` away from Keycloak
                 format!("{}/", p.path)
             };
             RouteCtx {

@@ -252,6 +252,16 @@ mod tests {
         assert_eq!(Target::from_name("Chart"), None);
     }
 
+    /// Messages name a bring-your-own output by its controller; that name is the target's.
+    #[test]
+    fn every_controller_is_named_as_its_target() {
+        for &t in Target::all() {
+            if let Some(c) = t.controller() {
+                assert_eq!(c.output_name(), t.name());
+            }
+        }
+    }
+
     #[test]
     fn every_template_belongs_to_its_target_s_folder_and_escapes_for_its_kind() {
         for &t in Target::all() {
