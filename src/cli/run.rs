@@ -135,12 +135,7 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
     if let Some(ns) = &args.namespace {
         crate::check_namespace(ns).map_err(Failure::Usage)?;
     }
-    let input = (io.read)("-").map_err(|message| {
-        Failure::Input(crate::values::LoadError {
-            location: "<stdin>".into(),
-            message,
-        })
-    })?;
+    let (_, input) = crate::values::read_named("-", io.read).map_err(Failure::Input)?;
     let opts = crate::PostRenderOptions {
         target: args.target,
         settings,
@@ -406,17 +401,7 @@ fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Fai
 }
 
 fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let shown = if args.file == "-" {
-        "<stdin>".to_string()
-    } else {
-        args.file.clone()
-    };
-    let bytes = (io.read)(&args.file).map_err(|e| {
-        Failure::Input(crate::values::LoadError {
-            location: shown.clone(),
-            message: e,
-        })
-    })?;
+    let (shown, bytes) = crate::values::read_named(&args.file, io.read).map_err(Failure::Input)?;
     let doc = crate::values::parse_document(&bytes, &shown, 0, &Limits::default())
         .map_err(Failure::Input)?;
     let sources = Sources {

@@ -92,15 +92,7 @@ pub fn read(
     let mut objects = Vec::new();
     let mut duplicates = Vec::new();
     for name in names {
-        let shown = if name == "-" {
-            "<stdin>".to_string()
-        } else {
-            name.clone()
-        };
-        let bytes = read(name).map_err(|e| LoadError {
-            location: shown.clone(),
-            message: e,
-        })?;
+        let (shown, bytes) = crate::values::read_named(name, read)?;
         let file = sources.files.len() as u32;
         let stream = crate::values::parse_stream(&bytes, &shown, file, limits)?;
         sources

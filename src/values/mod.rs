@@ -361,6 +361,26 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The bytes of an input file and the name diagnostics show for it (`-`, standard input, is
+/// `<stdin>`); a file that cannot be read is an error naming it.
+pub fn read_named(
+    name: &str,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<(String, Vec<u8>), LoadError> {
+    let shown = if name == "-" {
+        "<stdin>".to_string()
+    } else {
+        name.to_string()
+    };
+    match read(name) {
+        Ok(bytes) => Ok((shown, bytes)),
+        Err(message) => Err(LoadError {
+            location: shown,
+            message,
+        }),
+    }
+}
+
 /// Reads every input, merges them in Helm's order, takes a dependency's values out of an
 /// umbrella chart's when asked, and lays the chart defaults underneath.
 ///
@@ -374,15 +394,7 @@ pub fn load(
     let mut notices = Vec::new();
     let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
     for name in &inputs.files {
-        let shown = if name == "-" {
-            "<stdin>".to_string()
-        } else {
-            name.clone()
-        };
-        let bytes = read(name).map_err(|e| LoadError {
-            location: shown.clone(),
-            message: e,
-        })?;
+        let (shown, bytes) = read_named(name, read)?;
         let file_id = sources.files.len() as u32;
         let doc = parse_document(&bytes, &shown, file_id, &inputs.limits)?;
         if doc.documents > 1 {
