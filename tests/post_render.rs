@@ -159,6 +159,22 @@ fn only_the_chart_s_ingress_is_replaced_and_every_other_byte_kept() {
             for o in &objects {
                 common::assert_has(o, &format!("app.kubernetes.io/instance: {}", case.release));
             }
+            // what was read from the stream reaches the objects: the namespace, the chart
+            // version (the builder route of 2.0.x), the edition (Keycloak's public paths)
+            let all = objects.join("\n");
+            common::assert_has(&all, &format!("namespace: {}", case.namespace));
+            let builder = format!("{}-airbyte-connector-builder-server-svc", case.release);
+            assert_eq!(
+                all.contains(&builder),
+                case.label.starts_with("chart-2.0"),
+                "{what}: the connector builder route"
+            );
+            let keycloak = format!("{}-airbyte-keycloak-svc", case.release);
+            assert_eq!(
+                all.contains(&keycloak),
+                case.rendered.contains("AIRBYTE_EDITION: \"enterprise\""),
+                "{what}: Keycloak's routes"
+            );
             let path = dir.join(format!(
                 "{}-{}.yaml",
                 case.label.replace('/', "-"),
