@@ -95,7 +95,7 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, text| {
             let opts = options(None);
             b.iter(|| {
-                let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+                let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
                 check(&opts, &mut read).map(|c| c.findings.len())
             })
         });
@@ -113,7 +113,7 @@ fn benches(c: &mut Criterion) {
                 ..Default::default()
             };
             b.iter(|| {
-                let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+                let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
                 let mut sources = airbyte_ingress::values::Sources::default();
                 airbyte_ingress::check_manifests(&opts, None, &mut sources, &mut read)
                     .map(|r| r.findings.len())
@@ -164,7 +164,7 @@ fn benches(c: &mut Criterion) {
         for (n, text) in &inputs {
             g.throughput(Throughput::Elements(*n as u64));
             let opts = options(Some(*t));
-            let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+            let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
             let checked = check(&opts, &mut read).expect("the generated values load");
             let plan = checked.plan.expect("the generated values are valid");
             g.bench_with_input(BenchmarkId::from_parameter(n), &plan, |b, plan| {

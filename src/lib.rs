@@ -19,6 +19,7 @@ pub mod blockyaml;
 pub mod cli;
 pub mod controllers;
 pub mod findings;
+pub mod inputs;
 pub mod manifests;
 pub mod migrate;
 pub mod model;
@@ -27,6 +28,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod rules;
+pub mod source;
 pub mod targets;
 pub mod tree;
 pub mod values;
@@ -34,7 +36,9 @@ pub mod values;
 use controllers::Settings;
 use findings::{Finding, Rule};
 use plan::{ChartVersion, Output, Plan, PlanOptions};
-use values::{LoadError, Loaded, Node, Notice, Origin, Value, ValueInputs};
+use values::{
+    InputError, InputErrorKind, Loaded, Node, Notice, Origin, ReadFn, Value, ValueInputs,
+};
 
 /// Everything a run needs besides the target: inputs and the `helm template` arguments.
 #[derive(Clone, Debug)]
@@ -55,7 +59,7 @@ pub enum Failure {
     /// A bad argument (release name, chart version, a flag for another target, ...).
     Usage(String),
     /// An input that cannot be read or parsed.
-    Input(LoadError),
+    Input(InputError),
     /// The tool itself failed (a rendered document did not parse back), or the system did
     /// (standard output closed). Also exit 2.
     Internal(String),
@@ -144,10 +148,7 @@ pub fn check_namespace(ns: &str) -> Result<(), String> {
 }
 
 /// Loads, merges and checks the values: every stage up to the plan, with all findings.
-pub fn check(
-    opts: &RunOptions,
-    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<Checked, Failure> {
+pub fn check(opts: &RunOptions, read: ReadFn<'_>) -> Result<Checked, Failure> {
     check_release(&opts.release).map_err(Failure::Usage)?;
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
@@ -233,7 +234,7 @@ pub fn check_manifests(
     opts: &ManifestOptions,
     values: Option<&Checked>,
     sources: &mut values::Sources,
-    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    read: ReadFn<'_>,
 ) -> Result<ManifestReport, Failure> {
     if let Some(r) = &opts.release {
         check_release(r).map_err(Failure::Usage)?;
@@ -347,7 +348,7 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         )));
     }
     let mut sources = values::Sources::default();
-    let mut read = |_: &str| Ok(input.to_vec());
+    let mut read = |_: &str, _: usize| Ok(input.to_vec());
     let (objects, duplicates) =
         manifests::read(&["-".to_string()], &mut sources, &opts.limits, &mut read)
             .map_err(Failure::Input)?;
@@ -358,10 +359,7 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         .unwrap_or_default();
     let inventory = manifests::inventory::inventory(&objects);
     let rv = release::release_values(&objects, &inventory).map_err(|message| {
-        Failure::Input(LoadError {
-            location: "<stdin>".into(),
-            message,
-        })
+        Failure::Input(InputError::new(InputErrorKind::Invalid, "<stdin>", message))
     })?;
     let namespace = match (&opts.namespace, &rv.namespace) {
         (Some(given), Some(seen)) if given != seen => {
@@ -517,7 +515,7 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
     // the objects as they go back, checked as `validate -m` checks a release's objects; what the
     // values checks said already is not said twice
     let out_file = sources.files.len() as u32;
-    let mut read_back = |_: &str| Ok(with.as_bytes().to_vec());
+    let mut read_back = |_: &str, _: usize| Ok(with.as_bytes().to_vec());
     let (ours, _) = manifests::read(
         &[format!("<airbyte-ingress --target {}>", target.name())],
         &mut sources,
@@ -599,10 +597,7 @@ fn in_checked_object(objects: &[manifests::Object], origin: Origin) -> bool {
 /// Loads and merges the values as Helm does, under the explicit limits; what reading noticed comes
 /// back as findings. A key given twice where this tool reads it stops the run (which copy is
 /// meant cannot be known); elsewhere it is a warning, and Helm's choice (the later) stands.
-pub fn load(
-    inputs: &ValueInputs,
-    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<(Loaded, Vec<Finding>), Failure> {
+pub fn load(inputs: &ValueInputs, read: ReadFn<'_>) -> Result<(Loaded, Vec<Finding>), Failure> {
     let loaded = values::load(inputs, chart_defaults(), read).map_err(Failure::Input)?;
     check_counts(&loaded, &inputs.limits).map_err(Failure::Input)?;
     for n in &loaded.notices {
@@ -617,15 +612,29 @@ pub fn load(
                 values::Seg::Key(k) => k.to_string(),
                 values::Seg::Index(i) => i.to_string(),
             });
-            return Err(Failure::Input(LoadError {
-                location: loaded.sources.describe(*again),
-                message: format!(
+            let (line, column) = match again {
+                Origin::File { line, column, .. } => (Some(*line), Some(*column)),
+                _ => (None, None),
+            };
+            let source = match again {
+                Origin::File { file, .. } => loaded
+                    .sources
+                    .files
+                    .get(*file as usize)
+                    .map_or_else(|| "?".to_string(), |f| f.name.clone()),
+                other => loaded.sources.describe(*other),
+            };
+            return Err(Failure::Input(InputError::new(
+                InputErrorKind::Invalid,
+                source,
+                format!(
                     "duplicate key `{}` (`{path}`): first at {}, again at {}; this tool reads it, and Helm would silently keep the second (remove one)",
                     key.unwrap_or_default(),
                     pos(first),
                     pos(again)
                 ),
-            }));
+            )
+            .at(line, column)));
         }
     }
     let findings = loaded
@@ -665,10 +674,26 @@ fn notice_finding(n: &Notice, sources: &values::Sources) -> Finding {
 }
 
 /// The explicit limits on hosts and paths (the rest are enforced while reading).
-fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), LoadError> {
-    let too_many = |node: &Node, what: &str, n: usize, max: usize, flag: &str| LoadError {
-        location: loaded.sources.describe(node.origin),
-        message: format!("{what} has {n} entries, over the limit of {max} ({flag})"),
+fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), InputError> {
+    let too_many = |node: &Node, what: &str, n: usize, max: usize, flag: &str| {
+        let message = format!("{what} has {n} entries, over the limit of {max} ({flag})");
+        match node.origin {
+            Origin::File { file, line, column } => InputError::new(
+                InputErrorKind::Limit,
+                loaded
+                    .sources
+                    .files
+                    .get(file as usize)
+                    .map_or_else(|| "?".to_string(), |f| f.name.clone()),
+                message,
+            )
+            .at(Some(line), Some(column)),
+            other => InputError::new(
+                InputErrorKind::Limit,
+                loaded.sources.describe(other),
+                message,
+            ),
+        }
     };
     for list in ["ingress.hosts", "ingress.tls"] {
         if let Some(
@@ -729,7 +754,7 @@ pub(crate) fn check_text(
         target,
         settings,
     };
-    let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+    let mut read = |_: &str, _: usize| Ok(values.as_bytes().to_vec());
     check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"))
 }
 

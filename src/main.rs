@@ -3,7 +3,8 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use airbyte_ingress::cli::{Cli, Command, Io, read_input, run_as};
+use airbyte_ingress::cli::{Cli, Command, Io, run_as};
+use airbyte_ingress::inputs::read_path;
 use clap::{CommandFactory, FromArgMatches};
 
 // A large run is a third allocation under glibc's malloc; mimalloc halves that (docs/benchmarks.md).
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
         color_stdout: stdout.is_terminal() && !no_color,
         stdout: &mut std::io::BufWriter::new(stdout.lock()),
         stderr: &mut stderr.lock(),
-        read: &mut read_input,
+        read: &mut read_path,
         quiet: false,
         verbose: false,
         terminal: terminal.as_mut().map(|t| t as &mut dyn std::io::Write),

@@ -389,7 +389,7 @@ mod tests {
             files: vec!["values.yaml".into()],
             ..Default::default()
         };
-        let mut read = |_: &str| Ok(values.as_bytes().to_vec());
+        let mut read = |_: &str, _: usize| Ok(values.as_bytes().to_vec());
         let loaded = crate::values::load(&inputs, crate::chart_defaults(), &mut read).unwrap();
         let typed: Values = serde::Deserialize::deserialize(&loaded.root).unwrap();
         let opts = PlanOptions {

@@ -13,6 +13,8 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["blockyaml", "names", "airbyte"],
     &["tree"],
+    &["source"],
+    &["inputs"],
     &["values"],
     &["model"],
     &["findings"],

@@ -124,7 +124,7 @@ fn stdin_is_read_with_dash() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: <stdin>: the file is empty: it holds no YAML document\n"
+        "error: <stdin>: standard input is empty: nothing was piped in (or it was closed)\n"
     );
 }
 
@@ -142,7 +142,7 @@ fn unreadable_inputs_exit_2() {
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
-        "error: fixtures: is a directory, not a values file\n"
+        "error: fixtures: is a directory, not a file (`-m DIR` reads a directory of manifests)\n"
     );
     let r = run(&["validate"]);
     assert_eq!(r.code, 2);

@@ -150,7 +150,7 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
         target: Some(t),
         settings: target_options(t),
     };
-    let mut read = |_: &str| Ok(text.clone().into_bytes());
+    let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
     let checked = match check(&opts, &mut read) {
         Ok(c) => c,
         Err(_) => return Ok(()), // refused as input: fine

@@ -596,7 +596,7 @@ fn a_failure_is_told_on_the_terminal_too() {
     let go = |stream: &str| {
         let (mut out, mut err, mut tty) = (Vec::new(), Vec::new(), Vec::new());
         let bytes = stream.as_bytes().to_vec();
-        let mut read = |_: &str| Ok(bytes.clone());
+        let mut read = |_: &str, _: usize| Ok(bytes.clone());
         let mut io = Io {
             stdout: &mut out,
             stderr: &mut err,

@@ -276,7 +276,7 @@ fn run(values: &Value, t: Target, variant: usize) -> Result<(), TestCaseError> {
         target: Some(t),
         settings: settings(t, variant),
     };
-    let mut read = |_: &str| Ok(text.clone().into_bytes());
+    let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
     let checked = match check(&opts, &mut read) {
         Ok(c) => c,
         Err(Failure::Internal(e)) => {
@@ -459,7 +459,7 @@ proptest! {
         let docs: Vec<Value> = objects.iter().map(|(_, _, d)| d.clone()).collect();
         let text = if docs.is_empty() { "apiVersion: v1\nkind: List\nitems: []\n".to_string() } else { write_stream(&docs, form) };
         let mut sources = airbyte_ingress::values::Sources::default();
-        let mut read = |_: &str| Ok(text.clone().into_bytes());
+        let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
         let opts = airbyte_ingress::ManifestOptions {
             files: vec!["m.yaml".into()],
             ..Default::default()
@@ -476,7 +476,7 @@ proptest! {
             &["m.yaml".into()],
             &mut airbyte_ingress::values::Sources::default(),
             &Default::default(),
-            &mut |_: &str| Ok(text.clone().into_bytes()),
+            &mut |_: &str, _: usize| Ok(text.clone().into_bytes()),
         ).unwrap();
         let got: Vec<(String, String)> = read_back.iter().map(|o| (o.kind.clone(), o.name.clone())).collect();
         let want: Vec<(String, String)> = objects.iter().map(|(k, n, _)| (k.clone(), n.clone())).collect();
@@ -607,7 +607,7 @@ fn post_render_keeps_what_it_does_not_own() {
             &["-".into()],
             &mut airbyte_ingress::values::Sources::default(),
             &Default::default(),
-            &mut |_: &str| Ok(out.clone().into_bytes()),
+            &mut |_: &str, _: usize| Ok(out.clone().into_bytes()),
         ).map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
         prop_assert!(!objects.iter().any(|o| airbyte_ingress::manifests::release::is_chart_ingress(o, "airbyte")), "{}", out);
         prop_assert!(objects.iter().any(|o| o.labels().get("app.kubernetes.io/managed-by").map(String::as_str) == Some("airbyte-ingress")), "{}", out);

@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
         files: vec!["fuzz.yaml".into()],
         ..Default::default()
     };
-    let mut read = |_: &str| Ok(data.to_vec());
+    let mut read = |_: &str, _: usize| Ok(data.to_vec());
     let _ = check_manifests(&opts, None, &mut Sources::default(), &mut read);
 });

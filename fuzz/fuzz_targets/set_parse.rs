@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     for kind in SetKind::ORDER {
         let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
         // --set-file reads a file of the same text, whatever it names
-        let mut read = |_: &str| Ok(data.to_vec());
+        let mut read = |_: &str, _: usize| Ok(data.to_vec());
         let _ = apply_set(
             &mut root,
             kind,

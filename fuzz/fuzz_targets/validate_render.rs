@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             target: Some(*t),
             settings,
         };
-        let mut read = |_: &str| Ok(data.to_vec());
+        let mut read = |_: &str, _: usize| Ok(data.to_vec());
         let Ok(checked) = check(&opts, &mut read) else { return };
         if checked.has_errors() {
             continue;

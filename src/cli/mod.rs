@@ -14,7 +14,7 @@ use crate::targets::Target;
 use crate::values::{Limits, SetKind, ValueInputs};
 use crate::{Failure, RunOptions};
 
-pub use run::{Exit, Io, read_input, run, run_as};
+pub use run::{Exit, Io, run, run_as};
 
 const AFTER_HELP: &str = "\
 Exit codes:

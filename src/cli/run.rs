@@ -2,7 +2,7 @@
 //! (manifests and reports to stdout, findings and notes to stderr), and is mapped to its exit code
 //! in one place, [`run_as`].
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use super::{
     Cli, Command, MigrateArgs, OutputFormat, PostRenderArgs, RenderArgs, ReportFormat,
@@ -20,8 +20,8 @@ pub struct Io<'a> {
     pub color: bool,
     /// Colour a text report on stdout (it is a terminal, and no NO_COLOR).
     pub color_stdout: bool,
-    /// Reads a values file; `-` is standard input.
-    pub read: &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+    /// Reads an input, at most so many bytes; `-` is standard input.
+    pub read: crate::inputs::ReadFn<'a>,
     /// `-q`: only errors on stderr.
     pub quiet: bool,
     /// `-v`: also what was read and rendered.
@@ -37,22 +37,6 @@ pub enum Exit {
     Clean = 0,
     Findings = 1,
     CouldNotRun = 2,
-}
-
-/// Reads a file the user named, or standard input for `-`.
-pub fn read_input(name: &str) -> Result<Vec<u8>, String> {
-    if name == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(buf);
-    }
-    let meta = std::fs::metadata(name).map_err(|e| format!("cannot read the file: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a directory, not a values file".into());
-    }
-    std::fs::read(name).map_err(|e| format!("cannot read the file: {e}"))
 }
 
 /// Runs a parsed command line.
@@ -135,7 +119,8 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
     if let Some(ns) = &args.namespace {
         crate::check_namespace(ns).map_err(Failure::Usage)?;
     }
-    let (_, input) = crate::values::read_named("-", io.read).map_err(Failure::Input)?;
+    let (_, input) =
+        crate::inputs::read_named("-", args.max_file_bytes, io.read).map_err(Failure::Input)?;
     let opts = crate::PostRenderOptions {
         target: args.target,
         settings,
@@ -346,10 +331,11 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
 fn manifest_files(paths: &[String]) -> Result<Vec<String>, Failure> {
     fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), Failure> {
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            Failure::Input(crate::values::LoadError {
-                location: dir.display().to_string(),
-                message: format!("cannot read the directory: {e}"),
-            })
+            Failure::Input(crate::values::InputError::new(
+                crate::values::InputErrorKind::Unreadable,
+                dir.display().to_string(),
+                format!("cannot read the directory: {e}"),
+            ))
         })?;
         let mut paths: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
@@ -373,10 +359,11 @@ fn manifest_files(paths: &[String]) -> Result<Vec<String>, Failure> {
             let before = out.len();
             walk(path, &mut out)?;
             if out.len() == before {
-                return Err(Failure::Input(crate::values::LoadError {
-                    location: p.clone(),
-                    message: "the directory holds no `*.yaml`, `*.yml` or `*.json` file".into(),
-                }));
+                return Err(Failure::Input(crate::values::InputError::new(
+                    crate::values::InputErrorKind::Unreadable,
+                    p.clone(),
+                    "the directory holds no `*.yaml`, `*.yml` or `*.json` file",
+                )));
             }
         } else {
             out.push(p.clone());
@@ -401,7 +388,9 @@ fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Fai
 }
 
 fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let (shown, bytes) = crate::values::read_named(&args.file, io.read).map_err(Failure::Input)?;
+    let (shown, bytes) =
+        crate::inputs::read_named(&args.file, Limits::default().max_file_bytes, io.read)
+            .map_err(Failure::Input)?;
     let doc = crate::values::parse_document(&bytes, &shown, 0, &Limits::default())
         .map_err(Failure::Input)?;
     let sources = Sources {

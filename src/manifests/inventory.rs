@@ -163,7 +163,7 @@ mod tests {
     fn a_release_s_services_url_and_chart_are_read() {
         let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-airbyte-server-svc\n  labels:\n    helm.sh/chart: airbyte-2.2.0\nspec:\n  ports:\n    - name: http\n      port: 8001\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-airbyte-env\ndata:\n  AIRBYTE_URL: https://airbyte.corp.example\n";
         let mut sources = crate::values::Sources::default();
-        let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+        let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
         let (objects, _) = super::super::read(
             &["m.yaml".into()],
             &mut sources,

@@ -278,7 +278,7 @@ mod tests {
 
     fn read(text: &str) -> (Vec<Object>, crate::values::Sources) {
         let mut sources = crate::values::Sources::default();
-        let mut bytes = |_: &str| Ok(text.as_bytes().to_vec());
+        let mut bytes = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
         let (objects, _) =
             super::super::read(&["-".into()], &mut sources, &Default::default(), &mut bytes)
                 .unwrap();

@@ -623,7 +623,7 @@ mod tests {
 
     fn routing_of(text: &str) -> (Vec<Object>, Routing) {
         let mut sources = crate::values::Sources::default();
-        let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+        let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
         let (objects, _) = super::super::read(
             &["m.yaml".into()],
             &mut sources,

@@ -1,46 +1,10 @@
 //! Helm's `--set`, `--set-string`, `--set-json`, `--set-file` and `--set-literal` syntax (its
 //! `strvals` parser), applied to the tree.
 
-use super::{Limits, Map, Node, Origin, Value};
-
-/// Which value flag an argument came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SetKind {
-    /// `--set`: `true`, `false`, `null` and integers are typed; everything else is a string.
-    Typed,
-    /// `--set-string`: every value is a string.
-    String,
-    /// `--set-json`: every value is JSON.
-    Json,
-    /// `--set-file`: every value is the text of the file it names.
-    File,
-    /// `--set-literal`: one key, and everything after the first `=` as a string, commas included.
-    Literal,
-}
-
-impl SetKind {
-    pub fn flag(self) -> &'static str {
-        match self {
-            SetKind::Typed => "--set",
-            SetKind::String => "--set-string",
-            SetKind::Json => "--set-json",
-            SetKind::File => "--set-file",
-            SetKind::Literal => "--set-literal",
-        }
-    }
-
-    /// Helm applies the value flags by kind, not by position, in this order (checked with Helm 4).
-    pub const ORDER: [SetKind; 5] = [
-        SetKind::Json,
-        SetKind::Typed,
-        SetKind::String,
-        SetKind::File,
-        SetKind::Literal,
-    ];
-}
+use super::{Limits, Map, Node, Origin, SetKind, Value};
 
 /// Reads the file a `--set-file` value names.
-pub type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<Vec<u8>, String>;
+pub type ReadFile<'a> = crate::inputs::ReadFn<'a>;
 
 /// Helm refuses list indexes above this.
 const MAX_INDEX: usize = 65536;
@@ -354,8 +318,8 @@ impl Parser<'_> {
         }
         if self.kind == SetKind::File {
             let (path, last) = self.until(&[',']);
-            let bytes =
-                (self.read)(&path).map_err(|e| Stop::Err(format!("cannot read `{path}`: {e}")))?;
+            let bytes = (self.read)(&path, self.limits.max_file_bytes)
+                .map_err(|e| Stop::Err(format!("cannot read `{path}`: {}", e.message)))?;
             if bytes.len() > self.limits.max_file_bytes {
                 return fail(format!(
                     "`{path}` is {} bytes, over the limit of {} bytes (--max-file-bytes)",
@@ -472,10 +436,14 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
-    fn no_files(name: &str) -> Result<Vec<u8>, String> {
+    fn no_files(name: &str, _: usize) -> Result<Vec<u8>, crate::source::InputError> {
         match name {
             "pem" => Ok(b"-----BEGIN\nx\n".to_vec()),
-            _ => Err("no such file".into()),
+            _ => Err(crate::source::InputError::new(
+                crate::source::InputErrorKind::Unreadable,
+                name,
+                "no such file",
+            )),
         }
     }
 

@@ -305,7 +305,7 @@ mod tests {
             files: vec!["values.yaml".into()],
             ..Default::default()
         };
-        let mut read = |_: &str| Ok(text.as_bytes().to_vec());
+        let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
         let loaded = crate::values::load(&inputs, crate::chart_defaults(), &mut read).ok()?;
         Some(loaded.root)
     }

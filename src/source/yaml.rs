@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use serde_saphyr::options::DuplicateKeyPolicy;
 
-use super::{LoadError, Map, Node, Origin, Value};
+use super::{InputError, InputErrorKind, Map, Node, Origin, Value};
 
 /// Resource limits for reading values. Every limit is reported by name when exceeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub fn parse_document(
     name: &str,
     file: u32,
     limits: &Limits,
-) -> Result<Document, LoadError> {
+) -> Result<Document, InputError> {
     let err = located(name);
     let text = checked_text(bytes, limits, &err)?;
     let (root, documents, dups) = match read_block_yaml(text, file, limits) {
@@ -113,14 +113,21 @@ pub fn parse_document(
 }
 
 /// Builds input errors that name `name` and, where known, the line and column.
-fn located(name: &str) -> impl Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync + '_ {
-    move |line: Option<u32>, col: Option<u32>, message: String| LoadError {
-        location: match (line, col) {
-            (Some(l), Some(c)) => format!("{name}:{l}:{c}"),
-            (Some(l), None) => format!("{name}:{l}"),
-            _ => name.to_string(),
-        },
-        message,
+/// The kind follows from the message: a limit names its flag, an empty file or a document of the
+/// wrong shape is invalid, anything else the parser said is a syntax error.
+fn located(name: &str) -> impl Fn(Option<u32>, Option<u32>, String) -> InputError + Sync + '_ {
+    move |line: Option<u32>, col: Option<u32>, message: String| {
+        let kind = if message.contains("(--max-") {
+            InputErrorKind::Limit
+        } else if message.starts_with("the file is empty")
+            || message.starts_with("the document is a")
+            || message.starts_with("the file holds no values")
+        {
+            InputErrorKind::Invalid
+        } else {
+            InputErrorKind::Syntax
+        };
+        InputError::new(kind, name, message).at(line, col)
     }
 }
 
@@ -129,8 +136,8 @@ fn located(name: &str) -> impl Fn(Option<u32>, Option<u32>, String) -> LoadError
 fn checked_text<'b>(
     bytes: &'b [u8],
     limits: &Limits,
-    err: &dyn Fn(Option<u32>, Option<u32>, String) -> LoadError,
-) -> Result<&'b str, LoadError> {
+    err: &dyn Fn(Option<u32>, Option<u32>, String) -> InputError,
+) -> Result<&'b str, InputError> {
     if bytes.len() > limits.max_file_bytes {
         return Err(err(
             None,
@@ -184,8 +191,8 @@ fn checked_text<'b>(
 fn scalars_within(
     node: &Node,
     limits: &Limits,
-    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
-) -> Result<(), LoadError> {
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> InputError + Sync),
+) -> Result<(), InputError> {
     let Some((origin, len)) = longest_scalar_over(node, limits.max_scalar_bytes) else {
         return Ok(());
     };
@@ -220,7 +227,7 @@ pub fn parse_stream(
     name: &str,
     file: u32,
     limits: &Limits,
-) -> Result<Stream, LoadError> {
+) -> Result<Stream, InputError> {
     let err = located(name);
     let text = checked_text(bytes, limits, &err)?;
     // plain block-style documents are read one by one by the fast reader; if it declines any, the
@@ -320,8 +327,8 @@ fn read_full_yaml(
     text: &str,
     file: u32,
     limits: &Limits,
-    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
-) -> Result<(Node, usize, Vec<Pair>), LoadError> {
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> InputError + Sync),
+) -> Result<(Node, usize, Vec<Pair>), InputError> {
     let (docs, dups) = read_documents(text, file, limits, err)?;
     // Helm reads every document of a values file and merges each over the ones before it; a
     // document that is empty or `null` adds nothing; any other non-map document is an error.
@@ -332,7 +339,7 @@ fn read_full_yaml(
             Value::Map(_) => {
                 documents += 1;
                 match root.as_mut() {
-                    Some(r) => super::merge_into(r, node),
+                    Some(r) => super::merge::merge_into(r, node),
                     None => root = Some(node),
                 }
             }
@@ -368,8 +375,8 @@ fn read_documents(
     text: &str,
     file: u32,
     limits: &Limits,
-    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> LoadError + Sync),
-) -> Result<(Vec<Node>, Vec<Pair>), LoadError> {
+    err: &(dyn Fn(Option<u32>, Option<u32>, String) -> InputError + Sync),
+) -> Result<(Vec<Node>, Vec<Pair>), InputError> {
     let parse = || {
         DUPLICATES.with(|d| d.borrow_mut().clear());
         serde_saphyr::from_slice_multiple_with_options::<Option<Spanned<Raw>>>(
@@ -434,9 +441,8 @@ pub fn check_fast_reader(text: &str) -> Result<bool, String> {
     let Some(quick) = read_block_yaml(text, 0, &limits) else {
         return Ok(false);
     };
-    let err = |_: Option<u32>, _: Option<u32>, message: String| LoadError {
-        location: String::new(),
-        message,
+    let err = |_: Option<u32>, _: Option<u32>, message: String| {
+        InputError::new(InputErrorKind::Syntax, "", message)
     };
     let full = match read_full_yaml(text, 0, &limits, &err) {
         Ok((root, 1, _)) => Some(root),
@@ -802,7 +808,7 @@ mod tests {
         }
     }
 
-    fn load(bytes: &[u8]) -> Result<Document, LoadError> {
+    fn load(bytes: &[u8]) -> Result<Document, InputError> {
         parse_document(bytes, "v.yaml", 0, &Limits::default())
     }
 
