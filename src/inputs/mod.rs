@@ -2,7 +2,16 @@
 //! and IaC wrappers that carry Airbyte's values (Argo CD, Flux, Kustomize, helmfile, Terraform).
 //! Every reader keeps the file, line and column of what it read, and stops at explicit limits.
 
+pub mod argocd;
+pub mod embed;
+pub mod flux;
+pub mod git;
+pub mod helmfile;
+pub mod kustomize;
 pub mod manifests;
+pub mod terraform;
+pub mod unknown;
+pub mod wrapper;
 
 use std::io::Read;
 

@@ -61,6 +61,7 @@ fn inline_stack_bytes(max_depth: usize) -> usize {
 }
 
 /// A parsed values file.
+#[derive(Debug)]
 pub struct Document {
     pub root: Node,
     /// The text as read (BOM removed), kept for source-line excerpts in diagnostics.

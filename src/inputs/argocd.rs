@@ -1,0 +1,579 @@
+//! Argo CD Applications and ApplicationSets. Checked against Argo CD's repo-server
+//! (`reposerver/repository/repository.go` `helmTemplate`, `util/helm/cmd.go`,
+//! `pkg/apis/application/v1alpha1/values.go`):
+//! - release name: `helm.releaseName`, else the Application's `metadata.name`; namespace:
+//!   `helm.namespace`, else `spec.destination.namespace`;
+//! - `helm template` gets `--values` for each of `helm.valueFiles` (relative to the source's
+//!   `path`; `$ref/...` relative to the root of the source whose `ref` is `ref`), then one more
+//!   `--values` with `valuesObject` when it is set, else `values` (never both: `valuesObject`
+//!   replaces `values`), then `--set`/`--set-string` per `parameters` (`forceString`), with commas
+//!   escaped unless the value is `{...}`, and `--set-file` per `fileParameters`;
+//! - an ApplicationSet's template is an Application whose `{{ }}` fields are known only when its
+//!   generators run.
+
+use std::path::PathBuf;
+
+use super::embed;
+use super::git;
+use super::wrapper::{Ctx, InputKind, Known, Layer, Release, Skipped, error_at, string};
+use crate::source::{InputError, InputErrorKind, Node, Origin, Path, SetKind, Sources, Value};
+
+fn at<'a>(n: &'a Node, path: &str) -> Option<&'a Node> {
+    n.at(&Path::parse(path))
+}
+
+fn str_at<'a>(n: &'a Node, path: &str) -> Option<&'a str> {
+    at(n, path).and_then(string)
+}
+
+/// The releases of Airbyte's chart among `docs` (the documents of the file `file`).
+pub fn read(
+    docs: &[Node],
+    file: u32,
+    sources: &mut Sources,
+    ctx: &mut Ctx<'_>,
+) -> Result<(Vec<Release>, Vec<Skipped>), InputError> {
+    let mut releases = Vec::new();
+    let mut skipped = Vec::new();
+    let wrapper = sources.files[file as usize].name.clone();
+    let checkout = git::checkout_of(if wrapper == "<stdin>" { "-" } else { &wrapper });
+    for doc in docs {
+        let api = str_at(doc, "apiVersion").unwrap_or("");
+        let kind = str_at(doc, "kind").unwrap_or("");
+        if !api.starts_with("argoproj.io/") {
+            continue;
+        }
+        let (input_kind, app, templated) = match kind {
+            "Application" => (InputKind::ArgocdApplication, doc.clone(), None),
+            "ApplicationSet" => {
+                let Some(template) = at(doc, "spec.template") else {
+                    continue;
+                };
+                let mut unknowns = super::unknown::Unknowns::default();
+                let mut t = template.clone();
+                replace_templates(&mut t, &mut unknowns);
+                (InputKind::ArgocdApplicationset, t, Some((unknowns, doc)))
+            }
+            _ => continue,
+        };
+        let name_node = at(&app, "metadata.name").cloned();
+        let sources_list: Vec<Node> = match at(&app, "spec.sources") {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items.clone(),
+            _ => at(&app, "spec.source").cloned().into_iter().collect(),
+        };
+        let refs: Vec<(String, Node)> = sources_list
+            .iter()
+            .filter_map(|s| str_at(s, "ref").map(|r| (r.to_string(), s.clone())))
+            .collect();
+        for src in &sources_list {
+            let Some(found) = chart_of(src, checkout.as_ref(), ctx, sources) else {
+                if let Some(c) = str_at(src, "chart").or_else(|| str_at(src, "path")) {
+                    skipped.push(Skipped {
+                        what: format!("{kind} source `{c}` (not Airbyte's chart)"),
+                        origin: src.origin,
+                    });
+                }
+                continue;
+            };
+            let mut rel = Release::new(input_kind, &wrapper, doc.origin, found.chart.clone());
+            rel.version = found.version.clone();
+            rel.subchart = found.subchart.clone();
+            if let Some((u, _)) = &templated {
+                rel.unknowns.extend(u.clone());
+            }
+            let helm = at(src, "helm");
+            // release name and namespace, as the repo-server derives them
+            rel.name = match helm.and_then(|h| at(h, "releaseName")) {
+                Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "spec.source.helm.releaseName",
+                    n.origin,
+                )),
+                _ => name_node.as_ref().and_then(|n| {
+                    string(n).map(|s| {
+                        // an Application in another namespace may be named `ns_name` internally;
+                        // the release is named after the name part
+                        let s = s.rsplit('_').next().unwrap_or(s);
+                        Known::new(s.to_string(), "metadata.name", n.origin)
+                    })
+                }),
+            };
+            rel.namespace = match helm.and_then(|h| at(h, "namespace")) {
+                Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "spec.source.helm.namespace",
+                    n.origin,
+                )),
+                _ => match at(&app, "spec.destination.namespace") {
+                    Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
+                        string(n).unwrap_or_default().to_string(),
+                        "spec.destination.namespace",
+                        n.origin,
+                    )),
+                    _ => Some(Known::new(
+                        "default".to_string(),
+                        "Helm's default (the Application names no `spec.destination.namespace`)",
+                        doc.origin,
+                    )),
+                },
+            };
+            if let Some(h) = helm {
+                let env = Env {
+                    app_name: rel.name.as_ref().map(|n| n.value.clone()),
+                    app_namespace: rel.namespace.as_ref().map(|n| n.value.clone()),
+                };
+                read_helm(h, src, &refs, &found, &env, checkout.as_ref(), file, sources, ctx, &mut rel)?;
+            }
+            if let Some((_, set_doc)) = &templated
+                && let Some(p) = at(set_doc, "spec.templatePatch")
+            {
+                rel.cannot_assess(
+                    p.origin,
+                    "`spec.templatePatch` changes the template per generated Application; the values it patches in are not assessed",
+                );
+            }
+            releases.push(rel);
+        }
+    }
+    Ok((releases, skipped))
+}
+
+/// What a source says of its chart.
+struct Found {
+    chart: Known<String>,
+    version: Option<Known<String>>,
+    subchart: Option<String>,
+    /// A Git source's chart folder, when it is readable here.
+    folder: Option<PathBuf>,
+}
+
+/// The Airbyte chart of a source: a Helm repository or OCI source with `chart: airbyte`, or a
+/// Git source whose `path` holds Airbyte's chart or an umbrella chart that depends on it.
+fn chart_of(
+    src: &Node,
+    checkout: Option<&git::Checkout>,
+    ctx: &mut Ctx<'_>,
+    sources: &mut Sources,
+) -> Option<Found> {
+    if let Some(c) = at(src, "chart") {
+        let name = string(c)?;
+        if !super::wrapper::is_airbyte_chart(name) {
+            return None;
+        }
+        let version = at(src, "targetRevision")
+            .and_then(|v| string(v).map(|s| Known::new(s.to_string(), "targetRevision", v.origin)));
+        return Some(Found {
+            chart: Known::new(name.to_string(), "chart", c.origin),
+            version,
+            subchart: None,
+            folder: None,
+        });
+    }
+    let path = at(src, "path")?;
+    let folder = repo_root(str_at(src, "repoURL")?, None, checkout, ctx)?.join(string(path)?);
+    let chart_yaml = folder.join("Chart.yaml");
+    let chart_file = chart_yaml.to_str()?.to_string();
+    let (id, text) = ctx
+        .read_file(&chart_file, sources, path.origin, "the chart's Chart.yaml")
+        .ok()?;
+    let doc = crate::source::parse_document(text.as_bytes(), &chart_file, id, &ctx.limits).ok()?;
+    let name = str_at(&doc.root, "name")?;
+    let version_of = |n: &Node| {
+        at(n, "version").and_then(|v| string(v).map(|s| Known::new(s.to_string(), "Chart.yaml version", v.origin)))
+    };
+    if super::wrapper::is_airbyte_chart(name) {
+        return Some(Found {
+            chart: Known::new(name.to_string(), "Chart.yaml name", path.origin),
+            version: version_of(&doc.root),
+            subchart: None,
+            folder: Some(folder),
+        });
+    }
+    // an umbrella chart: Airbyte's values are under the dependency's alias or name
+    let deps = match at(&doc.root, "dependencies") {
+        Some(Node {
+            value: Value::Seq(d),
+            ..
+        }) => d.clone(),
+        _ => return None,
+    };
+    let dep = deps
+        .iter()
+        .find(|d| str_at(d, "name").is_some_and(super::wrapper::is_airbyte_chart))?;
+    let key = str_at(dep, "alias")
+        .or_else(|| str_at(dep, "name"))
+        .unwrap_or("airbyte")
+        .to_string();
+    Some(Found {
+        chart: Known::new(format!("{name} (depends on airbyte)"), "Chart.yaml dependencies", path.origin),
+        version: version_of(dep),
+        subchart: Some(key),
+        folder: Some(folder),
+    })
+}
+
+/// Where a repository is checked out here: `--repo-root` (by `ref` name or URL), else the
+/// checkout that holds the Application when its `origin` is that repository. Never a guess.
+fn repo_root(
+    url: &str,
+    ref_name: Option<&str>,
+    checkout: Option<&git::Checkout>,
+    ctx: &Ctx<'_>,
+) -> Option<PathBuf> {
+    let want = git::normalize_url(url);
+    for (name, dir) in &ctx.repo_roots {
+        if Some(name.as_str()) == ref_name || git::normalize_url(name) == want {
+            return Some(dir.clone());
+        }
+    }
+    checkout
+        .filter(|c| c.origin.as_deref() == Some(want.as_str()))
+        .map(|c| c.root.clone())
+}
+
+/// The build environment Argo CD substitutes in value file paths and parameters.
+struct Env {
+    app_name: Option<String>,
+    app_namespace: Option<String>,
+}
+
+impl Env {
+    /// `text` with `$ARGOCD_APP_NAME` and `$ARGOCD_APP_NAMESPACE` substituted; `Err` names a
+    /// variable that is known only in the repo-server.
+    fn subst(&self, text: &str) -> Result<String, String> {
+        let mut out = text.to_string();
+        for (var, value) in [
+            ("ARGOCD_APP_NAMESPACE", &self.app_namespace),
+            ("ARGOCD_APP_NAME", &self.app_name),
+        ] {
+            for form in [format!("${{{var}}}"), format!("${var}")] {
+                if out.contains(&form) {
+                    match value {
+                        Some(v) => out = out.replace(&form, v),
+                        None => return Err(var.to_string()),
+                    }
+                }
+            }
+        }
+        if let Some(i) = out.find("$ARGOCD_").or_else(|| out.find("${ARGOCD_")) {
+            let var: String = out[i..]
+                .trim_start_matches(['$', '{'])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            return Err(var);
+        }
+        Ok(out)
+    }
+}
+
+/// The values of a source's `helm` block, in Argo CD's order.
+#[allow(clippy::too_many_arguments)]
+fn read_helm(
+    helm: &Node,
+    src: &Node,
+    refs: &[(String, Node)],
+    found: &Found,
+    env: &Env,
+    checkout: Option<&git::Checkout>,
+    file: u32,
+    sources: &mut Sources,
+    ctx: &mut Ctx<'_>,
+    rel: &mut Release,
+) -> Result<(), InputError> {
+    let ignore_missing = matches!(
+        at(helm, "ignoreMissingValueFiles").map(|n| &n.value),
+        Some(Value::Bool(true))
+    );
+    if let Some(Node {
+        value: Value::Seq(files),
+        ..
+    }) = at(helm, "valueFiles")
+    {
+        for f in files {
+            let Some(raw) = string(f) else { continue };
+            let Some(path) = resolve_file(raw, f.origin, src, refs, found, env, checkout, ctx, rel) else {
+                continue;
+            };
+            match ctx.values_file(&path, sources, f.origin, "value file") {
+                Ok(layer) => rel.layers.push(layer),
+                Err(e) if ignore_missing && e.kind == InputErrorKind::Unreadable => {
+                    rel.ignored(
+                        f.origin,
+                        format!("value file `{raw}` (`{path}`) does not exist: `ignoreMissingValueFiles` skips it"),
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let values = at(helm, "values");
+    let object = at(helm, "valuesObject");
+    match (values, object) {
+        (Some(v), Some(o)) if !matches!(o.value, Value::Null) => {
+            rel.ignored(
+                v.origin,
+                "`helm.values` is ignored: `helm.valuesObject` is set too, and Argo CD passes only `valuesObject`",
+            );
+            rel.layers.push(object_layer(o));
+        }
+        (_, Some(o)) if !matches!(o.value, Value::Null) => rel.layers.push(object_layer(o)),
+        (Some(v), _) => {
+            if let Some(text) = string(v) {
+                if !text.trim().is_empty() {
+                    let mut text = text.to_string();
+                    replace_in_text(&mut text, &mut rel.unknowns, v.origin);
+                    let outer = sources.files[file as usize].text.clone();
+                    let shown = sources.files[file as usize].name.clone();
+                    let place = embed::placement(&outer, v, &text);
+                    let doc = embed::parse_values(&text, place, file, &shown, &ctx.limits)?;
+                    rel.layers.push(Layer::tree(doc, v.origin));
+                }
+            } else if let Value::Map(_) = v.value {
+                // some write `values:` as a map; Argo CD's field is a string and rejects it
+                return Err(error_at(
+                    sources,
+                    v.origin,
+                    InputErrorKind::Invalid,
+                    "`helm.values` is a map, but Argo CD reads a string here: write `values: |` with the YAML under it, or use `valuesObject:`",
+                ));
+            }
+        }
+        _ => {}
+    }
+    if let Some(Node {
+        value: Value::Seq(params),
+        ..
+    }) = at(helm, "parameters")
+    {
+        // Argo CD keeps one value per name: the last
+        let mut seen: Vec<(String, &Node)> = Vec::new();
+        for p in params {
+            if let Some(name) = str_at(p, "name") {
+                seen.retain(|(n, _)| n != name);
+                seen.push((name.to_string(), p));
+            }
+        }
+        for (name, p) in seen {
+            let value_node = at(p, "value");
+            let raw = value_node.map(|v| scalar_text(v)).unwrap_or_default();
+            let origin = value_node.map_or(p.origin, |v| v.origin);
+            let value = match env.subst(&raw) {
+                Ok(v) => v,
+                Err(var) => rel.unknowns.add(
+                    &format!("${var}"),
+                    origin,
+                    "an Argo CD build variable, known only in the repo-server",
+                ),
+            };
+            let force = matches!(at(p, "forceString").map(|n| &n.value), Some(Value::Bool(true)));
+            rel.layers.push(Layer::Set {
+                kind: if force { SetKind::String } else { SetKind::Typed },
+                text: format!("{name}={}", clean_set_value(&value)),
+                origin,
+            });
+        }
+    }
+    if let Some(Node {
+        value: Value::Seq(params),
+        ..
+    }) = at(helm, "fileParameters")
+    {
+        for p in params {
+            let (Some(name), Some(path_node)) = (str_at(p, "name"), at(p, "path")) else {
+                continue;
+            };
+            let Some(raw) = string(path_node) else { continue };
+            let Some(path) = resolve_file(raw, path_node.origin, src, refs, found, env, checkout, ctx, rel) else {
+                continue;
+            };
+            // read here, so a missing file is an error at this line, then set as Helm does
+            ctx.read_file(&path, sources, path_node.origin, "file parameter")?;
+            rel.layers.push(Layer::Set {
+                kind: SetKind::File,
+                text: format!("{name}={path}"),
+                origin: path_node.origin,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `valuesObject` as a layer: the object itself, positions and all.
+fn object_layer(o: &Node) -> Layer {
+    Layer::Tree {
+        root: o.clone(),
+        from: o.origin,
+        documents: 1,
+        duplicates: Vec::new(),
+        under_defaults: false,
+    }
+}
+
+/// A scalar as Argo CD's string field holds it (a YAML `true` in `value:` is the string `true`).
+fn scalar_text(n: &Node) -> String {
+    match &n.value {
+        Value::Str(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Argo CD's `cleanSetParameters`: commas are escaped (one value, not several assignments) unless
+/// the value is a `{...}` list.
+fn clean_set_value(v: &str) -> String {
+    if v.starts_with('{') && v.ends_with('}') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut prev = None;
+    for c in v.chars() {
+        if c == ',' && prev != Some('\\') {
+            out.push('\\');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+/// The path a value file or file parameter names, read here; `None` (with a note) when it is in a
+/// repository, chart or place this tool cannot read.
+#[allow(clippy::too_many_arguments)]
+fn resolve_file(
+    raw: &str,
+    origin: Origin,
+    src: &Node,
+    refs: &[(String, Node)],
+    found: &Found,
+    env: &Env,
+    checkout: Option<&git::Checkout>,
+    ctx: &Ctx<'_>,
+    rel: &mut Release,
+) -> Option<String> {
+    if raw.contains("://") {
+        rel.cannot_assess(origin, format!("value file `{raw}` is fetched from a URL when Argo CD renders: not read here"));
+        return None;
+    }
+    if raw.contains(['*', '?', '[']) {
+        rel.cannot_assess(origin, format!("value file `{raw}` is a glob that Argo CD expands in its own checkout: not read here"));
+        return None;
+    }
+    if let Some(rest) = raw.strip_prefix('$') {
+        let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let Some((_, ref_src)) = refs.iter().find(|(r, _)| r == name) else {
+            rel.cannot_assess(
+                origin,
+                format!("value file `{raw}` names the source `${name}`, and no source of this Application has `ref: {name}`"),
+            );
+            return None;
+        };
+        let url = str_at(ref_src, "repoURL").unwrap_or("");
+        let path = match env.subst(path) {
+            Ok(p) => p,
+            Err(var) => {
+                rel.cannot_assess(origin, format!("value file `{raw}` uses `${var}`, known only in the repo-server"));
+                return None;
+            }
+        };
+        return match repo_root(url, Some(name), checkout, ctx) {
+            Some(root) => Some(crate::inputs::wrapper::normalize(&root.join(path.trim_start_matches('/')))),
+            None => {
+                rel.cannot_assess(
+                    origin,
+                    format!(
+                        "value file `{raw}` is in the repository `{url}`, which is not the checkout this file is in{}: pass `--repo-root {name}=DIR` with a checkout of it to read it",
+                        checkout
+                            .and_then(|c| c.origin.as_deref())
+                            .map(|o| format!(" (its origin is `{o}`)"))
+                            .unwrap_or_default()
+                    ),
+                );
+                None
+            }
+        };
+    }
+    let path = match env.subst(raw) {
+        Ok(p) => p,
+        Err(var) => {
+            rel.cannot_assess(origin, format!("value file `{raw}` uses `${var}`, known only in the repo-server"));
+            return None;
+        }
+    };
+    match &found.folder {
+        Some(folder) => {
+            let root = repo_root(str_at(src, "repoURL").unwrap_or(""), None, checkout, ctx)
+                .unwrap_or_else(|| folder.clone());
+            let full = if path.starts_with('/') {
+                root.join(path.trim_start_matches('/'))
+            } else {
+                folder.join(&path)
+            };
+            Some(crate::inputs::wrapper::normalize(&full))
+        }
+        None => {
+            rel.cannot_assess(
+                origin,
+                format!(
+                    "value file `{raw}` is a file of the chart `{}` itself (a Helm repository source has no folder of ours): not read here",
+                    found.chart.value
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Replaces every `{{ ... }}` in the strings of an ApplicationSet template with its token.
+fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
+    let origin = n.origin;
+    match &mut n.value {
+        Value::Str(s) => replace_in_text(s, unknowns, origin),
+        Value::Seq(items) => items.iter_mut().for_each(|i| replace_templates(i, unknowns)),
+        Value::Map(m) => m.values_mut().for_each(|v| replace_templates(v, unknowns)),
+        _ => {}
+    }
+}
+
+/// Replaces every `{{ ... }}` in `text` with its token.
+fn replace_in_text(text: &mut String, unknowns: &mut super::unknown::Unknowns, origin: Origin) {
+    while let Some(start) = text.find("{{") {
+        let Some(len) = text[start..].find("}}") else { break };
+        let expr = text[start..start + len + 2].to_string();
+        let t = unknowns.add(
+            &expr,
+            origin,
+            "an ApplicationSet generator parameter, known only when the generator runs",
+        );
+        text.replace_range(start..start + len + 2, &t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_values_are_cleaned_as_argo_cd_cleans_them() {
+        assert_eq!(clean_set_value("a,b"), "a\\,b");
+        assert_eq!(clean_set_value("a\\,b"), "a\\,b");
+        assert_eq!(clean_set_value("{a,b}"), "{a,b}");
+        assert_eq!(clean_set_value("https://x"), "https://x");
+    }
+
+    #[test]
+    fn build_variables_are_substituted_or_named() {
+        let env = Env {
+            app_name: Some("airbyte".into()),
+            app_namespace: Some("data".into()),
+        };
+        assert_eq!(env.subst("values-$ARGOCD_APP_NAME.yaml").unwrap(), "values-airbyte.yaml");
+        assert_eq!(env.subst("${ARGOCD_APP_NAMESPACE}/v.yaml").unwrap(), "data/v.yaml");
+        assert_eq!(env.subst("$ARGOCD_APP_REVISION").unwrap_err(), "ARGOCD_APP_REVISION");
+    }
+}
