@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules", "render"],
     &["targets"],
     &["migrate", "output"],
+    &["runs"],
     &["cli"],
 ];
 

@@ -39,7 +39,7 @@ fn test_chart(with_schema: bool) -> PathBuf {
     )
     .unwrap();
     std::fs::copy(
-        common::root().join("src/chart_defaults.yaml"),
+        common::root().join("src/runs/chart_defaults.yaml"),
         dir.join("values.yaml"),
     )
     .unwrap();
@@ -281,7 +281,7 @@ fn subchart_values_equal_what_helm_gives_the_dependency() {
     )
     .unwrap();
     std::fs::copy(
-        common::root().join("src/chart_defaults.yaml"),
+        common::root().join("src/runs/chart_defaults.yaml"),
         sub.join("values.yaml"),
     )
     .unwrap();

@@ -125,7 +125,18 @@ pub fn read(
                     app_name: rel.name.as_ref().map(|n| n.value.clone()),
                     app_namespace: rel.namespace.as_ref().map(|n| n.value.clone()),
                 };
-                read_helm(h, src, &refs, &found, &env, checkout.as_ref(), file, sources, ctx, &mut rel)?;
+                read_helm(
+                    h,
+                    src,
+                    &refs,
+                    &found,
+                    &env,
+                    checkout.as_ref(),
+                    file,
+                    sources,
+                    ctx,
+                    &mut rel,
+                )?;
             }
             if let Some((_, set_doc)) = &templated
                 && let Some(p) = at(set_doc, "spec.templatePatch")
@@ -182,7 +193,9 @@ fn chart_of(
     let doc = crate::source::parse_document(text.as_bytes(), &chart_file, id, &ctx.limits).ok()?;
     let name = str_at(&doc.root, "name")?;
     let version_of = |n: &Node| {
-        at(n, "version").and_then(|v| string(v).map(|s| Known::new(s.to_string(), "Chart.yaml version", v.origin)))
+        at(n, "version").and_then(|v| {
+            string(v).map(|s| Known::new(s.to_string(), "Chart.yaml version", v.origin))
+        })
     };
     if super::wrapper::is_airbyte_chart(name) {
         return Some(Found {
@@ -208,7 +221,11 @@ fn chart_of(
         .unwrap_or("airbyte")
         .to_string();
     Some(Found {
-        chart: Known::new(format!("{name} (depends on airbyte)"), "Chart.yaml dependencies", path.origin),
+        chart: Known::new(
+            format!("{name} (depends on airbyte)"),
+            "Chart.yaml dependencies",
+            path.origin,
+        ),
         version: version_of(dep),
         subchart: Some(key),
         folder: Some(folder),
@@ -295,7 +312,8 @@ fn read_helm(
     {
         for f in files {
             let Some(raw) = string(f) else { continue };
-            let Some(path) = resolve_file(raw, f.origin, src, refs, found, env, checkout, ctx, rel) else {
+            let Some(path) = resolve_file(raw, f.origin, src, refs, found, env, checkout, ctx, rel)
+            else {
                 continue;
             };
             match ctx.values_file(&path, sources, f.origin, "value file") {
@@ -359,7 +377,7 @@ fn read_helm(
         }
         for (name, p) in seen {
             let value_node = at(p, "value");
-            let raw = value_node.map(|v| scalar_text(v)).unwrap_or_default();
+            let raw = value_node.map(scalar_text).unwrap_or_default();
             let origin = value_node.map_or(p.origin, |v| v.origin);
             let value = match env.subst(&raw) {
                 Ok(v) => v,
@@ -369,9 +387,16 @@ fn read_helm(
                     "an Argo CD build variable, known only in the repo-server",
                 ),
             };
-            let force = matches!(at(p, "forceString").map(|n| &n.value), Some(Value::Bool(true)));
+            let force = matches!(
+                at(p, "forceString").map(|n| &n.value),
+                Some(Value::Bool(true))
+            );
             rel.layers.push(Layer::Set {
-                kind: if force { SetKind::String } else { SetKind::Typed },
+                kind: if force {
+                    SetKind::String
+                } else {
+                    SetKind::Typed
+                },
                 text: format!("{name}={}", clean_set_value(&value)),
                 origin,
             });
@@ -386,8 +411,20 @@ fn read_helm(
             let (Some(name), Some(path_node)) = (str_at(p, "name"), at(p, "path")) else {
                 continue;
             };
-            let Some(raw) = string(path_node) else { continue };
-            let Some(path) = resolve_file(raw, path_node.origin, src, refs, found, env, checkout, ctx, rel) else {
+            let Some(raw) = string(path_node) else {
+                continue;
+            };
+            let Some(path) = resolve_file(
+                raw,
+                path_node.origin,
+                src,
+                refs,
+                found,
+                env,
+                checkout,
+                ctx,
+                rel,
+            ) else {
                 continue;
             };
             // read here, so a missing file is an error at this line, then set as Helm does
@@ -457,7 +494,10 @@ fn resolve_file(
     rel: &mut Release,
 ) -> Option<String> {
     if raw.contains("://") {
-        rel.cannot_assess(origin, format!("value file `{raw}` is fetched from a URL when Argo CD renders: not read here"));
+        rel.cannot_assess(
+            origin,
+            format!("value file `{raw}` is fetched from a URL when Argo CD renders: not read here"),
+        );
         return None;
     }
     if raw.contains(['*', '?', '[']) {
@@ -477,12 +517,17 @@ fn resolve_file(
         let path = match env.subst(path) {
             Ok(p) => p,
             Err(var) => {
-                rel.cannot_assess(origin, format!("value file `{raw}` uses `${var}`, known only in the repo-server"));
+                rel.cannot_assess(
+                    origin,
+                    format!("value file `{raw}` uses `${var}`, known only in the repo-server"),
+                );
                 return None;
             }
         };
         return match repo_root(url, Some(name), checkout, ctx) {
-            Some(root) => Some(crate::inputs::wrapper::normalize(&root.join(path.trim_start_matches('/')))),
+            Some(root) => Some(crate::inputs::wrapper::normalize(
+                &root.join(path.trim_start_matches('/')),
+            )),
             None => {
                 rel.cannot_assess(
                     origin,
@@ -501,7 +546,10 @@ fn resolve_file(
     let path = match env.subst(raw) {
         Ok(p) => p,
         Err(var) => {
-            rel.cannot_assess(origin, format!("value file `{raw}` uses `${var}`, known only in the repo-server"));
+            rel.cannot_assess(
+                origin,
+                format!("value file `{raw}` uses `${var}`, known only in the repo-server"),
+            );
             return None;
         }
     };
@@ -534,7 +582,9 @@ fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
     let origin = n.origin;
     match &mut n.value {
         Value::Str(s) => replace_in_text(s, unknowns, origin),
-        Value::Seq(items) => items.iter_mut().for_each(|i| replace_templates(i, unknowns)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| replace_templates(i, unknowns)),
         Value::Map(m) => m.values_mut().for_each(|v| replace_templates(v, unknowns)),
         _ => {}
     }
@@ -543,7 +593,9 @@ fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
 /// Replaces every `{{ ... }}` in `text` with its token.
 fn replace_in_text(text: &mut String, unknowns: &mut super::unknown::Unknowns, origin: Origin) {
     while let Some(start) = text.find("{{") {
-        let Some(len) = text[start..].find("}}") else { break };
+        let Some(len) = text[start..].find("}}") else {
+            break;
+        };
         let expr = text[start..start + len + 2].to_string();
         let t = unknowns.add(
             &expr,
@@ -572,8 +624,17 @@ mod tests {
             app_name: Some("airbyte".into()),
             app_namespace: Some("data".into()),
         };
-        assert_eq!(env.subst("values-$ARGOCD_APP_NAME.yaml").unwrap(), "values-airbyte.yaml");
-        assert_eq!(env.subst("${ARGOCD_APP_NAMESPACE}/v.yaml").unwrap(), "data/v.yaml");
-        assert_eq!(env.subst("$ARGOCD_APP_REVISION").unwrap_err(), "ARGOCD_APP_REVISION");
+        assert_eq!(
+            env.subst("values-$ARGOCD_APP_NAME.yaml").unwrap(),
+            "values-airbyte.yaml"
+        );
+        assert_eq!(
+            env.subst("${ARGOCD_APP_NAMESPACE}/v.yaml").unwrap(),
+            "data/v.yaml"
+        );
+        assert_eq!(
+            env.subst("$ARGOCD_APP_REVISION").unwrap_err(),
+            "ARGOCD_APP_REVISION"
+        );
     }
 }

@@ -10,7 +10,11 @@ use crate::source::{Document, InputError, Limits, Node, Origin, Value, parse_doc
 pub enum Placement {
     /// Line `n` of the text is outer line `first_line + n - 1`, its column `c` is `c + indent`
     /// (a literal block scalar, or a heredoc: each line of the text is a line of the file).
-    Lines { first_line: u32, indent: u32, file: u32 },
+    Lines {
+        first_line: u32,
+        indent: u32,
+        file: u32,
+    },
     /// Every position is the scalar's own (a quoted or folded scalar: its lines are not the
     /// file's lines).
     At(Origin),
@@ -94,8 +98,10 @@ pub fn placement(outer: &str, scalar: &Node, text: &str) -> Placement {
         }
         let above = lines[(line - lead - 2) as usize].trim_end();
         let header = above.rsplit_once(['|']).map(|(_, flags)| flags);
-        if !header.is_some_and(|f| f.chars().all(|c| matches!(c, '-' | '+') || c.is_ascii_digit()))
-        {
+        if !header.is_some_and(|f| {
+            f.chars()
+                .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+        }) {
             return Placement::At(scalar.origin);
         }
         (line - lead, column.saturating_sub(1) as usize)
@@ -222,9 +228,17 @@ mod tests {
         let text = "spec:\n  values: |\n    a: 1\n    b: [\n";
         let root = outer(text);
         let scalar = root.at(&Path::parse("spec.values")).unwrap();
-        let Value::Str(s) = &scalar.value else { panic!() };
-        let e = parse_values(s, placement(text, scalar, s), 0, "app.yaml", &Limits::default())
-            .unwrap_err();
+        let Value::Str(s) = &scalar.value else {
+            panic!()
+        };
+        let e = parse_values(
+            s,
+            placement(text, scalar, s),
+            0,
+            "app.yaml",
+            &Limits::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.source, "app.yaml");
         assert!(e.line.unwrap() >= 4, "{e}");
     }

@@ -52,27 +52,40 @@ pub fn read(
         };
         let mut rel = Release::new(InputKind::FluxHelmrelease, &wrapper, doc.origin, chart);
         rel.version = version;
-        let target_ns = at(doc, "spec.targetNamespace").filter(|n| string(n).is_some_and(|s| !s.is_empty()));
-        rel.name = Some(match at(doc, "spec.releaseName").filter(|n| string(n).is_some_and(|s| !s.is_empty())) {
-            Some(n) => Known::new(shorten(string(n).unwrap_or_default()), "spec.releaseName", n.origin),
-            None => {
-                let name_origin = at(doc, "metadata.name").map_or(doc.origin, |n| n.origin);
-                match target_ns.and_then(string) {
-                    Some(t) => Known::new(
-                        shorten(&format!("{t}-{name}")),
-                        "spec.targetNamespace-metadata.name",
-                        name_origin,
-                    ),
-                    None => Known::new(shorten(&name), "metadata.name", name_origin),
+        let target_ns =
+            at(doc, "spec.targetNamespace").filter(|n| string(n).is_some_and(|s| !s.is_empty()));
+        rel.name = Some(
+            match at(doc, "spec.releaseName").filter(|n| string(n).is_some_and(|s| !s.is_empty())) {
+                Some(n) => Known::new(
+                    shorten(string(n).unwrap_or_default()),
+                    "spec.releaseName",
+                    n.origin,
+                ),
+                None => {
+                    let name_origin = at(doc, "metadata.name").map_or(doc.origin, |n| n.origin);
+                    match target_ns.and_then(string) {
+                        Some(t) => Known::new(
+                            shorten(&format!("{t}-{name}")),
+                            "spec.targetNamespace-metadata.name",
+                            name_origin,
+                        ),
+                        None => Known::new(shorten(&name), "metadata.name", name_origin),
+                    }
                 }
-            }
-        });
+            },
+        );
         rel.namespace = Some(match target_ns {
-            Some(n) => Known::new(string(n).unwrap_or_default().to_string(), "spec.targetNamespace", n.origin),
+            Some(n) => Known::new(
+                string(n).unwrap_or_default().to_string(),
+                "spec.targetNamespace",
+                n.origin,
+            ),
             None => match at(doc, "metadata.namespace") {
-                Some(n) if string(n).is_some() => {
-                    Known::new(string(n).unwrap_or_default().to_string(), "metadata.namespace", n.origin)
-                }
+                Some(n) if string(n).is_some() => Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "metadata.namespace",
+                    n.origin,
+                ),
                 _ => Known::new(
                     "default".to_string(),
                     "no metadata.namespace: the namespace it is applied in (taken as `default`)",
@@ -128,15 +141,21 @@ fn chart_of(
         if !super::wrapper::is_airbyte_chart(name) {
             return None;
         }
-        let version = at(doc, "spec.chart.spec.version")
-            .and_then(|v| string(v).map(|s| Known::new(s.to_string(), "spec.chart.spec.version", v.origin)));
-        return Some((Known::new(name.to_string(), "spec.chart.spec.chart", c.origin), version));
+        let version = at(doc, "spec.chart.spec.version").and_then(|v| {
+            string(v).map(|s| Known::new(s.to_string(), "spec.chart.spec.version", v.origin))
+        });
+        return Some((
+            Known::new(name.to_string(), "spec.chart.spec.chart", c.origin),
+            version,
+        ));
     }
     let kind = str_at(doc, "spec.chartRef.kind")?;
     let name = str_at(doc, "spec.chartRef.name")?;
     let ref_ns = str_at(doc, "spec.chartRef.namespace").or(ns);
     let obj = here.iter().chain(ctx.objects.iter()).find(|o| {
-        o.kind == kind && o.name == name && (o.namespace.is_none() || o.namespace.as_deref() == ref_ns)
+        o.kind == kind
+            && o.name == name
+            && (o.namespace.is_none() || o.namespace.as_deref() == ref_ns)
     })?;
     match kind {
         "OCIRepository" => {
@@ -147,8 +166,17 @@ fn chart_of(
             }
             let version = ["spec.ref.tag", "spec.ref.semver", "spec.ref.digest"]
                 .iter()
-                .find_map(|p| obj.at(p).and_then(|v| string(v).map(|s| Known::new(s.to_string(), format!("OCIRepository {p}"), v.origin))));
-            Some((Known::new(u.to_string(), "OCIRepository spec.url", url.origin), version))
+                .find_map(|p| {
+                    obj.at(p).and_then(|v| {
+                        string(v).map(|s| {
+                            Known::new(s.to_string(), format!("OCIRepository {p}"), v.origin)
+                        })
+                    })
+                });
+            Some((
+                Known::new(u.to_string(), "OCIRepository spec.url", url.origin),
+                version,
+            ))
         }
         "HelmChart" => {
             let c = obj.at("spec.chart")?;
@@ -156,10 +184,13 @@ fn chart_of(
             if !super::wrapper::is_airbyte_chart(n) {
                 return None;
             }
-            let version = obj
-                .at("spec.version")
-                .and_then(|v| string(v).map(|s| Known::new(s.to_string(), "HelmChart spec.version", v.origin)));
-            Some((Known::new(n.to_string(), "HelmChart spec.chart", c.origin), version))
+            let version = obj.at("spec.version").and_then(|v| {
+                string(v).map(|s| Known::new(s.to_string(), "HelmChart spec.version", v.origin))
+            });
+            Some((
+                Known::new(n.to_string(), "HelmChart spec.chart", c.origin),
+                version,
+            ))
         }
         _ => None,
     }
@@ -177,7 +208,9 @@ fn values_from(
 ) -> Result<(), InputError> {
     let kind = str_at(r, "kind").unwrap_or("");
     let name = str_at(r, "name").unwrap_or("");
-    let key = str_at(r, "valuesKey").filter(|k| !k.is_empty()).unwrap_or("values.yaml");
+    let key = str_at(r, "valuesKey")
+        .filter(|k| !k.is_empty())
+        .unwrap_or("values.yaml");
     let optional = matches!(at(r, "optional").map(|n| &n.value), Some(Value::Bool(true)));
     let target_path = str_at(r, "targetPath").filter(|p| !p.is_empty());
     let literal = matches!(at(r, "literal").map(|n| &n.value), Some(Value::Bool(true)));
@@ -215,7 +248,10 @@ fn values_from(
                     match decoded {
                         Some(t) => (Node::new(Value::Str(t.clone()), n.origin), t),
                         None => {
-                            rel.cannot_assess(n.origin, format!("`{kind} {name}` `data.{key}` is not base64 of UTF-8 text"));
+                            rel.cannot_assess(
+                                n.origin,
+                                format!("`{kind} {name}` `data.{key}` is not base64 of UTF-8 text"),
+                            );
                             return Ok(());
                         }
                     }
@@ -231,7 +267,9 @@ fn values_from(
     if let Some(path) = target_path {
         let (set_kind, value) = if literal {
             (SetKind::Literal, text.clone())
-        } else if (text.starts_with('"') && text.ends_with('"')) || (text.starts_with('\'') && text.ends_with('\'')) {
+        } else if (text.starts_with('"') && text.ends_with('"'))
+            || (text.starts_with('\'') && text.ends_with('\''))
+        {
             (SetKind::String, text.trim_matches(['"', '\'']).to_string())
         } else {
             (SetKind::Typed, text.clone())
@@ -277,7 +315,10 @@ fn missing_key(
     } else {
         "Flux fails the release"
     };
-    rel.cannot_assess(r.origin, format!("`valuesFrom` {kind} `{name}` has no key `{key}` ({what})"));
+    rel.cannot_assess(
+        r.origin,
+        format!("`valuesFrom` {kind} `{name}` has no key `{key}` ({what})"),
+    );
     Ok(())
 }
 
@@ -314,24 +355,30 @@ pub fn shorten(name: &str) -> String {
     if name.len() <= 53 {
         return name.to_string();
     }
-    let hex: String = sha256(name.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let hex: String = sha256(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("{}-{}", &name[..40], &hex[..12])
 }
 
 /// SHA-256 (FIPS 180-4), for [`shorten`] only.
 fn sha256(data: &[u8]) -> [u8; 32] {
     const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
     ];
     let mut h: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
     ];
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);
@@ -348,17 +395,33 @@ fn sha256(data: &[u8]) -> [u8; 32] {
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
             let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
         }
         let mut v = h;
         for i in 0..64 {
             let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
             let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
-            let t1 = v[7].wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
             let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
             let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
             let t2 = s0.wrapping_add(maj);
-            v = [t1.wrapping_add(t2), v[0], v[1], v[2], v[3].wrapping_add(t1), v[4], v[5], v[6]];
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
         }
         for (a, b) in h.iter_mut().zip(v) {
             *a = a.wrapping_add(b);
@@ -377,11 +440,25 @@ mod tests {
 
     #[test]
     fn sha256_matches_the_standard_vectors() {
-        let hex = |d: &[u8]| sha256(d).iter().map(|b| format!("{b:02x}")).collect::<String>();
-        assert_eq!(hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        assert_eq!(hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let hex = |d: &[u8]| {
+            sha256(d)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(
+            hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         let long = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-        assert_eq!(hex(long), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+        assert_eq!(
+            hex(long),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
     }
 
     /// Flux's own cases (`internal/release/name_test.go`).
@@ -400,7 +477,10 @@ mod tests {
 
     #[test]
     fn base64_decodes_secret_data() {
-        assert_eq!(decode_base64("Z2xvYmFsOgogIGE6IDEK").as_deref(), Some("global:\n  a: 1\n"));
+        assert_eq!(
+            decode_base64("Z2xvYmFsOgogIGE6IDEK").as_deref(),
+            Some("global:\n  a: 1\n")
+        );
         assert_eq!(decode_base64("YQ==").as_deref(), Some("a"));
         assert_eq!(decode_base64("!!"), None);
     }

@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn the_origin_is_read_from_the_config() {
         let config = "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://x/y\n[remote \"origin\"]\n\turl = git@github.com:acme/platform.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n";
-        assert_eq!(origin_url(config).as_deref(), Some("git@github.com:acme/platform.git"));
+        assert_eq!(
+            origin_url(config).as_deref(),
+            Some("git@github.com:acme/platform.git")
+        );
         assert_eq!(origin_url("[core]\n"), None);
     }
 

@@ -20,7 +20,9 @@ fn str_at<'a>(n: &'a Node, path: &str) -> Option<&'a str> {
 
 /// helmfile's `escape`.
 fn escape(s: &str) -> String {
-    s.replace('{', "\\{").replace('}', "\\}").replace(',', "\\,")
+    s.replace('{', "\\{")
+        .replace('}', "\\}")
+        .replace(',', "\\,")
 }
 
 fn scalar(n: &Node) -> Option<String> {
@@ -40,7 +42,11 @@ pub fn read(
     ctx: &mut Ctx<'_>,
 ) -> Result<(Vec<Release>, Vec<Skipped>), InputError> {
     let wrapper = sources.files[file as usize].name.clone();
-    let wrapper_path = if wrapper == "<stdin>" { "-".to_string() } else { wrapper.clone() };
+    let wrapper_path = if wrapper == "<stdin>" {
+        "-".to_string()
+    } else {
+        wrapper.clone()
+    };
     let mut releases = Vec::new();
     let mut skipped = Vec::new();
     for doc in docs {
@@ -50,7 +56,12 @@ pub fn read(
                 ..
             }) => r
                 .iter()
-                .filter_map(|r| Some((str_at(r, "name")?.to_string(), str_at(r, "url").unwrap_or("").to_string())))
+                .filter_map(|r| {
+                    Some((
+                        str_at(r, "name")?.to_string(),
+                        str_at(r, "url").unwrap_or("").to_string(),
+                    ))
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -62,7 +73,9 @@ pub fn read(
             continue;
         };
         for r in list {
-            let Some(chart_node) = at(r, "chart") else { continue };
+            let Some(chart_node) = at(r, "chart") else {
+                continue;
+            };
             let chart = string(chart_node).unwrap_or("");
             let name = str_at(r, "name").unwrap_or("");
             if !super::wrapper::is_airbyte_chart(chart) {
@@ -83,13 +96,22 @@ pub fn read(
                 && !chart.starts_with('.')
                 && !repos.iter().any(|(n, _)| n == repo)
             {
-                rel.ignored(chart_node.origin, format!("chart `{chart}`: no repository `{repo}` in `repositories`"));
+                rel.ignored(
+                    chart_node.origin,
+                    format!("chart `{chart}`: no repository `{repo}` in `repositories`"),
+                );
             }
             rel.version = at(r, "version")
                 .and_then(|v| scalar(v).map(|s| Known::new(s, "releases[].version", v.origin)));
-            rel.name = at(r, "name").and_then(|n| string(n).map(|s| Known::new(s.to_string(), "releases[].name", n.origin)));
+            rel.name = at(r, "name").and_then(|n| {
+                string(n).map(|s| Known::new(s.to_string(), "releases[].name", n.origin))
+            });
             rel.namespace = Some(match at(r, "namespace").filter(|n| string(n).is_some()) {
-                Some(n) => Known::new(string(n).unwrap_or_default().to_string(), "releases[].namespace", n.origin),
+                Some(n) => Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "releases[].namespace",
+                    n.origin,
+                ),
                 None => Known::new(
                     "default".to_string(),
                     "no namespace: Helm's default (helmfile's `--namespace` or the kube context may say otherwise)",
@@ -98,7 +120,10 @@ pub fn read(
             });
             for key in ["valuesTemplate", "setTemplate"] {
                 if let Some(n) = at(r, key) {
-                    rel.cannot_assess(n.origin, format!("`{key}` is rendered by helmfile: its values are not assessed"));
+                    rel.cannot_assess(
+                        n.origin,
+                        format!("`{key}` is rendered by helmfile: its values are not assessed"),
+                    );
                 }
             }
             if let Some(n) = at(r, "secrets") {
@@ -114,14 +139,24 @@ pub fn read(
                         Value::Str(p) => {
                             if p.ends_with(".gotmpl") {
                                 let shown = sources.files[file as usize].name.clone();
-                                let mut e = templated(&shown, &format!("values file `{p}` is a helmfile template (`.gotmpl`)"));
+                                let mut e = templated(
+                                    &shown,
+                                    &format!(
+                                        "values file `{p}` is a helmfile template (`.gotmpl`)"
+                                    ),
+                                );
                                 if let crate::source::Origin::File { line, column, .. } = v.origin {
                                     e = e.at(Some(line), Some(column));
                                 }
                                 return Err(e);
                             }
                             let path = relative_to(&wrapper_path, p);
-                            rel.layers.push(ctx.values_file(&path, sources, v.origin, "values file")?);
+                            rel.layers.push(ctx.values_file(
+                                &path,
+                                sources,
+                                v.origin,
+                                "values file",
+                            )?);
                         }
                         Value::Map(_) => rel.layers.push(Layer::Tree {
                             root: v.clone(),
@@ -150,11 +185,19 @@ pub fn read(
                     continue;
                 };
                 for s in sets {
-                    let Some(name) = str_at(s, "name") else { continue };
-                    if let Some(v) = at(s, "value").filter(|v| scalar(v).is_some_and(|t| !t.is_empty())) {
+                    let Some(name) = str_at(s, "name") else {
+                        continue;
+                    };
+                    if let Some(v) =
+                        at(s, "value").filter(|v| scalar(v).is_some_and(|t| !t.is_empty()))
+                    {
                         rel.layers.push(Layer::Set {
                             kind,
-                            text: format!("{}={}", escape(name), escape(&scalar(v).unwrap_or_default())),
+                            text: format!(
+                                "{}={}",
+                                escape(name),
+                                escape(&scalar(v).unwrap_or_default())
+                            ),
                             origin: v.origin,
                         });
                     } else if let Some(f) = at(s, "file").filter(|_| kind == SetKind::Typed) {
@@ -171,7 +214,11 @@ pub fn read(
                         ..
                     }) = at(s, "values")
                     {
-                        let items: Vec<String> = items.iter().filter_map(scalar).map(|i| escape(&i)).collect();
+                        let items: Vec<String> = items
+                            .iter()
+                            .filter_map(scalar)
+                            .map(|i| escape(&i))
+                            .collect();
                         rel.layers.push(Layer::Set {
                             kind,
                             text: format!("{}={{{}}}", escape(name), items.join(",")),

@@ -6,7 +6,9 @@
 //!   `valuesMerge`: `override` (the default; inline wins), `merge` (the file wins) or `replace`
 //!   (inline only); the result is one `-f` file, then each of `additionalValuesFiles`.
 
-use super::wrapper::{Ctx, InputKind, Known, Layer, Release, Skipped, error_at, relative_to, string};
+use super::wrapper::{
+    Ctx, InputKind, Known, Layer, Release, Skipped, error_at, relative_to, string,
+};
 use crate::source::{InputError, InputErrorKind, Node, Path, Sources, Value};
 
 fn at<'a>(n: &'a Node, path: &str) -> Option<&'a Node> {
@@ -24,7 +26,11 @@ pub fn read(
     ctx: &mut Ctx<'_>,
 ) -> Result<(Vec<Release>, Vec<Skipped>), InputError> {
     let wrapper = sources.files[file as usize].name.clone();
-    let wrapper_path = if wrapper == "<stdin>" { "-".to_string() } else { wrapper.clone() };
+    let wrapper_path = if wrapper == "<stdin>" {
+        "-".to_string()
+    } else {
+        wrapper.clone()
+    };
     let mut releases = Vec::new();
     let mut skipped = Vec::new();
     for doc in docs {
@@ -37,7 +43,9 @@ pub fn read(
         };
         let kust_ns = at(doc, "namespace").filter(|n| string(n).is_some());
         for c in charts {
-            let Some(name_node) = at(c, "name") else { continue };
+            let Some(name_node) = at(c, "name") else {
+                continue;
+            };
             let name = string(name_node).unwrap_or("");
             if !super::wrapper::is_airbyte_chart(name) {
                 skipped.push(Skipped {
@@ -52,10 +60,17 @@ pub fn read(
                 c.origin,
                 Known::new(name.to_string(), "helmCharts[].name", name_node.origin),
             );
-            rel.version = at(c, "version")
-                .and_then(|v| string(v).map(|s| Known::new(s.to_string(), "helmCharts[].version", v.origin)));
-            rel.name = match at(c, "releaseName").filter(|n| string(n).is_some_and(|s| !s.is_empty())) {
-                Some(n) => Some(Known::new(string(n).unwrap_or_default().to_string(), "helmCharts[].releaseName", n.origin)),
+            rel.version = at(c, "version").and_then(|v| {
+                string(v).map(|s| Known::new(s.to_string(), "helmCharts[].version", v.origin))
+            });
+            rel.name = match at(c, "releaseName")
+                .filter(|n| string(n).is_some_and(|s| !s.is_empty()))
+            {
+                Some(n) => Some(Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "helmCharts[].releaseName",
+                    n.origin,
+                )),
                 None => {
                     let t = rel.unknowns.add(
                         "--generate-name",
@@ -66,10 +81,22 @@ pub fn read(
                 }
             };
             rel.namespace = Some(match at(c, "namespace").filter(|n| string(n).is_some()) {
-                Some(n) => Known::new(string(n).unwrap_or_default().to_string(), "helmCharts[].namespace", n.origin),
+                Some(n) => Known::new(
+                    string(n).unwrap_or_default().to_string(),
+                    "helmCharts[].namespace",
+                    n.origin,
+                ),
                 None => match kust_ns {
-                    Some(n) => Known::new(string(n).unwrap_or_default().to_string(), "the kustomization's namespace", n.origin),
-                    None => Known::new("default".to_string(), "Helm's default (no namespace)", c.origin),
+                    Some(n) => Known::new(
+                        string(n).unwrap_or_default().to_string(),
+                        "the kustomization's namespace",
+                        n.origin,
+                    ),
+                    None => Known::new(
+                        "default".to_string(),
+                        "Helm's default (no namespace)",
+                        c.origin,
+                    ),
                 },
             });
             let merge = str_at(c, "valuesMerge").unwrap_or("override");
@@ -79,7 +106,9 @@ pub fn read(
                     sources,
                     origin,
                     InputErrorKind::Invalid,
-                    format!("`valuesMerge: {merge}`: kustomize takes `merge`, `override` or `replace`"),
+                    format!(
+                        "`valuesMerge: {merge}`: kustomize takes `merge`, `override` or `replace`"
+                    ),
                 ));
             }
             let file_layer = match at(c, "valuesFile").filter(|n| string(n).is_some()) {
@@ -89,13 +118,15 @@ pub fn read(
                 }
                 None => None,
             };
-            let inline = at(c, "valuesInline").filter(|n| matches!(n.value, Value::Map(_))).map(|n| Layer::Tree {
-                root: n.clone(),
-                from: n.origin,
-                documents: 1,
-                duplicates: Vec::new(),
-                under_defaults: false,
-            });
+            let inline = at(c, "valuesInline")
+                .filter(|n| matches!(n.value, Value::Map(_)))
+                .map(|n| Layer::Tree {
+                    root: n.clone(),
+                    from: n.origin,
+                    documents: 1,
+                    duplicates: Vec::new(),
+                    under_defaults: false,
+                });
             match (merge, file_layer, inline) {
                 ("replace", file, inline) => {
                     if let Some(f) = file {
@@ -108,12 +139,28 @@ pub fn read(
                     rel.layers.push(i);
                     rel.layers.push(f);
                 }
-                ("merge", None, Some(Layer::Tree { root, from, documents, duplicates, .. })) => {
+                (
+                    "merge",
+                    None,
+                    Some(Layer::Tree {
+                        root,
+                        from,
+                        documents,
+                        duplicates,
+                        ..
+                    }),
+                ) => {
                     rel.ignored(
                         from,
                         "`valuesMerge: merge` without `valuesFile`: the chart's own values win over `valuesInline` wherever both set a key (`ingress.enabled`, say); use `override`",
                     );
-                    rel.layers.push(Layer::Tree { root, from, documents, duplicates, under_defaults: true });
+                    rel.layers.push(Layer::Tree {
+                        root,
+                        from,
+                        documents,
+                        duplicates,
+                        under_defaults: true,
+                    });
                 }
                 (_, f, i) => {
                     rel.layers.extend(f);
@@ -128,7 +175,12 @@ pub fn read(
                 for f in files {
                     let Some(p) = string(f) else { continue };
                     let path = relative_to(&wrapper_path, p);
-                    rel.layers.push(ctx.values_file(&path, sources, f.origin, "additionalValuesFiles entry")?);
+                    rel.layers.push(ctx.values_file(
+                        &path,
+                        sources,
+                        f.origin,
+                        "additionalValuesFiles entry",
+                    )?);
                 }
             }
             releases.push(rel);

@@ -22,9 +22,7 @@ use hcl_edit::template::{Element, Template};
 use super::embed::{self, Placement};
 use super::unknown::Unknowns;
 use super::wrapper::{Ctx, InputKind, Known, Layer, Release, Skipped, normalize};
-use crate::source::{
-    InputError, InputErrorKind, Map, Node, Origin, SetKind, Sources, Value,
-};
+use crate::source::{InputError, InputErrorKind, Map, Node, Origin, SetKind, Sources, Value};
 
 /// A `.tf` (or `.tfvars`) file of the module, parsed.
 struct TfFile {
@@ -45,7 +43,10 @@ impl TfFile {
     fn origin(&self, byte: usize) -> Origin {
         let line = self.starts.partition_point(|s| *s <= byte).max(1);
         let start = self.starts[line - 1];
-        let column = self.text.get(start..byte.min(self.text.len())).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..byte.min(self.text.len()))
+            .map_or(1, |s| s.chars().count() + 1);
         Origin::File {
             file: self.id,
             line: line as u32,
@@ -76,6 +77,17 @@ enum Val {
     Known(Node),
     /// Not known here; the expression as written.
     Unknown(String, Origin),
+}
+
+/// One `set`-like assignment to evaluate: its expressions, where it is, and the iteration
+/// variables of the `dynamic` block that made it.
+struct SetItem {
+    name: Option<Expression>,
+    value: Option<Expression>,
+    ty: Option<Expression>,
+    origin: Origin,
+    scope: Scope,
+    file: usize,
 }
 
 /// Iteration variables in scope (`set` in a `dynamic "set"` block, a template's variables).
@@ -155,7 +167,13 @@ pub fn read(
         let chart = attr(&block.body, "chart").map(|e| (ev.eval(e), ev.origin(e)));
         let repo = attr(&block.body, "repository").map(|e| ev.eval(e));
         let chart_name = match &chart {
-            Some((Val::Known(Node { value: Value::Str(s), .. }), o)) => (s.clone(), *o),
+            Some((
+                Val::Known(Node {
+                    value: Value::Str(s),
+                    ..
+                }),
+                o,
+            )) => (s.clone(), *o),
             Some((Val::Unknown(expr, _), o)) => {
                 skipped.push(Skipped {
                     what: format!("helm_release `{label}`: its chart is `{expr}`, which this tool cannot resolve"),
@@ -167,11 +185,17 @@ pub fn read(
         };
         if !super::wrapper::is_airbyte_chart(&chart_name.0) {
             let repo_text = match &repo {
-                Some(Val::Known(Node { value: Value::Str(r), .. })) => format!(" from `{r}`"),
+                Some(Val::Known(Node {
+                    value: Value::Str(r),
+                    ..
+                })) => format!(" from `{r}`"),
                 _ => String::new(),
             };
             skipped.push(Skipped {
-                what: format!("helm_release `{label}` (chart `{}`{repo_text}, not Airbyte's)", chart_name.0),
+                what: format!(
+                    "helm_release `{label}` (chart `{}`{repo_text}, not Airbyte's)",
+                    chart_name.0
+                ),
                 origin,
             });
             continue;
@@ -182,7 +206,9 @@ pub fn read(
             origin,
             Known::new(chart_name.0.clone(), "chart", chart_name.1),
         );
-        if block.body.get_attribute("count").is_some() || block.body.get_attribute("for_each").is_some() {
+        if block.body.get_attribute("count").is_some()
+            || block.body.get_attribute("for_each").is_some()
+        {
             rel.cannot_assess(origin, format!("helm_release `{label}` has `count` or `for_each`: it is checked once, with `count.index` and `each` unknown"));
         }
         let string_of = |ev: &mut Eval<'_>, key: &str, hint: &str| -> Option<Known<String>> {
@@ -192,8 +218,13 @@ pub fn read(
             Some(Known::new(s, key, o))
         };
         rel.name = string_of(&mut ev, "name", "the release name");
-        rel.namespace = string_of(&mut ev, "namespace", "the namespace")
-            .or_else(|| Some(Known::new("default".to_string(), "the provider's default (no `namespace`)", origin)));
+        rel.namespace = string_of(&mut ev, "namespace", "the namespace").or_else(|| {
+            Some(Known::new(
+                "default".to_string(),
+                "the provider's default (no `namespace`)",
+                origin,
+            ))
+        });
         rel.version = string_of(&mut ev, "version", "the chart version");
         // values, then set, set_list, set_sensitive: the provider's order
         if let Some(values) = attr(&block.body, "values") {
@@ -239,7 +270,8 @@ fn attr<'b>(body: &'b Body, key: &str) -> Option<&'b Expression> {
 fn collect_module(body: &Body, idx: usize, m: &mut Module) {
     for b in body.get_blocks("locals") {
         for a in b.body.attributes() {
-            m.locals.push((a.key.value().as_str().to_string(), idx, a.value.clone()));
+            m.locals
+                .push((a.key.value().as_str().to_string(), idx, a.value.clone()));
         }
     }
     for b in body.get_blocks("variable") {
@@ -248,7 +280,11 @@ fn collect_module(body: &Body, idx: usize, m: &mut Module) {
         };
         if let Some(d) = attr(&b.body, "default") {
             let f = &m.files[idx];
-            m.defaults.push((name, f.text_of(d.span()), f.origin(d.span().map_or(0, |s| s.start))));
+            m.defaults.push((
+                name,
+                f.text_of(d.span()),
+                f.origin(d.span().map_or(0, |s| s.start)),
+            ));
         }
     }
 }
@@ -268,7 +304,13 @@ fn read_vars(m: &mut Module, sources: &mut Sources, ctx: &mut Ctx<'_>) -> Result
         let idx = m.files.len() - 1;
         for a in body.attributes() {
             let mut unknowns = Unknowns::default();
-            let mut ev = Eval { m, file: idx, unknowns: &mut unknowns, scope: Vec::new(), depth: 0 };
+            let mut ev = Eval {
+                m,
+                file: idx,
+                unknowns: &mut unknowns,
+                scope: Vec::new(),
+                depth: 0,
+            };
             if let Val::Known(n) = ev.eval(&a.value) {
                 set(&mut vars, a.key.value().as_str().to_string(), n);
             }
@@ -287,11 +329,32 @@ fn read_vars(m: &mut Module, sources: &mut Sources, ctx: &mut Ctx<'_>) -> Result
         let node = match hcl_edit::parser::parse_expr(value) {
             Ok(e) => {
                 let f = TfFile::new(u32::MAX, value.to_string());
-                let tmp = Module { files: vec![f], locals: Vec::new(), defaults: Vec::new(), vars: Vec::new(), dir: m.dir.clone() };
+                let tmp = Module {
+                    files: vec![f],
+                    locals: Vec::new(),
+                    defaults: Vec::new(),
+                    vars: Vec::new(),
+                    dir: m.dir.clone(),
+                };
                 let mut unknowns = Unknowns::default();
-                let mut ev = Eval { m: &tmp, file: 0, unknowns: &mut unknowns, scope: Vec::new(), depth: 0 };
+                let mut ev = Eval {
+                    m: &tmp,
+                    file: 0,
+                    unknowns: &mut unknowns,
+                    scope: Vec::new(),
+                    depth: 0,
+                };
                 match ev.eval(&e) {
-                    Val::Known(mut n) if matches!(e, Expression::Array(_) | Expression::Object(_) | Expression::Number(_) | Expression::Bool(_) | Expression::String(_)) => {
+                    Val::Known(mut n)
+                        if matches!(
+                            e,
+                            Expression::Array(_)
+                                | Expression::Object(_)
+                                | Expression::Number(_)
+                                | Expression::Bool(_)
+                                | Expression::String(_)
+                        ) =>
+                    {
                         set_origin(&mut n, Origin::Command);
                         n
                     }
@@ -346,7 +409,10 @@ impl Eval<'_> {
 
     /// The hint for resolving an expression: a variable names its flag.
     fn hint(&self, expr: &str) -> String {
-        if let Some(name) = expr.strip_prefix("var.").map(|r| r.split(['.', '[']).next().unwrap_or(r)) {
+        if let Some(name) = expr
+            .strip_prefix("var.")
+            .map(|r| r.split(['.', '[']).next().unwrap_or(r))
+        {
             let default = self
                 .m
                 .defaults
@@ -354,7 +420,9 @@ impl Eval<'_> {
                 .find(|(n, _, _)| n == name)
                 .map(|(_, d, _)| format!(" (its `default` is `{d}`, but the run may set another)"))
                 .unwrap_or_default();
-            return format!("a Terraform variable{default}: pass `--tf-var {name}=VALUE` or `--tf-vars FILE.tfvars` to check with its value");
+            return format!(
+                "a Terraform variable{default}: pass `--tf-var {name}=VALUE` or `--tf-vars FILE.tfvars` to check with its value"
+            );
         }
         if expr.starts_with("data.") {
             return "a Terraform data source, known only when Terraform runs".into();
@@ -462,8 +530,14 @@ impl Eval<'_> {
                 }
             }
             Expression::Conditional(c) => match self.eval(&c.cond_expr) {
-                Val::Known(Node { value: Value::Bool(true), .. }) => self.eval(&c.true_expr),
-                Val::Known(Node { value: Value::Bool(false), .. }) => self.eval(&c.false_expr),
+                Val::Known(Node {
+                    value: Value::Bool(true),
+                    ..
+                }) => self.eval(&c.true_expr),
+                Val::Known(Node {
+                    value: Value::Bool(false),
+                    ..
+                }) => self.eval(&c.false_expr),
                 _ => self.unknown(e),
             },
             Expression::BinaryOp(op) => {
@@ -477,7 +551,11 @@ impl Eval<'_> {
                     B::NotEq => l.value != r.value,
                     B::And | B::Or => match (&l.value, &r.value) {
                         (Value::Bool(a), Value::Bool(b)) => {
-                            if matches!(op.operator.value(), B::And) { *a && *b } else { *a || *b }
+                            if matches!(op.operator.value(), B::And) {
+                                *a && *b
+                            } else {
+                                *a || *b
+                            }
                         }
                         _ => return self.unknown(e),
                     },
@@ -486,9 +564,10 @@ impl Eval<'_> {
                 self.known(Value::Bool(b), e)
             }
             Expression::UnaryOp(u) => match self.eval(&u.expr) {
-                Val::Known(Node { value: Value::Bool(b), .. })
-                    if matches!(u.operator.value(), hcl_edit::expr::UnaryOperator::Not) =>
-                {
+                Val::Known(Node {
+                    value: Value::Bool(b),
+                    ..
+                }) if matches!(u.operator.value(), hcl_edit::expr::UnaryOperator::Not) => {
                     self.known(Value::Bool(!b), e)
                 }
                 _ => self.unknown(e),
@@ -509,7 +588,9 @@ impl Eval<'_> {
         let (mut cur, rest) = match &t.expr {
             Expression::Variable(v) => match v.value().as_str() {
                 "var" => {
-                    let Some(name) = attr_name(0) else { return self.unknown(e) };
+                    let Some(name) = attr_name(0) else {
+                        return self.unknown(e);
+                    };
                     match self.m.vars.iter().find(|(n, _)| *n == name) {
                         Some((_, n)) => {
                             let mut n = n.clone();
@@ -522,8 +603,12 @@ impl Eval<'_> {
                     }
                 }
                 "local" => {
-                    let Some(name) = attr_name(0) else { return self.unknown(e) };
-                    let Some((_, idx, expr)) = self.m.locals.iter().find(|(n, _, _)| *n == name).cloned() else {
+                    let Some(name) = attr_name(0) else {
+                        return self.unknown(e);
+                    };
+                    let Some((_, idx, expr)) =
+                        self.m.locals.iter().find(|(n, _, _)| *n == name).cloned()
+                    else {
                         return self.unknown(e);
                     };
                     let saved = (self.file, std::mem::take(&mut self.scope));
@@ -533,11 +618,15 @@ impl Eval<'_> {
                     self.scope = saved.1;
                     match v {
                         Val::Known(n) => (n, 1),
-                        Val::Unknown(..) => return Val::Unknown(format!("local.{name}"), self.origin(e)),
+                        Val::Unknown(..) => {
+                            return Val::Unknown(format!("local.{name}"), self.origin(e));
+                        }
                     }
                 }
                 "path" => match attr_name(0).as_deref() {
-                    Some("module") | Some("root") | Some("cwd") => (Node::new(Value::Str(self.m.dir.clone()), self.origin(e)), 1),
+                    Some("module") | Some("root") | Some("cwd") => {
+                        (Node::new(Value::Str(self.m.dir.clone()), self.origin(e)), 1)
+                    }
                     _ => return self.unknown(e),
                 },
                 name => match self.scope.iter().rev().find(|(n, _)| n == name) {
@@ -552,10 +641,19 @@ impl Eval<'_> {
         };
         for op in &ops[rest..] {
             let next = match op {
-                TraversalOperator::GetAttr(a) => cur.as_map().and_then(|m| m.get(a.value().as_str())).cloned(),
+                TraversalOperator::GetAttr(a) => cur
+                    .as_map()
+                    .and_then(|m| m.get(a.value().as_str()))
+                    .cloned(),
                 TraversalOperator::Index(ie) => match self.eval(ie) {
-                    Val::Known(Node { value: Value::Str(k), .. }) => cur.as_map().and_then(|m| m.get(&k)).cloned(),
-                    Val::Known(Node { value: Value::Int(i), .. }) => match &cur.value {
+                    Val::Known(Node {
+                        value: Value::Str(k),
+                        ..
+                    }) => cur.as_map().and_then(|m| m.get(&k)).cloned(),
+                    Val::Known(Node {
+                        value: Value::Int(i),
+                        ..
+                    }) => match &cur.value {
                         Value::Seq(s) => usize::try_from(i).ok().and_then(|i| s.get(i)).cloned(),
                         _ => None,
                     },
@@ -598,10 +696,16 @@ impl Eval<'_> {
             ("upper", 1) => s(0).map(|v| Value::Str(v.to_uppercase())),
             ("trimspace", 1) => s(0).map(|v| Value::Str(v.trim().to_string())),
             ("tostring", 1) => s(0).map(Value::Str),
-            ("trimsuffix", 2) => s(0).zip(s(1)).map(|(a, b)| Value::Str(a.strip_suffix(&b).unwrap_or(&a).to_string())),
-            ("trimprefix", 2) => s(0).zip(s(1)).map(|(a, b)| Value::Str(a.strip_prefix(&b).unwrap_or(&a).to_string())),
+            ("trimsuffix", 2) => s(0)
+                .zip(s(1))
+                .map(|(a, b)| Value::Str(a.strip_suffix(&b).unwrap_or(&a).to_string())),
+            ("trimprefix", 2) => s(0)
+                .zip(s(1))
+                .map(|(a, b)| Value::Str(a.strip_prefix(&b).unwrap_or(&a).to_string())),
             ("replace", 3) => match (s(0), s(1), s(2)) {
-                (Some(a), Some(b), Some(c)) if !(b.starts_with('/') && b.ends_with('/')) => Some(Value::Str(a.replace(&b, &c))),
+                (Some(a), Some(b), Some(c)) if !(b.starts_with('/') && b.ends_with('/')) => {
+                    Some(Value::Str(a.replace(&b, &c)))
+                }
                 _ => None,
             },
             ("join", 2) => match (&known[1].value, s(0)) {
@@ -636,7 +740,9 @@ impl Eval<'_> {
                 // Terraform's merge is shallow: later keys replace earlier ones whole
                 let mut entries: Vec<(String, Node)> = Vec::new();
                 for n in &known {
-                    let Some(m) = n.as_map() else { return self.unknown(e) };
+                    let Some(m) = n.as_map() else {
+                        return self.unknown(e);
+                    };
                     for (k, v) in m.iter() {
                         entries.retain(|(k2, _)| k2 != k);
                         entries.push((k.clone(), v.clone()));
@@ -657,17 +763,27 @@ impl Eval<'_> {
             ("lookup", 2 | 3) => match (known[0].as_map(), s(1)) {
                 (Some(m), Some(k)) => match m.get(&k) {
                     Some(v) => return Val::Known(v.clone()),
-                    None => return known.get(2).cloned().map_or_else(|| self.unknown(e), Val::Known),
+                    None => {
+                        return known
+                            .get(2)
+                            .cloned()
+                            .map_or_else(|| self.unknown(e), Val::Known);
+                    }
                 },
                 _ => None,
             },
             ("coalesce", _) => {
                 return known
                     .into_iter()
-                    .find(|n| !matches!(&n.value, Value::Null) && !matches!(&n.value, Value::Str(s) if s.is_empty()))
+                    .find(|n| {
+                        !matches!(&n.value, Value::Null)
+                            && !matches!(&n.value, Value::Str(s) if s.is_empty())
+                    })
                     .map_or_else(|| self.unknown(e), Val::Known);
             }
-            ("tomap" | "tolist" | "toset" | "try", _) if !known.is_empty() => return Val::Known(known[0].clone()),
+            ("tomap" | "tolist" | "toset" | "try", _) if !known.is_empty() => {
+                return Val::Known(known[0].clone());
+            }
             _ => None,
         };
         match out {
@@ -712,12 +828,17 @@ impl Eval<'_> {
                 let args: Vec<&Expression> = call.args.iter().collect();
                 match (name, args.as_slice()) {
                     ("file", [p]) => {
-                        let Some(path) = self.path(p, rel) else { return Ok(()) };
-                        rel.layers.push(ctx.values_file(&path, sources, origin, "file()")?);
+                        let Some(path) = self.path(p, rel) else {
+                            return Ok(());
+                        };
+                        rel.layers
+                            .push(ctx.values_file(&path, sources, origin, "file()")?);
                         return Ok(());
                     }
                     ("templatefile", [p, vars]) => {
-                        let Some(path) = self.path(p, rel) else { return Ok(()) };
+                        let Some(path) = self.path(p, rel) else {
+                            return Ok(());
+                        };
                         let (id, text) = ctx.read_file(&path, sources, origin, "templatefile()")?;
                         let shown = sources.files[id as usize].name.clone();
                         let Val::Known(vars_node) = self.eval(vars) else {
@@ -728,8 +849,12 @@ impl Eval<'_> {
                             Ok(t) => t,
                             Err(err) => {
                                 let loc = err.location();
-                                return Err(InputError::new(InputErrorKind::Syntax, shown, format!("invalid template: {}", err.message()))
-                                    .at(Some(loc.line() as u32), Some(loc.column() as u32)));
+                                return Err(InputError::new(
+                                    InputErrorKind::Syntax,
+                                    shown,
+                                    format!("invalid template: {}", err.message()),
+                                )
+                                .at(Some(loc.line() as u32), Some(loc.column() as u32)));
                             }
                         };
                         let scope: Scope = vars_node
@@ -743,20 +868,26 @@ impl Eval<'_> {
                             rel.cannot_assess(origin, format!("`{path}` has template directives (`%{{ }}`), which this tool does not evaluate: its values are not assessed"));
                             return Ok(());
                         };
-                        let place = Placement::Lines { first_line: 1, indent: 0, file: id };
+                        let place = Placement::Lines {
+                            first_line: 1,
+                            indent: 0,
+                            file: id,
+                        };
                         let doc = embed::parse_values(&rendered, place, id, &shown, &ctx.limits)?;
                         rel.layers.push(Layer::tree(doc, origin));
                         return Ok(());
                     }
                     ("yamlencode" | "jsonencode", [obj]) => {
                         match self.eval(obj) {
-                            Val::Known(n) if matches!(n.value, Value::Map(_)) => rel.layers.push(Layer::Tree {
-                                root: n,
-                                from: origin,
-                                documents: 1,
-                                duplicates: Vec::new(),
-                                under_defaults: false,
-                            }),
+                            Val::Known(n) if matches!(n.value, Value::Map(_)) => {
+                                rel.layers.push(Layer::Tree {
+                                    root: n,
+                                    from: origin,
+                                    documents: 1,
+                                    duplicates: Vec::new(),
+                                    under_defaults: false,
+                                })
+                            }
                             Val::Known(_) => {}
                             Val::Unknown(expr, o) => {
                                 let hint = self.hint(&expr);
@@ -771,10 +902,15 @@ impl Eval<'_> {
             Expression::HeredocTemplate(h) => {
                 let els: Vec<Element> = h.template.iter().cloned().collect();
                 let Some(text) = self.render(&els) else {
-                    rel.cannot_assess(origin, "a heredoc with template directives (`%{ }`): its values are not assessed");
+                    rel.cannot_assess(
+                        origin,
+                        "a heredoc with template directives (`%{ }`): its values are not assessed",
+                    );
                     return Ok(());
                 };
-                let Origin::File { line, .. } = origin else { return Ok(()) };
+                let Origin::File { line, .. } = origin else {
+                    return Ok(());
+                };
                 let place = Placement::Lines {
                     first_line: line + 1,
                     indent: h.indent().unwrap_or(0) as u32,
@@ -791,7 +927,12 @@ impl Eval<'_> {
                     (&t.expr, t.operators.first().map(|o| o.value()))
                     && v.value().as_str() == "local"
                     && t.operators.len() == 1
-                    && let Some((_, idx, expr)) = self.m.locals.iter().find(|(n, _, _)| n == a.value().as_str()).cloned()
+                    && let Some((_, idx, expr)) = self
+                        .m
+                        .locals
+                        .iter()
+                        .find(|(n, _, _)| n == a.value().as_str())
+                        .cloned()
                 {
                     let saved = self.file;
                     self.file = idx;
@@ -803,7 +944,11 @@ impl Eval<'_> {
             _ => {}
         }
         match self.eval(item) {
-            Val::Known(Node { value: Value::Str(text), origin: o, .. }) => {
+            Val::Known(Node {
+                value: Value::Str(text),
+                origin: o,
+                ..
+            }) => {
                 if text.trim().is_empty() {
                     return Ok(());
                 }
@@ -811,11 +956,22 @@ impl Eval<'_> {
                 let doc = embed::parse_values(&text, Placement::At(o), outer, &shown, &ctx.limits)?;
                 rel.layers.push(Layer::tree(doc, origin));
             }
-            Val::Known(Node { value: Value::Null, .. }) => {}
-            Val::Known(_) => rel.cannot_assess(origin, "a `values` item that is not a string of YAML: the provider refuses it"),
+            Val::Known(Node {
+                value: Value::Null, ..
+            }) => {}
+            Val::Known(_) => rel.cannot_assess(
+                origin,
+                "a `values` item that is not a string of YAML: the provider refuses it",
+            ),
             Val::Unknown(expr, o) => {
                 let hint = self.hint(&expr);
-                rel.cannot_assess(o, format!("the values `{}` are built from `{expr}` ({hint}): not assessed", self.text(item)));
+                rel.cannot_assess(
+                    o,
+                    format!(
+                        "the values `{}` are built from `{expr}` ({hint}): not assessed",
+                        self.text(item)
+                    ),
+                );
             }
         }
         Ok(())
@@ -825,17 +981,28 @@ impl Eval<'_> {
     /// it is not known.
     fn path(&mut self, p: &Expression, rel: &mut Release) -> Option<String> {
         match self.eval(p) {
-            Val::Known(Node { value: Value::Str(s), .. }) => {
+            Val::Known(Node {
+                value: Value::Str(s),
+                ..
+            }) => {
                 let path = std::path::Path::new(&s);
-                Some(if path.is_absolute() || s.starts_with(&self.m.dir) || self.m.dir == "." {
-                    normalize(path)
-                } else {
-                    normalize(&std::path::Path::new(&self.m.dir).join(path))
-                })
+                Some(
+                    if path.is_absolute() || s.starts_with(&self.m.dir) || self.m.dir == "." {
+                        normalize(path)
+                    } else {
+                        normalize(&std::path::Path::new(&self.m.dir).join(path))
+                    },
+                )
             }
             _ => {
                 let o = self.origin(p);
-                rel.cannot_assess(o, format!("the file `{}` is not known here: the values it holds are not assessed", self.text(p)));
+                rel.cannot_assess(
+                    o,
+                    format!(
+                        "the file `{}` is not known here: the values it holds are not assessed",
+                        self.text(p)
+                    ),
+                );
                 None
             }
         }
@@ -844,57 +1011,90 @@ impl Eval<'_> {
     /// The `set`-like assignments of `kind` (`set`, `set_list`, `set_sensitive`): blocks
     /// (provider 2), a list attribute (provider 3), and `dynamic` blocks.
     fn sets(&mut self, body: &Body, kind: &str, rel: &mut Release) {
-        let mut items: Vec<(Option<Expression>, Option<Expression>, Option<Expression>, Origin, Scope, usize)> = Vec::new();
+        let mut items: Vec<SetItem> = Vec::new();
         for b in body.get_blocks(kind) {
             let o = self.f().origin(b.span().map_or(0, |s| s.start));
-            items.push((attr(&b.body, "name").cloned(), attr(&b.body, "value").cloned(), attr(&b.body, "type").cloned(), o, Vec::new(), self.file));
+            items.push(SetItem {
+                name: attr(&b.body, "name").cloned(),
+                value: attr(&b.body, "value").cloned(),
+                ty: attr(&b.body, "type").cloned(),
+                origin: o,
+                scope: Vec::new(),
+                file: self.file,
+            });
         }
         if let Some(Expression::Array(list)) = attr(body, kind) {
             for i in list.iter() {
                 if let Expression::Object(obj) = i {
                     let get = |k: &str| {
                         obj.iter().find_map(|(key, v)| match key {
-                            ObjectKey::Ident(id) if id.value().as_str() == k => Some(v.expr().clone()),
+                            ObjectKey::Ident(id) if id.value().as_str() == k => {
+                                Some(v.expr().clone())
+                            }
                             _ => None,
                         })
                     };
-                    items.push((get("name"), get("value"), get("type"), self.origin(i), Vec::new(), self.file));
+                    items.push(SetItem {
+                        name: get("name"),
+                        value: get("value"),
+                        ty: get("type"),
+                        origin: self.origin(i),
+                        scope: Vec::new(),
+                        file: self.file,
+                    });
                 }
             }
         }
-        for d in body.get_blocks("dynamic").filter(|b| b.labels.first().map(|l| l.as_str()) == Some(kind)) {
+        for d in body
+            .get_blocks("dynamic")
+            .filter(|b| b.labels.first().map(|l| l.as_str()) == Some(kind))
+        {
             self.dynamic(d, kind, rel, &mut items);
         }
-        for (name, value, ty, origin, scope, file) in items {
-            let saved = (self.file, std::mem::replace(&mut self.scope, scope));
-            self.file = file;
-            self.one_set(kind, name.as_ref(), value.as_ref(), ty.as_ref(), origin, rel);
+        for item in items {
+            let saved = (self.file, std::mem::replace(&mut self.scope, item.scope));
+            self.file = item.file;
+            self.one_set(
+                kind,
+                item.name.as_ref(),
+                item.value.as_ref(),
+                item.ty.as_ref(),
+                item.origin,
+                rel,
+            );
             self.file = saved.0;
             self.scope = saved.1;
         }
     }
 
-    #[allow(clippy::type_complexity)]
     fn dynamic(
         &mut self,
         d: &Block,
         kind: &str,
         rel: &mut Release,
-        items: &mut Vec<(Option<Expression>, Option<Expression>, Option<Expression>, Origin, Scope, usize)>,
+        items: &mut Vec<SetItem>,
     ) {
         let o = self.f().origin(d.span().map_or(0, |s| s.start));
         let iterator = match attr(&d.body, "iterator") {
             Some(Expression::Variable(v)) => v.value().as_str().to_string(),
             _ => kind.to_string(),
         };
-        let Some(content) = d.body.get_blocks("content").next() else { return };
+        let Some(content) = d.body.get_blocks("content").next() else {
+            return;
+        };
         let each = attr(&d.body, "for_each").map(|e| self.eval(e));
         let pairs: Vec<(Node, Node)> = match each {
-            Some(Val::Known(Node { value: Value::Map(m), .. })) => m
+            Some(Val::Known(Node {
+                value: Value::Map(m),
+                ..
+            })) => m
                 .iter()
                 .map(|(k, v)| (Node::new(Value::Str(k.clone()), v.origin), v.clone()))
                 .collect(),
-            Some(Val::Known(Node { value: Value::Seq(s), .. })) => s
+            Some(Val::Known(Node {
+                value: Value::Seq(s),
+                ..
+            })) => s
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (Node::new(Value::Int(i as i64), v.origin), v.clone()))
@@ -905,16 +1105,17 @@ impl Eval<'_> {
             }
         };
         for (k, v) in pairs {
-            let obj = Map::from_entries(vec![("key".into(), k), ("value".into(), v)]).unwrap_or_default();
+            let obj =
+                Map::from_entries(vec![("key".into(), k), ("value".into(), v)]).unwrap_or_default();
             let scope = vec![(iterator.clone(), Node::new(Value::Map(obj), o))];
-            items.push((
-                attr(&content.body, "name").cloned(),
-                attr(&content.body, "value").cloned(),
-                attr(&content.body, "type").cloned(),
-                o,
+            items.push(SetItem {
+                name: attr(&content.body, "name").cloned(),
+                value: attr(&content.body, "value").cloned(),
+                ty: attr(&content.body, "type").cloned(),
+                origin: o,
                 scope,
-                self.file,
-            ));
+                file: self.file,
+            });
         }
     }
 
@@ -942,7 +1143,10 @@ impl Eval<'_> {
         let value_origin = value.map_or(origin, |v| self.origin(v));
         let text = if kind == "set_list" {
             match value.map(|v| self.eval(v)) {
-                Some(Val::Known(Node { value: Value::Seq(items), .. })) => {
+                Some(Val::Known(Node {
+                    value: Value::Seq(items),
+                    ..
+                })) => {
                     let parts: Vec<String> = items.iter().filter_map(scalar_string).collect();
                     format!("{name}={{{}}}", parts.join(","))
                 }
@@ -961,8 +1165,14 @@ impl Eval<'_> {
             format!("{name}={v}")
         };
         let set_kind = match ty.map(|t| self.eval(t)) {
-            Some(Val::Known(Node { value: Value::Str(t), .. })) if t == "string" => SetKind::String,
-            Some(Val::Known(Node { value: Value::Str(t), .. })) if t == "literal" => SetKind::Literal,
+            Some(Val::Known(Node {
+                value: Value::Str(t),
+                ..
+            })) if t == "string" => SetKind::String,
+            Some(Val::Known(Node {
+                value: Value::Str(t),
+                ..
+            })) if t == "literal" => SetKind::Literal,
             _ => SetKind::Typed,
         };
         rel.layers.push(Layer::SetNow {
@@ -983,9 +1193,16 @@ mod tests {
 
     fn one(text: &str) -> (Release, Sources) {
         let mut sources = Sources::default();
-        sources.files.push(crate::source::SourceFile::new("<stdin>".into(), text.into()));
+        sources.files.push(crate::source::SourceFile::new(
+            "<stdin>".into(),
+            text.into(),
+        ));
         let mut read = |name: &str, _: usize| -> Result<Vec<u8>, InputError> {
-            Err(InputError::new(InputErrorKind::Unreadable, name, "no files in this test"))
+            Err(InputError::new(
+                InputErrorKind::Unreadable,
+                name,
+                "no files in this test",
+            ))
         };
         let mut ctx = Ctx::new(&mut read, Default::default());
         let (mut rels, _) = super::read(0, &mut sources, &mut ctx).unwrap();
@@ -1033,23 +1250,59 @@ resource "helm_release" "airbyte" {
             .collect();
         let token = super::super::unknown::token("var.domain");
         assert_eq!(sets[0].1, format!("global.airbyteUrl=https://{token}"));
-        assert_eq!(sets[0].2, Origin::File { file: 0, line: 14, column: 13 });
+        assert_eq!(
+            sets[0].2,
+            Origin::File {
+                file: 0,
+                line: 14,
+                column: 13
+            }
+        );
         assert_eq!(sets[1].0, SetKind::String);
-        assert_eq!(sets[1].1, "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=600");
+        assert_eq!(
+            sets[1].1,
+            "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-read-timeout=600"
+        );
         assert_eq!(sets[2].1, "ingress.hosts={a}");
-        assert!(rel.unknowns.list[0].hint.contains("--tf-var domain="), "{:?}", rel.unknowns);
+        assert!(
+            rel.unknowns.list[0].hint.contains("--tf-var domain="),
+            "{:?}",
+            rel.unknowns
+        );
     }
 
     #[test]
     fn heredocs_and_yamlencode_keep_their_lines() {
         let text = "resource \"helm_release\" \"a\" {\n  name  = \"airbyte\"\n  chart = \"airbyte\"\n  values = [\n    <<-EOT\n      global:\n        airbyteUrl: https://a.example.com\n    EOT\n    , yamlencode({ ingress = { enabled = true } })\n  ]\n}\n";
         let (rel, _) = one(text);
-        let Layer::Tree { root, .. } = &rel.layers[0] else { panic!() };
-        let url = root.at(&crate::source::Path::parse("global.airbyteUrl")).unwrap();
-        assert_eq!(url.origin, Origin::File { file: 0, line: 7, column: 21 });
-        let Layer::Tree { root, .. } = &rel.layers[1] else { panic!() };
-        let enabled = root.at(&crate::source::Path::parse("ingress.enabled")).unwrap();
+        let Layer::Tree { root, .. } = &rel.layers[0] else {
+            panic!()
+        };
+        let url = root
+            .at(&crate::source::Path::parse("global.airbyteUrl"))
+            .unwrap();
+        assert_eq!(
+            url.origin,
+            Origin::File {
+                file: 0,
+                line: 7,
+                column: 21
+            }
+        );
+        let Layer::Tree { root, .. } = &rel.layers[1] else {
+            panic!()
+        };
+        let enabled = root
+            .at(&crate::source::Path::parse("ingress.enabled"))
+            .unwrap();
         assert_eq!(enabled.value, Value::Bool(true));
-        assert_eq!(enabled.origin, Origin::File { file: 0, line: 9, column: 42 });
+        assert_eq!(
+            enabled.origin,
+            Origin::File {
+                file: 0,
+                line: 9,
+                column: 42
+            }
+        );
     }
 }

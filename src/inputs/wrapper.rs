@@ -270,9 +270,15 @@ impl<'r> Ctx<'r> {
         }
         let (shown, bytes) =
             read_named(path, self.limits.max_file_bytes, self.read).map_err(|e| {
-                let mut e = error_at(sources, at, e.kind, format!("{what} `{path}`: {}", e.message));
+                let mut e = error_at(
+                    sources,
+                    at,
+                    e.kind,
+                    format!("{what} `{path}`: {}", e.message),
+                );
                 if e.kind == InputErrorKind::Unreadable {
-                    e.message.push_str(" (paths are relative to the file that names them)");
+                    e.message
+                        .push_str(" (paths are relative to the file that names them)");
                 }
                 e
             })?;
@@ -365,9 +371,7 @@ pub fn normalize(p: &FsPath) -> String {
     for c in p.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.last(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             c => out.push(c),
@@ -396,7 +400,9 @@ pub fn detect(name: &str, text: &str) -> Result<FileKind, InputError> {
     let mut api_versions: Vec<&str> = Vec::new();
     let mut kinds: Vec<&str> = Vec::new();
     for line in text.lines() {
-        let Some(c) = line.chars().next() else { continue };
+        let Some(c) = line.chars().next() else {
+            continue;
+        };
         if c == ' ' || c == '\t' || c == '#' || c == '-' {
             continue;
         }
@@ -404,7 +410,12 @@ pub fn detect(name: &str, text: &str) -> Result<FileKind, InputError> {
             continue;
         };
         let key = key.trim().trim_matches(['"', '\'']);
-        let value = rest.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        let value = rest
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches(['"', '\'']);
         match key {
             "apiVersion" => api_versions.push(value),
             "kind" => kinds.push(value),
@@ -423,7 +434,10 @@ pub fn detect(name: &str, text: &str) -> Result<FileKind, InputError> {
         return Ok(FileKind::Flux);
     }
     if pair("kustomize.config.k8s.io/", "Kustomization")
-        || matches!(base, "kustomization.yaml" | "kustomization.yml" | "Kustomization")
+        || matches!(
+            base,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
         || (has("helmCharts") && !has("apiVersion"))
     {
         return Ok(FileKind::Kustomize);
@@ -483,7 +497,10 @@ pub fn read(
         }
         FileKind::Helmfile => {
             if has_template_action(&text) {
-                return Err(templated(&shown, "a helmfile with template actions (`{{ }}`)"));
+                return Err(templated(
+                    &shown,
+                    "a helmfile with template actions (`{{ }}`)",
+                ));
             }
             let docs = yaml_docs(sources)?;
             super::helmfile::read(&docs, file, sources, ctx)?
@@ -536,45 +553,82 @@ mod tests {
     #[test]
     fn files_are_told_apart_by_their_top_level_keys() {
         let kind = |name: &str, text: &str| detect(name, text).map_err(|e| e.kind);
-        assert_eq!(kind("v.yaml", "global:\n  airbyteUrl: x\n"), Ok(FileKind::Values));
         assert_eq!(
-            kind("app.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"),
+            kind("v.yaml", "global:\n  airbyteUrl: x\n"),
+            Ok(FileKind::Values)
+        );
+        assert_eq!(
+            kind(
+                "app.yaml",
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\n"
+            ),
             Ok(FileKind::Argocd)
         );
         assert_eq!(
-            kind("hr.yaml", "---\napiVersion: v1\nkind: ConfigMap\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"),
+            kind(
+                "hr.yaml",
+                "---\napiVersion: v1\nkind: ConfigMap\n---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\n"
+            ),
             Ok(FileKind::Flux)
         );
-        assert_eq!(kind("kustomization.yaml", "helmCharts: []\n"), Ok(FileKind::Kustomize));
+        assert_eq!(
+            kind("kustomization.yaml", "helmCharts: []\n"),
+            Ok(FileKind::Kustomize)
+        );
         assert_eq!(
             kind("helmfile.yaml", "repositories: []\nreleases:\n- name: a\n"),
             Ok(FileKind::Helmfile)
         );
-        assert_eq!(kind("main.tf", "resource \"helm_release\" \"a\" {}\n"), Ok(FileKind::Terraform));
+        assert_eq!(
+            kind("main.tf", "resource \"helm_release\" \"a\" {}\n"),
+            Ok(FileKind::Terraform)
+        );
         assert_eq!(
             kind("d.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),
             Err(InputErrorKind::Invalid)
         );
-        assert_eq!(kind("helmfile.yaml.gotmpl", "releases: []\n"), Err(InputErrorKind::Templated));
-        assert_eq!(kind("Pulumi.yaml", "name: x\nruntime: nodejs\n"), Err(InputErrorKind::Templated));
-        let e = detect("k.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n")
-            .unwrap_err();
+        assert_eq!(
+            kind("helmfile.yaml.gotmpl", "releases: []\n"),
+            Err(InputErrorKind::Templated)
+        );
+        assert_eq!(
+            kind("Pulumi.yaml", "name: x\nruntime: nodejs\n"),
+            Err(InputErrorKind::Templated)
+        );
+        let e = detect(
+            "k.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n",
+        )
+        .unwrap_err();
         assert!(e.message.contains("Flux Kustomization"), "{e}");
     }
 
     #[test]
     fn airbyte_charts_are_named_in_every_form() {
-        for c in ["airbyte", "airbyte/airbyte", "oci://registry-1.docker.io/airbytehq/airbyte", "airbyte-v2"] {
+        for c in [
+            "airbyte",
+            "airbyte/airbyte",
+            "oci://registry-1.docker.io/airbytehq/airbyte",
+            "airbyte-v2",
+        ] {
             assert!(is_airbyte_chart(c), "{c}");
         }
-        for c in ["airbyte-data-plane", "grafana", "airbyte/airbyte-data-plane", ""] {
+        for c in [
+            "airbyte-data-plane",
+            "grafana",
+            "airbyte/airbyte-data-plane",
+            "",
+        ] {
             assert!(!is_airbyte_chart(c), "{c}");
         }
     }
 
     #[test]
     fn paths_are_relative_to_the_wrapper() {
-        assert_eq!(relative_to("deploy/app.yaml", "values.yaml"), "deploy/values.yaml");
+        assert_eq!(
+            relative_to("deploy/app.yaml", "values.yaml"),
+            "deploy/values.yaml"
+        );
         assert_eq!(relative_to("deploy/app.yaml", "../v/x.yaml"), "v/x.yaml");
         assert_eq!(relative_to("app.yaml", "./x.yaml"), "x.yaml");
         assert_eq!(relative_to("-", "x.yaml"), "x.yaml");

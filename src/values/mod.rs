@@ -4,6 +4,7 @@
 
 mod set;
 
+pub use crate::inputs::wrapper::Layer;
 pub use crate::inputs::{ReadFn, read_named};
 pub use crate::source::{
     Duplicate, DuplicateKey, InputError, InputErrorKind, Limits, Map, Node, Origin, Path, Seg,
@@ -59,68 +60,20 @@ pub enum Notice {
 /// `read` gives the bytes of a file name (`-` is standard input), so tests need no file system.
 pub fn load(inputs: &ValueInputs, defaults: &Node, read: ReadFn<'_>) -> Result<Loaded, InputError> {
     let mut sources = Sources::default();
-    let mut notices = Vec::new();
-    let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+    let mut layers = Vec::new();
     for name in &inputs.files {
         let (shown, bytes) = read_named(name, inputs.limits.max_file_bytes, read)?;
-        let file_id = sources.files.len() as u32;
-        let doc = parse_document(&bytes, &shown, file_id, &inputs.limits)?;
-        if doc.documents > 1 {
-            notices.push(Notice::Documents {
-                file: shown.clone(),
-                count: doc.documents,
-                at: Origin::File {
-                    file: file_id,
-                    line: 1,
-                    column: 1,
-                },
-            });
-        }
-        for d in doc.duplicates {
-            notices.push(Notice::DuplicateKey {
-                path: d.path,
-                first: d.first,
-                again: d.again,
-            });
-        }
-        sources.files.push(SourceFile::new(shown, doc.text));
-        merge_into(&mut root, doc.root);
+        layers.push(file_layer(&shown, &bytes, &mut sources, &inputs.limits)?);
     }
-    // Helm applies the value flags by kind, not by position
-    for kind in SetKind::ORDER {
-        for (k, text) in inputs.sets.iter().filter(|(k, _)| *k == kind) {
-            let arg = sources.args.len() as u32;
-            sources.args.push(SourceArg {
-                kind: *k,
-                text: text.clone(),
-            });
-            let origin = Origin::Arg { arg };
-            apply_set(&mut root, *k, text, origin, &inputs.limits, read).map_err(|message| {
-                let kind = if message.contains("(--max-") {
-                    InputErrorKind::Limit
-                } else {
-                    InputErrorKind::Invalid
-                };
-                InputError::new(kind, format!("{} {}", k.flag(), text), message)
-            })?;
-            if *k == SetKind::Typed {
-                for key in empty_assignments(text) {
-                    notices.push(Notice::EmptySet { key, arg: origin });
-                }
-            }
-        }
-    }
-    if let Some(name) = &inputs.subchart {
-        root = subchart(root, name)?;
-        for n in &mut notices {
-            if let Notice::DuplicateKey { path, .. } = n
-                && path.0.first() == Some(&Seg::Key(name.as_str().into()))
-            {
-                path.0.remove(0);
-            }
-        }
-    }
-    coalesce_defaults(&mut root, defaults);
+    layers.extend(flag_layers(&inputs.sets, &mut sources));
+    let (root, notices) = assemble(
+        &layers,
+        &sources,
+        &inputs.limits,
+        inputs.subchart.as_deref(),
+        defaults,
+        read,
+    )?;
     Ok(Loaded {
         root,
         sources,
@@ -128,10 +81,178 @@ pub fn load(inputs: &ValueInputs, defaults: &Node, read: ReadFn<'_>) -> Result<L
     })
 }
 
+/// A values file (already read) as a layer; the file joins the sources.
+pub fn file_layer(
+    shown: &str,
+    bytes: &[u8],
+    sources: &mut Sources,
+    limits: &Limits,
+) -> Result<Layer, InputError> {
+    let file_id = sources.files.len() as u32;
+    let doc = parse_document(bytes, shown, file_id, limits)?;
+    sources
+        .files
+        .push(SourceFile::new(shown.to_string(), doc.text.clone()));
+    let from = Origin::File {
+        file: file_id,
+        line: 1,
+        column: 1,
+    };
+    Ok(Layer::tree(doc, from))
+}
+
+/// The `--set*` flags as layers, each flag joining the sources.
+pub fn flag_layers(sets: &[(SetKind, String)], sources: &mut Sources) -> Vec<Layer> {
+    sets.iter()
+        .map(|(kind, text)| {
+            let arg = sources.args.len() as u32;
+            sources.args.push(SourceArg {
+                kind: *kind,
+                text: text.clone(),
+            });
+            Layer::Set {
+                kind: *kind,
+                text: text.clone(),
+                origin: Origin::Arg { arg },
+            }
+        })
+        .collect()
+}
+
+/// Merges layers as Helm merges them: trees (and in-sequence assignments) in order, then the
+/// flag-like assignments by kind, not by position, as Helm applies its flags; then a dependency's
+/// block when asked, then the chart defaults underneath. What reading noticed comes back as
+/// notices.
+pub fn assemble(
+    layers: &[Layer],
+    sources: &Sources,
+    limits: &Limits,
+    subchart: Option<&str>,
+    defaults: &Node,
+    read: ReadFn<'_>,
+) -> Result<(Node, Vec<Notice>), InputError> {
+    let mut notices = Vec::new();
+    let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+    let set = |root: &mut Node,
+               kind: SetKind,
+               text: &str,
+               origin: Origin,
+               notices: &mut Vec<Notice>,
+               read: ReadFn<'_>|
+     -> Result<(), InputError> {
+        apply_set(root, kind, text, origin, limits, read).map_err(|message| {
+            let kind = if message.contains("(--max-") {
+                InputErrorKind::Limit
+            } else {
+                InputErrorKind::Invalid
+            };
+            match origin {
+                Origin::Arg { .. } => InputError::new(kind, sources.describe(origin), message),
+                _ => crate::inputs::wrapper::error_at(
+                    sources,
+                    origin,
+                    kind,
+                    format!("`{text}`: {message}"),
+                ),
+            }
+        })?;
+        if kind == SetKind::Typed {
+            for key in empty_assignments(text) {
+                notices.push(Notice::EmptySet { key, arg: origin });
+            }
+        }
+        Ok(())
+    };
+    for layer in layers {
+        match layer {
+            Layer::Tree {
+                root: tree,
+                from,
+                documents,
+                duplicates,
+                under_defaults,
+            } => {
+                if *documents > 1 {
+                    let file = match from {
+                        Origin::File { file, .. } => sources
+                            .files
+                            .get(*file as usize)
+                            .map_or_else(String::new, |f| f.name.clone()),
+                        other => sources.describe(*other),
+                    };
+                    notices.push(Notice::Documents {
+                        file,
+                        count: *documents,
+                        at: *from,
+                    });
+                }
+                for d in duplicates {
+                    notices.push(Notice::DuplicateKey {
+                        path: d.path.clone(),
+                        first: d.first,
+                        again: d.again,
+                    });
+                }
+                let mut tree = tree.clone();
+                if *under_defaults {
+                    // the chart's own values win over this layer wherever both set a key
+                    let mut over = defaults.clone();
+                    if let Value::Map(m) = &mut over.value {
+                        // only the keys the layer sets matter; the rest comes in underneath anyway
+                        let keep: Vec<String> = m
+                            .keys()
+                            .filter(|k| tree.as_map().is_some_and(|t| t.contains_key(k)))
+                            .cloned()
+                            .collect();
+                        let all: Vec<String> = m.keys().cloned().collect();
+                        for k in all {
+                            if !keep.contains(&k) {
+                                m.remove(&k);
+                            }
+                        }
+                    }
+                    merge_into(&mut tree, over);
+                }
+                merge_into(&mut root, tree);
+            }
+            Layer::SetNow { kind, text, origin } => {
+                set(&mut root, *kind, text, *origin, &mut notices, read)?;
+            }
+            Layer::Set { .. } => {}
+        }
+    }
+    // Helm applies the value flags by kind, not by position
+    for kind in SetKind::ORDER {
+        for layer in layers {
+            if let Layer::Set {
+                kind: k,
+                text,
+                origin,
+            } = layer
+                && *k == kind
+            {
+                set(&mut root, *k, text, *origin, &mut notices, read)?;
+            }
+        }
+    }
+    if let Some(name) = subchart {
+        root = subchart_block(root, name)?;
+        for n in &mut notices {
+            if let Notice::DuplicateKey { path, .. } = n
+                && path.0.first() == Some(&Seg::Key(name.into()))
+            {
+                path.0.remove(0);
+            }
+        }
+    }
+    coalesce_defaults(&mut root, defaults);
+    Ok((root, notices))
+}
+
 /// The values Helm gives the dependency `name` of an umbrella chart: the `name:` block, with the
 /// top-level `global` merged over the block's own `global` (the parent's win, as Helm's
 /// coalesceGlobals does).
-fn subchart(mut root: Node, name: &str) -> Result<Node, InputError> {
+fn subchart_block(mut root: Node, name: &str) -> Result<Node, InputError> {
     let Value::Map(top) = &mut root.value else {
         return Err(InputError::new(
             InputErrorKind::Invalid,
