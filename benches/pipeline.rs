@@ -60,6 +60,8 @@ fn options(target: Option<Target>) -> RunOptions {
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target,
         settings: target_options(),
+        wrappers: Default::default(),
+        given: Default::default(),
     }
 }
 

@@ -14,6 +14,70 @@ pub struct ChartVersion {
 
 /// The newest chart version this tool knows; the default of `--chart-version`.
 pub const NEWEST_CHART: ChartVersion = ChartVersion::new(2, 2, 0);
+/// Every chart version this tool knows, oldest first (released charts with a top-level `ingress`
+/// block, from airbytehq/charts' `index.yaml`).
+pub const KNOWN_CHARTS: [ChartVersion; 5] = [
+    ChartVersion::new(2, 0, 18),
+    ChartVersion::new(2, 0, 19),
+    ChartVersion::new(2, 1, 0),
+    ChartVersion::new(2, 1, 1),
+    ChartVersion::new(2, 2, 0),
+];
+
+/// Whether `v` satisfies a Helm version constraint (Masterminds semver as Helm reads it: `*`,
+/// `2.x`, `~2.1`, `^2.1.0`, `>=2.0.18`, `<2.2`, `!=2.1.0`, comma- or space-separated for "and",
+/// `||` for "or"). A constraint it cannot read admits nothing.
+pub fn satisfies(v: ChartVersion, constraint: &str) -> bool {
+    constraint
+        .split("||")
+        .any(|alt| {
+            let parts: Vec<&str> = alt
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            !parts.is_empty() && parts.iter().all(|p| satisfies_one(v, p))
+        })
+}
+
+fn satisfies_one(v: ChartVersion, c: &str) -> bool {
+    let (op, rest) = ["<=", ">=", "!=", "=", "<", ">", "~", "^"]
+        .iter()
+        .find_map(|op| c.strip_prefix(op).map(|r| (*op, r.trim())))
+        .unwrap_or(("", c));
+    let rest = rest.trim_start_matches('v');
+    let fields: Vec<&str> = rest.split(['-', '+']).next().unwrap_or("").split('.').collect();
+    let wild = |f: Option<&&str>| f.is_none_or(|x| matches!(*x, "x" | "X" | "*"));
+    let num = |f: Option<&&str>| f.and_then(|x| x.parse::<u32>().ok());
+    if rest == "*" || rest.is_empty() && op.is_empty() {
+        return true;
+    }
+    let Some(major) = num(fields.first()) else {
+        return false;
+    };
+    let minor = num(fields.get(1));
+    let patch = num(fields.get(2));
+    let floor = ChartVersion::new(major, minor.unwrap_or(0), patch.unwrap_or(0));
+    let next = |m: u32, n: Option<u32>| match n {
+        Some(n) => ChartVersion::new(m, n + 1, 0),
+        None => ChartVersion::new(m + 1, 0, 0),
+    };
+    match op {
+        "" | "=" if wild(fields.get(1)) => v.major == major,
+        "" | "=" if wild(fields.get(2)) => v >= floor && v < next(major, minor),
+        "" | "=" => v == floor,
+        "!=" => v != floor,
+        ">" => v > floor,
+        ">=" => v >= floor,
+        "<" => v < floor,
+        "<=" => v <= floor,
+        "~" => v >= floor && v < next(major, minor),
+        "^" if major > 0 => v >= floor && v < ChartVersion::new(major + 1, 0, 0),
+        "^" => v >= floor && v < next(major, minor),
+        _ => false,
+    }
+}
+
 /// The first chart with a top-level `ingress` block.
 pub const FIRST_CHART: ChartVersion = ChartVersion::new(2, 0, 18);
 /// The chart that removed the connector builder Service and names the server port `http`.

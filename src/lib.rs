@@ -35,9 +35,9 @@ pub mod tree;
 pub mod values;
 
 pub use runs::{
-    Checked, Failure, ManifestOptions, ManifestReport, PostRenderOptions, PostRendered, RunOptions,
-    chart_defaults, check, check_loaded, check_manifests, check_namespace, check_release, load,
-    post_render,
+    Checked, Failure, Given, ManifestOptions, ManifestReport, Merged, PostRenderOptions,
+    PostRendered, RunOptions, WrapperOptions, chart_defaults, check, check_all, check_loaded,
+    check_manifests, check_namespace, check_release, load, merge_single, post_render,
 };
 #[cfg(test)]
 pub(crate) use runs::{check_text, test_corpus};

@@ -149,6 +149,8 @@ fn run_case(c: &Case, t: Target) -> Result<(), TestCaseError> {
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target: Some(t),
         settings: target_options(t),
+        wrappers: Default::default(),
+        given: Default::default(),
     };
     let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
     let checked = match check(&opts, &mut read) {

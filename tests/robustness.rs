@@ -275,6 +275,8 @@ fn run(values: &Value, t: Target, variant: usize) -> Result<(), TestCaseError> {
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target: Some(t),
         settings: settings(t, variant),
+        wrappers: Default::default(),
+        given: Default::default(),
     };
     let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
     let checked = match check(&opts, &mut read) {

@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
             chart: airbyte_ingress::plan::NEWEST_CHART,
             target: Some(*t),
             settings,
+            wrappers: Default::default(),
+            given: Default::default(),
         };
         let mut read = |_: &str, _: usize| Ok(data.to_vec());
         let Ok(checked) = check(&opts, &mut read) else { return };

@@ -9,9 +9,11 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::controllers::{AlbScheme, Settings};
+use crate::inputs::wrapper::FileKind;
 use crate::plan::{ChartVersion, NEWEST_CHART};
 use crate::targets::Target;
 use crate::values::{Limits, SetKind, ValueInputs};
+use crate::runs::{Given, WrapperOptions};
 use crate::{Failure, RunOptions};
 
 pub use run::{Exit, Io, run, run_as};
@@ -62,7 +64,11 @@ pub enum Command {
     /// chart's defaults for the keys this tool reads.
     Values(ValuesArgs),
     /// List every rule with its id and severity.
-    Rules,
+    Rules {
+        /// As a Markdown table (the README's).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Explain one rule: when it is checked, values that trigger it and the fixed values.
     Explain {
         /// The rule id, e.g. `backend-invalid`.
@@ -122,6 +128,32 @@ pub struct ValueArgs {
     /// Most paths under one host.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_paths)]
     pub max_paths: usize,
+    /// Read every `-f` file as this kind instead of telling by its content: `values`, `argocd`
+    /// (Applications, ApplicationSets), `flux` (HelmReleases), `kustomize` (`helmCharts`),
+    /// `helmfile`, `terraform` (`helm_release`).
+    #[arg(long, value_name = "KIND", value_parser = input_kind_parser())]
+    pub input_kind: Option<FileKind>,
+    /// Where another repository is checked out, for Argo CD `$ref/...` value files: the `ref`
+    /// name or the repository URL, `=`, the folder (repeatable).
+    #[arg(long, value_name = "NAME=DIR")]
+    pub repo_root: Vec<String>,
+    /// A Terraform variable's value, as `terraform -var` takes it (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub tf_var: Vec<String>,
+    /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
+    #[arg(long, value_name = "FILE")]
+    pub tf_vars: Vec<String>,
+}
+
+/// The `--input-kind` values, from the file-kind enum.
+fn input_kind_parser() -> impl TypedValueParser<Value = FileKind> {
+    PossibleValuesParser::new(FileKind::all().iter().map(|k| k.name())).try_map(|s| {
+        FileKind::all()
+            .iter()
+            .copied()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("unknown input kind `{s}`"))
+    })
 }
 
 /// The `--target` values, from the target enum.
@@ -137,12 +169,13 @@ pub struct RenderArgs {
     pub target: Target,
     #[command(flatten)]
     pub values: ValueArgs,
-    /// The Helm release name: it names the Airbyte Services.
-    #[arg(long, value_name = "NAME", default_value = "airbyte")]
-    pub release: String,
-    /// The namespace of the release.
-    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
-    pub namespace: String,
+    /// The Helm release name: it names the Airbyte Services (default `airbyte`, or the release a
+    /// wrapper defines).
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+    /// The namespace of the release (default `default`, or the one a wrapper defines).
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Yaml)]
     pub output: OutputFormat,
@@ -162,7 +195,7 @@ pub enum AlbSchemeArg {
 }
 
 /// Settings particular to one target; a flag given to another target is refused.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct TargetArgs {
     /// nginx, aks, aks-agc, haproxy, traefik, gateway-api: the TLS Secret for the host of an
     /// `https` `global.airbyteUrl` when the values have no `ingress.tls` (default `<name>-tls`).
@@ -365,6 +398,12 @@ pub struct MigrateArgs {
 pub struct ValuesArgs {
     #[command(flatten)]
     pub values: ValueArgs,
+    /// With a file of several Airbyte releases: the one to print.
+    #[arg(long, value_name = "NAME")]
+    pub release: Option<String>,
+    /// The namespace of the release (for a wrapper's own, leave it out).
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -379,12 +418,13 @@ pub struct ValidateArgs {
     /// Also check what rendering for this target needs.
     #[arg(long, short = 't', value_name = "T", value_parser = target_parser())]
     pub target: Option<Target>,
-    /// The Helm release name (default `airbyte`; for manifests, the release their objects name).
+    /// The Helm release name (default `airbyte`; a wrapper's own; for manifests, the release their
+    /// objects name). With a file of several releases, checks only this one.
     #[arg(long, value_name = "NAME")]
     pub release: Option<String>,
-    /// The namespace of the release.
-    #[arg(long, short = 'n', value_name = "NS", default_value = "default")]
-    pub namespace: String,
+    /// The namespace of the release (default `default`, or the one a wrapper defines).
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -449,8 +489,8 @@ impl ValueArgs {
 
     pub(crate) fn run_options(
         &self,
-        release: &str,
-        namespace: &str,
+        release: Option<&str>,
+        namespace: Option<&str>,
         target: Option<Target>,
         target_args: &TargetArgs,
     ) -> Result<RunOptions, Failure> {
@@ -459,13 +499,39 @@ impl ValueArgs {
                 "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
             ));
         }
+        if self.files.iter().filter(|f| *f == "-").count() > 1 {
+            return Err(Failure::Usage(
+                "`-f -` is given twice: standard input can be read only once".into(),
+            ));
+        }
+        let mut repo_roots = Vec::new();
+        for r in &self.repo_root {
+            let Some((name, dir)) = r.split_once('=').filter(|(n, d)| !n.is_empty() && !d.is_empty())
+            else {
+                return Err(Failure::Usage(format!(
+                    "`--repo-root {r}`: write `--repo-root NAME=DIR` (NAME: the `ref` name or the repository URL)"
+                )));
+            };
+            repo_roots.push((name.to_string(), PathBuf::from(dir)));
+        }
         Ok(RunOptions {
             inputs: self.inputs(),
-            release: release.to_string(),
-            namespace: namespace.to_string(),
+            release: release.unwrap_or("airbyte").to_string(),
+            namespace: namespace.unwrap_or("default").to_string(),
             chart: self.chart_version.unwrap_or(NEWEST_CHART),
             target,
             settings: target_args.settings(target)?,
+            wrappers: WrapperOptions {
+                input_kind: self.input_kind,
+                repo_roots,
+                tf_vars: self.tf_var.clone(),
+                tf_var_files: self.tf_vars.clone(),
+            },
+            given: Given {
+                release: release.is_some(),
+                namespace: namespace.is_some(),
+                chart: self.chart_version.is_some(),
+            },
         })
     }
 }

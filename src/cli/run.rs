@@ -57,7 +57,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
         Command::Migrate(args) => migrate(args, io, color),
-        Command::Rules => rules(io),
+        Command::Rules { markdown } => rules(io, markdown),
         Command::Explain { rule } => explain(&rule, io),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -184,13 +184,14 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
 
 fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     let opts = args.values.run_options(
-        &args.release,
-        &args.namespace,
+        args.release.as_deref(),
+        args.namespace.as_deref(),
         Some(args.target),
         &args.target_options,
     )?;
     let mut checked = crate::check(&opts, io.read)?;
     say_what_was_read(io, &checked.loaded.sources);
+    say_inputs(io, std::slice::from_ref(&checked.input));
     print_findings(io, &checked.findings, &checked.loaded.sources, color);
     if checked.has_errors() {
         let s = findings::summarize(&checked.findings);
@@ -209,6 +210,19 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         .as_ref()
         .ok_or_else(|| Failure::Internal("no plan without error findings".into()))?;
     let rendered = args.target.render(plan).map_err(Failure::Internal)?;
+    let unresolved = rendered
+        .docs
+        .iter()
+        .map(|d| d.text.as_str())
+        .chain(rendered.file.iter().map(|f| f.text.as_str()))
+        .any(crate::inputs::unknown::has_token);
+    if unresolved {
+        let _ = writeln!(
+            io.stderr,
+            "error: not rendering: the manifests would hold values this tool cannot resolve (the `cannot-assess` findings above name them); pass what resolves them (`--tf-var`, `--repo-root`, ...) or the values themselves"
+        );
+        return Ok(Exit::Findings);
+    }
     if io.verbose {
         for d in &rendered.docs {
             let _ = writeln!(
@@ -264,33 +278,99 @@ fn leave<T>(done: T) {
 }
 
 fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    match validate_run(&args, io, color, format) {
+        Ok(exit) => Ok(exit),
+        // CI that asked for a report gets one: the error as a finding, in that format
+        Err(failure) if format != Format::Text => {
+            let (found, sources) = failure_report(&failure);
+            let report = findings::report(&found, &sources, &[], format, false);
+            write_out(io, &report)?;
+            let _ = writeln!(io.stderr, "error: {failure}");
+            Ok(Exit::CouldNotRun)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+/// A failure as one finding, for the report formats: its rule (`input-syntax`, `usage-error`,
+/// ...), its file, line and column where known.
+fn failure_report(failure: &Failure) -> (Vec<findings::Finding>, Sources) {
+    use crate::values::{InputErrorKind, Path};
+    let mut sources = Sources::default();
+    let (rule, origin, message) = match failure {
+        Failure::Input(e) => {
+            let rule = match e.kind {
+                InputErrorKind::Unreadable => Rule::InputUnreadable,
+                InputErrorKind::Syntax => Rule::InputSyntax,
+                InputErrorKind::Limit => Rule::InputLimit,
+                InputErrorKind::Templated => Rule::InputTemplated,
+                InputErrorKind::Invalid => Rule::InputInvalid,
+            };
+            sources
+                .files
+                .push(crate::values::SourceFile::new(e.source.clone(), String::new()));
+            let origin = Origin::File {
+                file: 0,
+                line: e.line.unwrap_or(1),
+                column: e.column.unwrap_or(1),
+            };
+            (rule, origin, e.message.clone())
+        }
+        Failure::Usage(m) => {
+            sources.command = Some("the command line".into());
+            (Rule::UsageError, Origin::Command, m.clone())
+        }
+        Failure::Internal(m) => {
+            sources.command = Some("the command line".into());
+            (Rule::UsageError, Origin::Command, format!("internal error: {m}"))
+        }
+    };
+    (
+        vec![findings::Finding::new(rule, Path::default(), origin, message)],
+        sources,
+    )
+}
+
+fn validate_run(
+    args: &ValidateArgs,
+    io: &mut Io,
+    color: bool,
+    format: Format,
+) -> Result<Exit, Failure> {
     if args.values.is_empty() && args.manifests.is_empty() {
         return Err(Failure::Usage(
             "nothing to validate: pass values with `-f FILE` (or `-f -` for standard input) or `--set`, or manifests with `-m PATH`".into(),
         ));
     }
-    let release = args.release.clone().unwrap_or_else(|| "airbyte".into());
-    let checked: Option<Checked> = if args.values.is_empty() {
+    let checked: Vec<Checked> = if args.values.is_empty() {
         args.target_options.settings(args.target)?;
-        None
+        Vec::new()
     } else {
         let opts = args.values.run_options(
-            &release,
-            &args.namespace,
+            args.release.as_deref(),
+            args.namespace.as_deref(),
             args.target,
             &args.target_options,
         )?;
-        Some(crate::check(&opts, io.read)?)
+        crate::check_all(&opts, io.read)?
     };
+    // every release of the inputs shares their sources
     let mut sources = checked
-        .as_ref()
+        .first()
         .map(|c| c.loaded.sources.clone())
         .unwrap_or_default();
-    let mut found = checked
-        .as_ref()
-        .map(|c| c.findings.clone())
-        .unwrap_or_default();
+    let mut found: Vec<findings::Finding> =
+        checked.iter().flat_map(|c| c.findings.clone()).collect();
+    findings::sort(&mut found);
+    let inputs: Vec<findings::InputEntry> = checked.iter().map(|c| c.input.clone()).collect();
     say_what_was_read(io, &sources);
+    say_inputs(io, &inputs);
     if !args.manifests.is_empty() {
         let opts = crate::ManifestOptions {
             files: manifest_files(&args.manifests)?,
@@ -298,7 +378,7 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
             chart: args.values.chart_version,
             limits: args.values.inputs().limits,
         };
-        let report = crate::check_manifests(&opts, checked.as_ref(), &mut sources, io.read)?;
+        let report = crate::check_manifests(&opts, checked.first(), &mut sources, io.read)?;
         if io.verbose {
             let _ = writeln!(
                 io.stderr,
@@ -313,17 +393,40 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
         found.extend(report.findings);
         findings::sort(&mut found);
     }
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Github => Format::Github,
-        ReportFormat::Sarif => Format::Sarif,
-    };
-    let report = findings::report(&found, &sources, format, color && format == Format::Text);
+    let report = findings::report(
+        &found,
+        &sources,
+        &inputs,
+        format,
+        color && format == Format::Text,
+    );
     write_out(io, &report)?;
     let failing = findings::failing(&found, args.strict);
     leave((checked, found, sources));
     Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+/// `-v`: each release the inputs define, what defined it and where its values came from.
+fn say_inputs(io: &mut Io, inputs: &[findings::InputEntry]) {
+    if !io.verbose {
+        return;
+    }
+    for i in inputs.iter().filter(|i| i.kind != "values") {
+        let chart = match (&i.chart, &i.chart_version) {
+            (Some(c), Some(v)) => format!("chart `{c}` {v}"),
+            (Some(c), None) => format!("chart `{c}`"),
+            _ => "chart ?".into(),
+        };
+        let _ = writeln!(
+            io.stderr,
+            "release `{}` in namespace `{}` ({} at {}): {chart}, checked as {}",
+            i.release, i.namespace, i.kind, i.at, i.checked_as
+        );
+        for d in &i.derived {
+            let _ = writeln!(io.stderr, "  {d}");
+        }
+        let _ = writeln!(io.stderr, "  values from {}", i.values_from.join(", "));
+    }
 }
 
 /// The manifest files named: files as they are, directories read recursively for `*.yaml`,
@@ -378,9 +481,17 @@ fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Fai
             "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
         ));
     }
-    let (loaded, found) = crate::load(&args.values.inputs(), io.read)?;
+    let opts = args.values.run_options(
+        args.release.as_deref(),
+        args.namespace.as_deref(),
+        None,
+        &super::TargetArgs::default(),
+    )?;
+    let merged = crate::merge_single(&opts, io.read)?;
+    let (loaded, found) = (&merged.loaded, &merged.findings);
     say_what_was_read(io, &loaded.sources);
-    print_findings(io, &found, &loaded.sources, color);
+    say_inputs(io, std::slice::from_ref(&merged.input));
+    print_findings(io, found, &loaded.sources, color);
     let mut text = serde_json::to_string_pretty(&loaded.root.to_json()).unwrap_or_default();
     text.push('\n');
     write_out(io, &text)?;
@@ -439,9 +550,23 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
     Ok(Exit::Clean)
 }
 
-fn rules(io: &mut Io) -> Result<Exit, Failure> {
+fn rules(io: &mut Io, markdown: bool) -> Result<Exit, Failure> {
     let width = Rule::all().iter().map(|r| r.id().len()).max().unwrap_or(0);
     let mut out = String::new();
+    if markdown {
+        out.push_str("| rule | severity | what it catches |\n| --- | --- | --- |\n");
+        for r in Rule::all() {
+            let info = r.info();
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                info.id,
+                info.severity.as_str(),
+                info.summary.replace('|', "\\|")
+            ));
+        }
+        write_out(io, &out)?;
+        return Ok(Exit::Clean);
+    }
     for r in Rule::all() {
         let info = r.info();
         out.push_str(&format!(

@@ -145,6 +145,9 @@ catalog! {
     BodySizeTooLow "body-size-too-low" Warning Served
         "the proxy's request body limit is under Airbyte's 10 MB (ingress-nginx defaults to 1m): large catalogs get 413"
         "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`";
+    CannotAssess "cannot-assess" Info Input
+        "a value this tool cannot resolve (a Terraform variable nobody passed, an ApplicationSet generator parameter, a file in another repository): the rules that read it are not assessed"
+        "pass what resolves it (`--tf-var NAME=VALUE`, `--tf-vars FILE`, `--repo-root NAME=DIR`), or check the rendered output with `validate -m` or `post-render`";
     ChartIngressAlsoEnabled "chart-ingress-also-enabled" Warning Target
         "rendering a bring-your-own ingress while the chart's own Ingress is enabled: two ingresses claim the same host"
         "set `ingress.enabled: false` in the values the chart is installed with";
@@ -190,6 +193,21 @@ catalog! {
     IngressNginxRetired "ingress-nginx-retired" Info Served
         "ingress-nginx was retired in March 2026: no more releases or security fixes"
         "plan the move to Gateway API, Traefik or your cloud's controller";
+    InputInvalid "input-invalid" Error Input
+        "an input this tool cannot use: not Helm values or a wrapper it reads (a Kubernetes manifest, a list), empty, or a key given twice where the tool reads it"
+        "pass values and wrappers with `-f`, Kubernetes objects with `-m`; the message says what the file is";
+    InputLimit "input-limit" Error Input
+        "an input over an explicit limit (size, nesting, aliases, hosts): reading stopped there"
+        "raise the limit with the flag the message names if the file is real";
+    InputSyntax "input-syntax" Error Input
+        "an input that is not valid YAML, JSON or HCL, or not UTF-8 text"
+        "fix the file at the line and column the message names";
+    InputTemplated "input-templated" Error Input
+        "a template (a helmfile `.gotmpl` or `{{ }}`, a Pulumi program): its values are not known until it is rendered"
+        "render it first (`helmfile template`, `helm template`, `pulumi preview`) and check the output with `validate -m -` or `post-render`";
+    InputUnreadable "input-unreadable" Error Input
+        "an input that cannot be read: missing, a directory, no permission, standard input empty"
+        "check the path (paths a wrapper names are relative to the wrapper)";
     IstioAttachExisting "istio-attach-existing" Info Target
         "the VirtualService binds to an existing Istio Gateway, which this tool cannot see: it must serve the hosts to the release namespace and terminate TLS for them"
         "check the Gateway's `servers[].hosts` (`*/HOST` or `NAMESPACE/HOST`) and its HTTPS servers, or let this target render a Gateway (leave out `--istio-gateway`)";
@@ -280,9 +298,15 @@ catalog! {
     UrlTrailingSlash "url-trailing-slash" Error Values
         "`global.airbyteUrl` ends with `/`: the chart appends `/api/public` and `/auth`"
         "remove the trailing slash";
+    UsageError "usage-error" Error Input
+        "the command cannot run as given: a bad argument, a flag of another target, a name the API server would refuse"
+        "the message names the argument; `--help` lists the choices";
     V1WebappIngress "v1-webapp-ingress" Error Values
         "`webapp.ingress` is the V1 chart's ingress; the V2 chart ignores its hosts and routes to a webapp Service that no longer exists"
         "`airbyte-ingress migrate -f FILE` prints the V2 `ingress` block; replace `webapp.ingress` with it";
+    ValueIgnored "value-ignored" Warning Input
+        "a value the wrapping tool ignores (Argo CD's `values` beside `valuesObject`, kustomize's `valuesFile` with `valuesMerge: replace`): it looks set but does nothing"
+        "remove it, or move it to the field the wrapping tool reads";
     ValueInvalid "value-invalid" Error Values
         "a value is not one of the allowed choices or out of range"
         "use one of the values the message lists";

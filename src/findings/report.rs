@@ -16,11 +16,45 @@ pub enum Format {
     Sarif,
 }
 
-/// Renders findings in a format; `color` only affects text.
-pub fn report(findings: &[Finding], sources: &Sources, format: Format, color: bool) -> String {
+/// One release a run read: what defined it, and how its name, namespace and values were found.
+/// The `inputs` of a JSON report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InputEntry {
+    /// The file that defines it (the first values file for plain values).
+    pub file: String,
+    /// `values`, `argocd-application`, `argocd-applicationset`, `flux-helmrelease`,
+    /// `kustomize-helmchart`, `helmfile-release` or `terraform-helm-release`.
+    pub kind: &'static str,
+    pub release: String,
+    pub namespace: String,
+    /// The chart as the wrapper names it.
+    pub chart: Option<String>,
+    /// The chart version as the wrapper writes it.
+    pub chart_version: Option<String>,
+    /// The chart version the rules were checked against.
+    pub checked_as: String,
+    /// Where the values came from, in merge order (`file:line`, or a flag).
+    pub values_from: Vec<String>,
+    /// Where the release is defined (`file:line:col`).
+    #[serde(skip)]
+    pub at: String,
+    /// How the release name and namespace were derived, for `-v`.
+    #[serde(skip)]
+    pub derived: Vec<String>,
+}
+
+/// Renders findings in a format; `color` only affects text. `inputs` are the releases read (in
+/// the JSON report's `inputs`).
+pub fn report(
+    findings: &[Finding],
+    sources: &Sources,
+    inputs: &[InputEntry],
+    format: Format,
+    color: bool,
+) -> String {
     match format {
         Format::Text => text(findings, sources, color),
-        Format::Json => json(findings, sources),
+        Format::Json => json(findings, sources, inputs),
         Format::Github => github(findings, sources),
         Format::Sarif => sarif(findings, sources),
     }
@@ -136,7 +170,7 @@ fn file_pos(sources: &Sources, o: Origin) -> (Option<&str>, Option<u32>, Option<
     }
 }
 
-fn json(findings: &[Finding], sources: &Sources) -> String {
+fn json(findings: &[Finding], sources: &Sources, inputs: &[InputEntry]) -> String {
     let list: Vec<JsonFinding> = findings
         .iter()
         .map(|f| {
@@ -154,7 +188,7 @@ fn json(findings: &[Finding], sources: &Sources) -> String {
             }
         })
         .collect();
-    let doc = serde_json::json!({ "findings": list, "summary": summarize(findings) });
+    let doc = serde_json::json!({ "findings": list, "summary": summarize(findings), "inputs": inputs });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

@@ -333,7 +333,7 @@ fn read_helm(
     match (values, object) {
         (Some(v), Some(o)) if !matches!(o.value, Value::Null) => {
             rel.ignored(
-                v.origin,
+                v.key_origin,
                 "`helm.values` is ignored: `helm.valuesObject` is set too, and Argo CD passes only `valuesObject`",
             );
             rel.layers.push(object_layer(o));

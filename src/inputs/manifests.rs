@@ -109,6 +109,16 @@ pub fn read(
     Ok((objects, duplicates))
 }
 
+/// The Kubernetes objects among documents (others are skipped): for the objects a wrapper's
+/// neighbours hold.
+pub fn objects_of(docs: Vec<Node>) -> Vec<Object> {
+    let mut out = Vec::new();
+    for d in docs {
+        let _ = collect(d, &mut out);
+    }
+    out
+}
+
 /// One document's objects: the document itself, or the items of a List.
 fn collect(doc: Node, out: &mut Vec<Object>) -> Result<(), (Origin, String)> {
     let origin = doc.origin;

@@ -4,9 +4,11 @@
 
 mod manifests;
 mod post_render;
+mod releases;
 
 pub use manifests::{ManifestOptions, ManifestReport, check_manifests};
 pub use post_render::{PostRenderOptions, PostRendered, post_render};
+pub use releases::{Given, Merged, WrapperOptions, check_all, finish, merge_all, merge_single};
 
 use crate::controllers::Settings;
 use crate::findings::{self, Finding, Rule};
@@ -27,6 +29,11 @@ pub struct RunOptions {
     pub target: Option<targets::Target>,
     /// The target's settings from its flags.
     pub settings: Settings,
+    /// What the wrapper readers need (`--input-kind`, `--repo-root`, `--tf-var`, `--tf-vars`).
+    pub wrappers: WrapperOptions,
+    /// Which of release, namespace and chart version the flags set (a wrapper's own are used
+    /// otherwise).
+    pub given: Given,
 }
 
 /// Why a run could not go on: exit code 2.
@@ -59,6 +66,8 @@ pub struct Checked {
     pub plan: Option<Plan>,
     /// Sorted, deduplicated.
     pub findings: Vec<Finding>,
+    /// The release these values are: what defined it and where its values came from.
+    pub input: findings::InputEntry,
 }
 
 impl Checked {
@@ -123,13 +132,13 @@ pub fn check_namespace(ns: &str) -> Result<(), String> {
     }
 }
 
-/// Loads, merges and checks the values: every stage up to the plan, with all findings.
+/// Loads, merges and checks the values of the one release the inputs define (plain values files,
+/// or a wrapper that holds one Airbyte release): every stage up to the plan, with all findings.
 pub fn check(opts: &RunOptions, read: ReadFn<'_>) -> Result<Checked, Failure> {
     check_release(&opts.release).map_err(Failure::Usage)?;
     check_namespace(&opts.namespace).map_err(Failure::Usage)?;
     opts.chart.line().map_err(Failure::Usage)?;
-    let (loaded, findings) = load(&opts.inputs, read)?;
-    check_loaded(opts, loaded, findings)
+    finish(merge_single(opts, read)?)
 }
 
 /// Checks values already loaded (from files, or read back from a release's objects): the layout,
@@ -180,6 +189,7 @@ pub fn check_loaded(
         loaded,
         plan,
         findings,
+        input: findings::InputEntry::default(),
     })
 }
 
@@ -189,6 +199,17 @@ pub fn check_loaded(
 pub fn load(inputs: &ValueInputs, read: ReadFn<'_>) -> Result<(Loaded, Vec<Finding>), Failure> {
     let loaded = values::load(inputs, chart_defaults(), read).map_err(Failure::Input)?;
     check_counts(&loaded, &inputs.limits).map_err(Failure::Input)?;
+    duplicate_read(&loaded)?;
+    let findings = loaded
+        .notices
+        .iter()
+        .map(|n| notice_finding(n, &loaded.sources))
+        .collect();
+    Ok((loaded, findings))
+}
+
+/// A key given twice where this tool reads it: an input error naming both places.
+pub(crate) fn duplicate_read(loaded: &Loaded) -> Result<(), Failure> {
     for n in &loaded.notices {
         if let Notice::DuplicateKey { path, first, again } = n
             && model::reads(path)
@@ -201,37 +222,20 @@ pub fn load(inputs: &ValueInputs, read: ReadFn<'_>) -> Result<(Loaded, Vec<Findi
                 values::Seg::Key(k) => k.to_string(),
                 values::Seg::Index(i) => i.to_string(),
             });
-            let (line, column) = match again {
-                Origin::File { line, column, .. } => (Some(*line), Some(*column)),
-                _ => (None, None),
-            };
-            let source = match again {
-                Origin::File { file, .. } => loaded
-                    .sources
-                    .files
-                    .get(*file as usize)
-                    .map_or_else(|| "?".to_string(), |f| f.name.clone()),
-                other => loaded.sources.describe(*other),
-            };
-            return Err(Failure::Input(InputError::new(
+            return Err(Failure::Input(crate::inputs::wrapper::error_at(
+                &loaded.sources,
+                *again,
                 InputErrorKind::Invalid,
-                source,
                 format!(
                     "duplicate key `{}` (`{path}`): first at {}, again at {}; this tool reads it, and Helm would silently keep the second (remove one)",
                     key.unwrap_or_default(),
                     pos(first),
                     pos(again)
                 ),
-            )
-            .at(line, column)));
+            )));
         }
     }
-    let findings = loaded
-        .notices
-        .iter()
-        .map(|n| notice_finding(n, &loaded.sources))
-        .collect();
-    Ok((loaded, findings))
+    Ok(())
 }
 
 /// What reading the input noticed, as a finding.
@@ -263,7 +267,7 @@ pub(crate) fn notice_finding(n: &Notice, sources: &values::Sources) -> Finding {
 }
 
 /// The explicit limits on hosts and paths (the rest are enforced while reading).
-fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), InputError> {
+pub(crate) fn check_counts(loaded: &Loaded, limits: &values::Limits) -> Result<(), InputError> {
     let too_many = |node: &Node, what: &str, n: usize, max: usize, flag: &str| {
         let message = format!("{what} has {n} entries, over the limit of {max} ({flag})");
         match node.origin {
@@ -342,6 +346,8 @@ pub(crate) fn check_text(
         chart: crate::plan::NEWEST_CHART,
         target,
         settings,
+        wrappers: Default::default(),
+        given: Default::default(),
     };
     let mut read = |_: &str, _: usize| Ok(values.as_bytes().to_vec());
     check(&opts, &mut read).unwrap_or_else(|e| panic!("{e}\n{values}"))

@@ -112,6 +112,8 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         chart,
         target: Some(target),
         settings: opts.settings.clone(),
+        wrappers: Default::default(),
+        given: Default::default(),
     };
     check_release(&run.release).map_err(Failure::Usage)?;
     check_namespace(&run.namespace).map_err(Failure::Usage)?;

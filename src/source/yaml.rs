@@ -132,6 +132,13 @@ fn located(name: &str) -> impl Fn(Option<u32>, Option<u32>, String) -> InputErro
     }
 }
 
+/// The text of an input that is read as text but not as YAML (a Terraform file, a wrapper read
+/// by its own reader): the same checks as every values file (size, UTF-8, no NUL, not empty).
+pub fn source_text(bytes: &[u8], name: &str, limits: &Limits) -> Result<String, InputError> {
+    let err = located(name);
+    checked_text(bytes, limits, &err).map(str::to_string)
+}
+
 /// The checks every input passes before it is parsed: its size, UTF-8 (a BOM removed), no NUL,
 /// and some content.
 fn checked_text<'b>(

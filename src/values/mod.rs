@@ -9,7 +9,7 @@ pub use crate::inputs::{ReadFn, read_named};
 pub use crate::source::{
     Duplicate, DuplicateKey, InputError, InputErrorKind, Limits, Map, Node, Origin, Path, Seg,
     SetKind, SourceArg, SourceFile, Sources, Stream, Value, check_fast_reader, coalesce_defaults,
-    merge_into, parse_document, parse_stream, read_fast,
+    merge_into, parse_document, parse_stream, read_fast, source_text,
 };
 pub use set::{apply_set, empty_assignments};
 
