@@ -99,6 +99,36 @@ macro_rules! catalog {
     };
 }
 
+impl Rule {
+    /// Whether the rule judges one written value by itself (its syntax, its type, its own
+    /// setting), so that a finding stays sure when values nobody could read come earlier in the
+    /// merge; a rule about what is missing, or about how values fit together, does not. Exhaustive,
+    /// so that every new rule decides.
+    pub fn judges_written_value(self) -> bool {
+        use Rule::*;
+        match self {
+            AnnotationHighRisk | AnnotationKeyInvalid | AnnotationNotString | AnnotationNull
+            | BackendInvalid | BodySizeTooLow | ClassAnnotationDeprecated | ClassInvalid
+            | DuplicateKey | EnabledNotBoolean | HostInvalid | IngressNginxRetired
+            | MisplacedKey | MultipleDocuments | PathInvalid | RewriteTarget | SetEmptyValue
+            | SnippetCritical | TimeoutTooLow | TlsSecretInvalid | UnknownKey | UrlInvalid
+            | UrlPath | UrlPort | UrlTrailingSlash | V1WebappIngress | ValueInvalid | WrongType
+            | AksNginxEol => true,
+            AksKeyvaultIdentity | AlbCertificateDiscovery | AlbTargetType | AnnotationDropped
+            | AnnotationFamilyMismatch | ApiVersionRemoved | BackendPortWrong
+            | BackendServiceUnknown | CannotAssess | ChartIngressAlsoEnabled | ChartIngressOff
+            | CookieSecureOverHttp | EnterpriseAuthRoute | GatewayAttachExisting
+            | HaproxyClientTimeout | HostFromUrl | HostPathDuplicate | HostsMissing | InputInvalid
+            | InputLimit | InputSyntax | InputTemplated | InputUnreadable | IstioAttachExisting
+            | IstioCredentialNamespace | IstioGatewayTimeouts | KeycloakAdminExposed
+            | MigrateDropped | MigrateMovedKey | PathTypeMissing | PathsMissing
+            | RootRouteMissing | SubchartValues | TlsHostUnserved | TlsSecretMissing
+            | TlsSecretRequired | TraefikEntrypointTimeout | UrlHostMismatch | UrlHttpsWithoutTls
+            | UrlMissing | UsageError | ValueIgnored => false,
+        }
+    }
+}
+
 catalog! {
     AksKeyvaultIdentity "aks-keyvault-identity" Info Target
         "application routing's Gateway API reads a Key Vault certificate with workload identity, and no service account was named"
@@ -147,7 +177,7 @@ catalog! {
         "set `nginx.ingress.kubernetes.io/proxy-body-size: 16m`";
     CannotAssess "cannot-assess" Info Input
         "a value this tool cannot resolve (a Terraform variable nobody passed, an ApplicationSet generator parameter, a file in another repository): the rules that read it are not assessed"
-        "pass what resolves it (`--tf-var NAME=VALUE`, `--tf-vars FILE`, `--repo-root NAME=DIR`), or check the rendered output with `validate -m` or `post-render`";
+        "the message says what would resolve it (`--tf-var NAME=VALUE`, `--tf-vars FILE`, `--repo-root NAME=DIR`, another file with `-f`); otherwise check the rendered output with `validate -m` or `post-render`";
     ChartIngressAlsoEnabled "chart-ingress-also-enabled" Warning Target
         "rendering a bring-your-own ingress while the chart's own Ingress is enabled: two ingresses claim the same host"
         "set `ingress.enabled: false` in the values the chart is installed with";

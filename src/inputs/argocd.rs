@@ -141,7 +141,7 @@ pub fn read(
             if let Some((_, set_doc)) = &templated
                 && let Some(p) = at(set_doc, "spec.templatePatch")
             {
-                rel.cannot_assess(
+                rel.unread(
                     p.origin,
                     "`spec.templatePatch` changes the template per generated Application; the values it patches in are not assessed",
                 );
@@ -342,11 +342,12 @@ fn read_helm(
         (Some(v), _) => {
             if let Some(text) = string(v) {
                 if !text.trim().is_empty() {
-                    let mut text = text.to_string();
-                    replace_in_text(&mut text, &mut rel.unknowns, v.origin);
                     let outer = sources.files[file as usize].text.clone();
                     let shown = sources.files[file as usize].name.clone();
-                    let place = embed::placement(&outer, v, &text);
+                    // placed as written; the templates are then replaced line by line
+                    let place = embed::placement(&outer, v, text);
+                    let mut text = text.to_string();
+                    replace_in_text(&mut text, &mut rel.unknowns, v.origin);
                     let doc = embed::parse_values(&text, place, file, &shown, &ctx.limits)?;
                     rel.layers.push(Layer::tree(doc, v.origin));
                 }
@@ -494,20 +495,20 @@ fn resolve_file(
     rel: &mut Release,
 ) -> Option<String> {
     if raw.contains("://") {
-        rel.cannot_assess(
+        rel.unread(
             origin,
             format!("value file `{raw}` is fetched from a URL when Argo CD renders: not read here"),
         );
         return None;
     }
     if raw.contains(['*', '?', '[']) {
-        rel.cannot_assess(origin, format!("value file `{raw}` is a glob that Argo CD expands in its own checkout: not read here"));
+        rel.unread(origin, format!("value file `{raw}` is a glob that Argo CD expands in its own checkout: not read here"));
         return None;
     }
     if let Some(rest) = raw.strip_prefix('$') {
         let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
         let Some((_, ref_src)) = refs.iter().find(|(r, _)| r == name) else {
-            rel.cannot_assess(
+            rel.unread(
                 origin,
                 format!("value file `{raw}` names the source `${name}`, and no source of this Application has `ref: {name}`"),
             );
@@ -517,7 +518,7 @@ fn resolve_file(
         let path = match env.subst(path) {
             Ok(p) => p,
             Err(var) => {
-                rel.cannot_assess(
+                rel.unread(
                     origin,
                     format!("value file `{raw}` uses `${var}`, known only in the repo-server"),
                 );
@@ -529,7 +530,7 @@ fn resolve_file(
                 &root.join(path.trim_start_matches('/')),
             )),
             None => {
-                rel.cannot_assess(
+                rel.unread(
                     origin,
                     format!(
                         "value file `{raw}` is in the repository `{url}`, which is not the checkout this file is in{}: pass `--repo-root {name}=DIR` with a checkout of it to read it",
@@ -546,7 +547,7 @@ fn resolve_file(
     let path = match env.subst(raw) {
         Ok(p) => p,
         Err(var) => {
-            rel.cannot_assess(
+            rel.unread(
                 origin,
                 format!("value file `{raw}` uses `${var}`, known only in the repo-server"),
             );
@@ -565,7 +566,7 @@ fn resolve_file(
             Some(crate::inputs::wrapper::normalize(&full))
         }
         None => {
-            rel.cannot_assess(
+            rel.unread(
                 origin,
                 format!(
                     "value file `{raw}` is a file of the chart `{}` itself (a Helm repository source has no folder of ours): not read here",
@@ -577,11 +578,12 @@ fn resolve_file(
     }
 }
 
-/// Replaces every `{{ ... }}` in the strings of an ApplicationSet template with its token.
+/// Replaces every `{{ ... }}` in the strings of an ApplicationSet template with its token. A
+/// string of several lines (embedded values) is left to its reader, which places its lines first.
 fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
     let origin = n.origin;
     match &mut n.value {
-        Value::Str(s) => replace_in_text(s, unknowns, origin),
+        Value::Str(s) if !s.contains('\n') => replace_in_text(s, unknowns, origin),
         Value::Seq(items) => items
             .iter_mut()
             .for_each(|i| replace_templates(i, unknowns)),

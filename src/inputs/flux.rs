@@ -225,14 +225,14 @@ fn values_from(
         } else {
             "Flux fails the release if it does not exist in the cluster"
         };
-        rel.cannot_assess(
+        rel.unread(
             r.origin,
             format!("`valuesFrom` {kind} `{name}` is not in the files given ({what}); pass its manifest with another `-f` to check the values it holds"),
         );
         return Ok(());
     };
     if obj.at("sops").is_some() {
-        rel.cannot_assess(
+        rel.unread(
             r.origin,
             format!("`valuesFrom` {kind} `{name}` is encrypted with SOPS: the values it holds are not assessed"),
         );
@@ -248,7 +248,7 @@ fn values_from(
                     match decoded {
                         Some(t) => (Node::new(Value::Str(t.clone()), n.origin), t),
                         None => {
-                            rel.cannot_assess(
+                            rel.unread(
                                 n.origin,
                                 format!("`{kind} {name}` `data.{key}` is not base64 of UTF-8 text"),
                             );
@@ -315,7 +315,7 @@ fn missing_key(
     } else {
         "Flux fails the release"
     };
-    rel.cannot_assess(
+    rel.unread(
         r.origin,
         format!("`valuesFrom` {kind} `{name}` has no key `{key}` ({what})"),
     );

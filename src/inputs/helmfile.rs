@@ -120,14 +120,14 @@ pub fn read(
             });
             for key in ["valuesTemplate", "setTemplate"] {
                 if let Some(n) = at(r, key) {
-                    rel.cannot_assess(
+                    rel.unread(
                         n.origin,
                         format!("`{key}` is rendered by helmfile: its values are not assessed"),
                     );
                 }
             }
             if let Some(n) = at(r, "secrets") {
-                rel.cannot_assess(n.origin, "`secrets` are decrypted by helm-secrets when helmfile runs: the values they hold are not assessed");
+                rel.unread(n.origin, "`secrets` are decrypted by helm-secrets when helmfile runs: the values they hold are not assessed");
             }
             if let Some(Node {
                 value: Value::Seq(values),

@@ -236,7 +236,7 @@ pub fn read(
                 }
                 other => {
                     let o = ev.origin(other);
-                    rel.cannot_assess(o, format!("`values = {}` is not a list written here: the values it holds are not assessed", ev.text(other)));
+                    rel.unread(o, format!("`values = {}` is not a list written here: the values it holds are not assessed", ev.text(other)));
                 }
             }
         }
@@ -842,7 +842,7 @@ impl Eval<'_> {
                         let (id, text) = ctx.read_file(&path, sources, origin, "templatefile()")?;
                         let shown = sources.files[id as usize].name.clone();
                         let Val::Known(vars_node) = self.eval(vars) else {
-                            rel.cannot_assess(origin, format!("the variables of `templatefile(\"{path}\", ...)` are not known here: its values are not assessed"));
+                            rel.unread(origin, format!("the variables of `templatefile(\"{path}\", ...)` are not known here: its values are not assessed"));
                             return Ok(());
                         };
                         let template = match hcl_edit::parser::parse_template(&text) {
@@ -865,7 +865,7 @@ impl Eval<'_> {
                         let rendered = self.render(&template_elements(&template));
                         self.scope = saved;
                         let Some(rendered) = rendered else {
-                            rel.cannot_assess(origin, format!("`{path}` has template directives (`%{{ }}`), which this tool does not evaluate: its values are not assessed"));
+                            rel.unread(origin, format!("`{path}` has template directives (`%{{ }}`), which this tool does not evaluate: its values are not assessed"));
                             return Ok(());
                         };
                         let place = Placement::Lines {
@@ -891,7 +891,7 @@ impl Eval<'_> {
                             Val::Known(_) => {}
                             Val::Unknown(expr, o) => {
                                 let hint = self.hint(&expr);
-                                rel.cannot_assess(o, format!("the values `{}` are built from `{expr}` ({hint}): not assessed", self.text(item)));
+                                rel.unread(o, format!("the values `{}` are built from `{expr}` ({hint}): not assessed", self.text(item)));
                             }
                         }
                         return Ok(());
@@ -902,7 +902,7 @@ impl Eval<'_> {
             Expression::HeredocTemplate(h) => {
                 let els: Vec<Element> = h.template.iter().cloned().collect();
                 let Some(text) = self.render(&els) else {
-                    rel.cannot_assess(
+                    rel.unread(
                         origin,
                         "a heredoc with template directives (`%{ }`): its values are not assessed",
                     );
@@ -965,7 +965,7 @@ impl Eval<'_> {
             ),
             Val::Unknown(expr, o) => {
                 let hint = self.hint(&expr);
-                rel.cannot_assess(
+                rel.unread(
                     o,
                     format!(
                         "the values `{}` are built from `{expr}` ({hint}): not assessed",
@@ -996,7 +996,7 @@ impl Eval<'_> {
             }
             _ => {
                 let o = self.origin(p);
-                rel.cannot_assess(
+                rel.unread(
                     o,
                     format!(
                         "the file `{}` is not known here: the values it holds are not assessed",
@@ -1100,7 +1100,7 @@ impl Eval<'_> {
                 .map(|(i, v)| (Node::new(Value::Int(i as i64), v.origin), v.clone()))
                 .collect(),
             _ => {
-                rel.cannot_assess(o, format!("`dynamic \"{kind}\"` iterates over a collection not known here: the values it sets are not assessed"));
+                rel.unread(o, format!("`dynamic \"{kind}\"` iterates over a collection not known here: the values it sets are not assessed"));
                 return;
             }
         };
@@ -1136,7 +1136,7 @@ impl Eval<'_> {
             },
             Val::Unknown(expr, o) => {
                 let hint = self.hint(&expr);
-                rel.cannot_assess(o, format!("a `{kind}` names its key with `{expr}` ({hint}): the value it sets is not assessed"));
+                rel.unread(o, format!("a `{kind}` names its key with `{expr}` ({hint}): the value it sets is not assessed"));
                 return;
             }
         };

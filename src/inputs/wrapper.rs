@@ -105,6 +105,9 @@ pub enum Layer {
         text: String,
         origin: Origin,
     },
+    /// Values that could not be read (a [`Release::unread`] note says why): what they set is
+    /// unknown, so findings about what comes before them in the merge are not assessed.
+    Unread { origin: Origin },
     /// An assignment applied in sequence, over the layers before it (Flux `valuesFrom` with a
     /// `targetPath`, Terraform's `set` after its `values`: the tool applies them itself, not as
     /// Helm flags).
@@ -130,7 +133,9 @@ impl Layer {
     pub fn origin(&self) -> Origin {
         match self {
             Layer::Tree { from, .. } => *from,
-            Layer::Set { origin, .. } | Layer::SetNow { origin, .. } => *origin,
+            Layer::Set { origin, .. }
+            | Layer::SetNow { origin, .. }
+            | Layer::Unread { origin } => *origin,
         }
     }
 }
@@ -196,6 +201,14 @@ impl Release {
             origin,
             message: message.into(),
         });
+    }
+
+    /// Values this release has that cannot be read here (a file in another repository, a
+    /// reference to an object that is not given, a template): said, and kept in the merge order,
+    /// so that what they might set is not judged.
+    pub fn unread(&mut self, origin: Origin, message: impl Into<String>) {
+        self.cannot_assess(origin, message);
+        self.layers.push(Layer::Unread { origin });
     }
 
     pub fn ignored(&mut self, origin: Origin, message: impl Into<String>) {

@@ -52,6 +52,64 @@ pub struct Merged {
     unknowns: Unknowns,
     unknown_at: Vec<(Path, usize, Origin)>,
     release_findings: Vec<Finding>,
+    /// Where the values merged after the last layer that could not be read are, if one could
+    /// not: only findings there are sure.
+    sure: Option<Vec<Span>>,
+}
+
+/// A stretch of a source: a file's lines, or one flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Lines { file: u32, first: u32, last: u32 },
+    At(Origin),
+}
+
+impl Span {
+    fn holds(self, o: Origin) -> bool {
+        match (self, o) {
+            (Span::Lines { file, first, last }, Origin::File { file: f, line, .. }) => {
+                f == file && (first..=last).contains(&line)
+            }
+            (Span::At(a), o) => a == o,
+            _ => false,
+        }
+    }
+}
+
+/// Where the layers after the last unread one are; `None` when every layer was read.
+fn after_unread(layers: &[Layer]) -> Option<Vec<Span>> {
+    let last = layers.iter().rposition(|l| matches!(l, Layer::Unread { .. }))?;
+    fn lines(n: &Node, out: &mut Vec<(u32, u32)>) {
+        for o in [n.origin, n.key_origin] {
+            if let Origin::File { file, line, .. } = o {
+                out.push((file, line));
+            }
+        }
+        match &n.value {
+            Value::Seq(s) => s.iter().for_each(|c| lines(c, out)),
+            Value::Map(m) => m.values().for_each(|c| lines(c, out)),
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    for l in &layers[last + 1..] {
+        match l {
+            Layer::Tree { root, .. } => {
+                let mut at = Vec::new();
+                lines(root, &mut at);
+                let mut files: Vec<u32> = at.iter().map(|(f, _)| *f).collect();
+                files.sort_unstable();
+                files.dedup();
+                for f in files {
+                    let ls = at.iter().filter(|(g, _)| *g == f).map(|(_, l)| *l);
+                    let (first, last) = ls.fold((u32::MAX, 0), |(a, b), l| (a.min(l), b.max(l)));
+                    spans.push(Span::Lines { file: f, first, last });
+                }
+            }
+            other => spans.push(Span::At(other.origin())),
+        }
+    }
+    Some(spans)
 }
 
 /// Every release the inputs define, read and merged.
@@ -216,10 +274,45 @@ pub fn finish(m: Merged) -> Result<Checked, Failure> {
         unknowns,
         unknown_at,
         release_findings,
+        sure,
     } = m;
     let mut checked = check_loaded(&run, loaded, findings)?;
     let mut all = release_findings;
-    all.extend(assess(std::mem::take(&mut checked.findings), &unknowns, &unknown_at));
+    let found = assess(std::mem::take(&mut checked.findings), &unknowns, &unknown_at);
+    all.extend(match &sure {
+        None => found,
+        Some(spans) => found
+            .into_iter()
+            .map(|f| {
+                // sure: a rule about one value, and that value written after the unread ones
+                let written_after = checked
+                    .loaded
+                    .root
+                    .at(&f.path)
+                    .is_some_and(|n| spans.iter().any(|s| s.holds(n.origin)));
+                let kept = f.rule == Rule::CannotAssess
+                    || f.rule.info().scope == crate::findings::Scope::Input
+                    || (f.rule.judges_written_value()
+                        && written_after
+                        && spans.iter().any(|s| s.holds(f.primary())));
+                if kept {
+                    f
+                } else {
+                    Finding::new(
+                        Rule::CannotAssess,
+                        f.path.clone(),
+                        f.primary(),
+                        format!(
+                            "`{}` not assessed, since values this tool could not read take part in the merge and may change it: {}",
+                            f.rule.id(),
+                            f.message
+                        ),
+                    )
+                    .help(f.help.clone())
+                }
+            })
+            .collect(),
+    });
     findings::sort(&mut all);
     checked.findings = all;
     checked.input = input;
@@ -364,6 +457,7 @@ fn merge_one(
         unknowns: rel.unknowns,
         unknown_at,
         release_findings,
+        sure: after_unread(&layers),
     })
 }
 
@@ -459,7 +553,8 @@ fn assess(found: Vec<Finding>, unknowns: &Unknowns, at: &[(Path, usize, Origin)]
         return found;
     }
     let mut out: Vec<Finding> = Vec::new();
-    for (path, i, origin) in at {
+    // said of the values this tool reads; an unknown admin password is none of its business
+    for (path, i, origin) in at.iter().filter(|(p, _, _)| model::reads(p)) {
         let u: &Unknown = &unknowns.list[*i];
         out.push(Finding::new(
             Rule::CannotAssess,

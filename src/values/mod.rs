@@ -218,7 +218,7 @@ pub fn assemble(
             Layer::SetNow { kind, text, origin } => {
                 set(&mut root, *kind, text, *origin, &mut notices, read)?;
             }
-            Layer::Set { .. } => {}
+            Layer::Set { .. } | Layer::Unread { .. } => {}
         }
     }
     // Helm applies the value flags by kind, not by position
