@@ -28,16 +28,14 @@ pub const KNOWN_CHARTS: [ChartVersion; 5] = [
 /// `2.x`, `~2.1`, `^2.1.0`, `>=2.0.18`, `<2.2`, `!=2.1.0`, comma- or space-separated for "and",
 /// `||` for "or"). A constraint it cannot read admits nothing.
 pub fn satisfies(v: ChartVersion, constraint: &str) -> bool {
-    constraint
-        .split("||")
-        .any(|alt| {
-            let parts: Vec<&str> = alt
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .collect();
-            !parts.is_empty() && parts.iter().all(|p| satisfies_one(v, p))
-        })
+    constraint.split("||").any(|alt| {
+        let parts: Vec<&str> = alt
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        !parts.is_empty() && parts.iter().all(|p| satisfies_one(v, p))
+    })
 }
 
 fn satisfies_one(v: ChartVersion, c: &str) -> bool {
@@ -46,7 +44,12 @@ fn satisfies_one(v: ChartVersion, c: &str) -> bool {
         .find_map(|op| c.strip_prefix(op).map(|r| (*op, r.trim())))
         .unwrap_or(("", c));
     let rest = rest.trim_start_matches('v');
-    let fields: Vec<&str> = rest.split(['-', '+']).next().unwrap_or("").split('.').collect();
+    let fields: Vec<&str> = rest
+        .split(['-', '+'])
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .collect();
     let wild = |f: Option<&&str>| f.is_none_or(|x| matches!(*x, "x" | "X" | "*"));
     let num = |f: Option<&&str>| f.and_then(|x| x.parse::<u32>().ok());
     if rest == "*" || rest.is_empty() && op.is_empty() {

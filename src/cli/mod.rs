@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::controllers::{AlbScheme, Settings};
 use crate::inputs::wrapper::FileKind;
 use crate::plan::{ChartVersion, NEWEST_CHART};
+use crate::runs::{Given, WrapperOptions};
 use crate::targets::Target;
 use crate::values::{Limits, SetKind, ValueInputs};
-use crate::runs::{Given, WrapperOptions};
 use crate::{Failure, RunOptions};
 
 pub use run::{Exit, Io, run, run_as};
@@ -506,7 +506,9 @@ impl ValueArgs {
         }
         let mut repo_roots = Vec::new();
         for r in &self.repo_root {
-            let Some((name, dir)) = r.split_once('=').filter(|(n, d)| !n.is_empty() && !d.is_empty())
+            let Some((name, dir)) = r
+                .split_once('=')
+                .filter(|(n, d)| !n.is_empty() && !d.is_empty())
             else {
                 return Err(Failure::Usage(format!(
                     "`--repo-root {r}`: write `--repo-root NAME=DIR` (NAME: the `ref` name or the repository URL)"

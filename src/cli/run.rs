@@ -312,9 +312,10 @@ fn failure_report(failure: &Failure) -> (Vec<findings::Finding>, Sources) {
                 InputErrorKind::Templated => Rule::InputTemplated,
                 InputErrorKind::Invalid => Rule::InputInvalid,
             };
-            sources
-                .files
-                .push(crate::values::SourceFile::new(e.source.clone(), String::new()));
+            sources.files.push(crate::values::SourceFile::new(
+                e.source.clone(),
+                String::new(),
+            ));
             let origin = Origin::File {
                 file: 0,
                 line: e.line.unwrap_or(1),
@@ -328,11 +329,20 @@ fn failure_report(failure: &Failure) -> (Vec<findings::Finding>, Sources) {
         }
         Failure::Internal(m) => {
             sources.command = Some("the command line".into());
-            (Rule::UsageError, Origin::Command, format!("internal error: {m}"))
+            (
+                Rule::UsageError,
+                Origin::Command,
+                format!("internal error: {m}"),
+            )
         }
     };
     (
-        vec![findings::Finding::new(rule, Path::default(), origin, message)],
+        vec![findings::Finding::new(
+            rule,
+            Path::default(),
+            origin,
+            message,
+        )],
         sources,
     )
 }

@@ -107,24 +107,77 @@ impl Rule {
     pub fn judges_written_value(self) -> bool {
         use Rule::*;
         match self {
-            AnnotationHighRisk | AnnotationKeyInvalid | AnnotationNotString | AnnotationNull
-            | BackendInvalid | BodySizeTooLow | ClassAnnotationDeprecated | ClassInvalid
-            | DuplicateKey | EnabledNotBoolean | HostInvalid | IngressNginxRetired
-            | MisplacedKey | MultipleDocuments | PathInvalid | RewriteTarget | SetEmptyValue
-            | SnippetCritical | TimeoutTooLow | TlsSecretInvalid | UnknownKey | UrlInvalid
-            | UrlPath | UrlPort | UrlTrailingSlash | V1WebappIngress | ValueInvalid | WrongType
+            AnnotationHighRisk
+            | AnnotationKeyInvalid
+            | AnnotationNotString
+            | AnnotationNull
+            | BackendInvalid
+            | BodySizeTooLow
+            | ClassAnnotationDeprecated
+            | ClassInvalid
+            | DuplicateKey
+            | EnabledNotBoolean
+            | HostInvalid
+            | IngressNginxRetired
+            | MisplacedKey
+            | MultipleDocuments
+            | PathInvalid
+            | RewriteTarget
+            | SetEmptyValue
+            | SnippetCritical
+            | TimeoutTooLow
+            | TlsSecretInvalid
+            | UnknownKey
+            | UrlInvalid
+            | UrlPath
+            | UrlPort
+            | UrlTrailingSlash
+            | V1WebappIngress
+            | ValueInvalid
+            | WrongType
             | AksNginxEol => true,
-            AksKeyvaultIdentity | AlbCertificateDiscovery | AlbTargetType | AnnotationDropped
-            | AnnotationFamilyMismatch | ApiVersionRemoved | BackendPortWrong
-            | BackendServiceUnknown | CannotAssess | ChartIngressAlsoEnabled | ChartIngressOff
-            | CookieSecureOverHttp | EnterpriseAuthRoute | GatewayAttachExisting
-            | HaproxyClientTimeout | HostFromUrl | HostPathDuplicate | HostsMissing | InputInvalid
-            | InputLimit | InputSyntax | InputTemplated | InputUnreadable | IstioAttachExisting
-            | IstioCredentialNamespace | IstioGatewayTimeouts | KeycloakAdminExposed
-            | MigrateDropped | MigrateMovedKey | PathTypeMissing | PathsMissing
-            | RootRouteMissing | SubchartValues | TlsHostUnserved | TlsSecretMissing
-            | TlsSecretRequired | TraefikEntrypointTimeout | UrlHostMismatch | UrlHttpsWithoutTls
-            | UrlMissing | UsageError | ValueIgnored => false,
+            AksKeyvaultIdentity
+            | AlbCertificateDiscovery
+            | AlbTargetType
+            | AnnotationDropped
+            | AnnotationFamilyMismatch
+            | ApiVersionRemoved
+            | BackendPortWrong
+            | BackendServiceUnknown
+            | CannotAssess
+            | ChartIngressAlsoEnabled
+            | ChartIngressOff
+            | CookieSecureOverHttp
+            | EnterpriseAuthRoute
+            | GatewayAttachExisting
+            | HaproxyClientTimeout
+            | HostFromUrl
+            | HostPathDuplicate
+            | HostsMissing
+            | InputInvalid
+            | InputLimit
+            | InputSyntax
+            | InputTemplated
+            | InputUnreadable
+            | IstioAttachExisting
+            | IstioCredentialNamespace
+            | IstioGatewayTimeouts
+            | KeycloakAdminExposed
+            | MigrateDropped
+            | MigrateMovedKey
+            | PathTypeMissing
+            | PathsMissing
+            | RootRouteMissing
+            | SubchartValues
+            | TlsHostUnserved
+            | TlsSecretMissing
+            | TlsSecretRequired
+            | TraefikEntrypointTimeout
+            | UrlHostMismatch
+            | UrlHttpsWithoutTls
+            | UrlMissing
+            | UsageError
+            | ValueIgnored => false,
         }
     }
 }

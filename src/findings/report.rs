@@ -188,7 +188,8 @@ fn json(findings: &[Finding], sources: &Sources, inputs: &[InputEntry]) -> Strin
             }
         })
         .collect();
-    let doc = serde_json::json!({ "findings": list, "summary": summarize(findings), "inputs": inputs });
+    let doc =
+        serde_json::json!({ "findings": list, "summary": summarize(findings), "inputs": inputs });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s

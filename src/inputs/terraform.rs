@@ -1067,13 +1067,7 @@ impl Eval<'_> {
         }
     }
 
-    fn dynamic(
-        &mut self,
-        d: &Block,
-        kind: &str,
-        rel: &mut Release,
-        items: &mut Vec<SetItem>,
-    ) {
+    fn dynamic(&mut self, d: &Block, kind: &str, rel: &mut Release, items: &mut Vec<SetItem>) {
         let o = self.f().origin(d.span().map_or(0, |s| s.start));
         let iterator = match attr(&d.body, "iterator") {
             Some(Expression::Variable(v)) => v.value().as_str().to_string(),

@@ -133,9 +133,9 @@ impl Layer {
     pub fn origin(&self) -> Origin {
         match self {
             Layer::Tree { from, .. } => *from,
-            Layer::Set { origin, .. }
-            | Layer::SetNow { origin, .. }
-            | Layer::Unread { origin } => *origin,
+            Layer::Set { origin, .. } | Layer::SetNow { origin, .. } | Layer::Unread { origin } => {
+                *origin
+            }
         }
     }
 }

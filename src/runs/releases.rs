@@ -13,11 +13,11 @@ use crate::findings::{self, Finding, InputEntry, Rule};
 use crate::inputs::unknown::{Unknown, Unknowns};
 use crate::inputs::wrapper::{self, Ctx, FileKind, InputKind, Known, Layer, NoteSeverity, Release};
 use crate::inputs::{manifests as objects, read_named};
+use crate::model;
 use crate::values::{
     self, InputError, InputErrorKind, Loaded, Node, Origin, Path, ReadFn, Seg, SourceFile, Sources,
     Value,
 };
-use crate::model;
 
 /// What the wrapper readers need from the command line.
 #[derive(Clone, Debug, Default)]
@@ -78,7 +78,9 @@ impl Span {
 
 /// Where the layers after the last unread one are; `None` when every layer was read.
 fn after_unread(layers: &[Layer]) -> Option<Vec<Span>> {
-    let last = layers.iter().rposition(|l| matches!(l, Layer::Unread { .. }))?;
+    let last = layers
+        .iter()
+        .rposition(|l| matches!(l, Layer::Unread { .. }))?;
     fn lines(n: &Node, out: &mut Vec<(u32, u32)>) {
         for o in [n.origin, n.key_origin] {
             if let Origin::File { file, line, .. } = o {
@@ -103,7 +105,11 @@ fn after_unread(layers: &[Layer]) -> Option<Vec<Span>> {
                 for f in files {
                     let ls = at.iter().filter(|(g, _)| *g == f).map(|(_, l)| *l);
                     let (first, last) = ls.fold((u32::MAX, 0), |(a, b), l| (a.min(l), b.max(l)));
-                    spans.push(Span::Lines { file: f, first, last });
+                    spans.push(Span::Lines {
+                        file: f,
+                        first,
+                        last,
+                    });
                 }
             }
             other => spans.push(Span::At(other.origin())),
@@ -149,7 +155,10 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
                 sources.files.push(SourceFile::new(shown, text));
                 wrappers.push((k, id));
             }
-            Err(e) if e.kind == InputErrorKind::Invalid && e.message.starts_with("a Kubernetes manifest") => {
+            Err(e)
+                if e.kind == InputErrorKind::Invalid
+                    && e.message.starts_with("a Kubernetes manifest") =>
+            {
                 let text = values::source_text(&bytes, &shown, &limits).map_err(Failure::Input)?;
                 let id = sources.files.len() as u32;
                 sources.files.push(SourceFile::new(shown, text));
@@ -185,7 +194,8 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
             let w = wrapper::read(*kind, *id, &mut sources, &mut ctx).map_err(Failure::Input)?;
             if w.releases.is_empty() {
                 let file = &sources.files[*id as usize].name;
-                let others: Vec<String> = w.skipped.iter().take(5).map(|s| s.what.clone()).collect();
+                let others: Vec<String> =
+                    w.skipped.iter().take(5).map(|s| s.what.clone()).collect();
                 return Err(Failure::Input(InputError::new(
                     InputErrorKind::Invalid,
                     file.clone(),
@@ -220,14 +230,22 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
     } else if opts.given.release && releases.len() > 1 {
         let names: Vec<String> = releases
             .iter()
-            .map(|r| r.name.as_ref().map_or_else(|| "?".into(), |n| n.value.clone()))
+            .map(|r| {
+                r.name
+                    .as_ref()
+                    .map_or_else(|| "?".into(), |n| n.value.clone())
+            })
             .collect();
         releases.retain(|r| r.name.as_ref().is_some_and(|n| n.value == opts.release));
         if releases.is_empty() {
             return Err(Failure::Usage(format!(
                 "`--release {}` names none of the Airbyte releases the files define: {}",
                 opts.release,
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }
@@ -258,10 +276,7 @@ pub fn merge_single(opts: &RunOptions, read: ReadFn<'_>) -> Result<Merged, Failu
 
 /// Checks every release the inputs define.
 pub fn check_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Checked>, Failure> {
-    merge_all(opts, read)?
-        .into_iter()
-        .map(finish)
-        .collect()
+    merge_all(opts, read)?.into_iter().map(finish).collect()
 }
 
 /// Runs the rules on a merged release and settles what touches an unknown.
@@ -278,7 +293,11 @@ pub fn finish(m: Merged) -> Result<Checked, Failure> {
     } = m;
     let mut checked = check_loaded(&run, loaded, findings)?;
     let mut all = release_findings;
-    let found = assess(std::mem::take(&mut checked.findings), &unknowns, &unknown_at);
+    let found = assess(
+        std::mem::take(&mut checked.findings),
+        &unknowns,
+        &unknown_at,
+    );
     all.extend(match &sure {
         None => found,
         Some(spans) => found
@@ -366,19 +385,26 @@ fn merge_one(
         })
         .collect();
     let at_error = |at: Origin, message: String| {
-        Failure::Input(wrapper::error_at(sources, at, InputErrorKind::Invalid, message))
+        Failure::Input(wrapper::error_at(
+            sources,
+            at,
+            InputErrorKind::Invalid,
+            message,
+        ))
     };
     // the release's name, namespace and chart version: the flags', else the wrapper's
     let release = match (&rel.name, wrapped && !opts.given.release) {
         (Some(n), true) => {
-            check_release(&n.value).map_err(|m| at_error(n.origin, format!("{m} (from `{}`)", n.from)))?;
+            check_release(&n.value)
+                .map_err(|m| at_error(n.origin, format!("{m} (from `{}`)", n.from)))?;
             n.value.clone()
         }
         _ => opts.release.clone(),
     };
     let namespace = match (&rel.namespace, wrapped && !opts.given.namespace) {
         (Some(n), true) => {
-            check_namespace(&n.value).map_err(|m| at_error(n.origin, format!("{m} (from `{}`)", n.from)))?;
+            check_namespace(&n.value)
+                .map_err(|m| at_error(n.origin, format!("{m} (from `{}`)", n.from)))?;
             n.value.clone()
         }
         _ => opts.namespace.clone(),
@@ -390,7 +416,12 @@ fn merge_one(
                 .line()
                 .map_err(|m| at_error(v.origin, format!("{m} (from `{}`)", v.from)))?;
             if let Some(note) = note {
-                release_findings.push(Finding::new(Rule::CannotAssess, Path::default(), v.origin, note));
+                release_findings.push(Finding::new(
+                    Rule::CannotAssess,
+                    Path::default(),
+                    v.origin,
+                    note,
+                ));
             }
             version
         }
@@ -428,7 +459,11 @@ fn merge_one(
         release: rel.unknowns.show(&release),
         namespace: namespace.clone(),
         chart: (!rel.chart.value.is_empty()).then(|| rel.chart.value.clone()),
-        chart_version: rel.version.as_ref().map(|v| v.value.clone()).filter(|_| wrapped),
+        chart_version: rel
+            .version
+            .as_ref()
+            .map(|v| v.value.clone())
+            .filter(|_| wrapped),
         checked_as: chart.to_string(),
         values_from,
         at: match rel.at {
@@ -436,8 +471,14 @@ fn merge_one(
             o => sources.describe(o),
         },
         derived: [
-            rel.name.as_ref().filter(|_| wrapped && !opts.given.release).map(|n| format!("release `{}` from {}", rel.unknowns.show(&n.value), n.from)),
-            rel.namespace.as_ref().filter(|_| wrapped && !opts.given.namespace).map(|n| format!("namespace `{}` from {}", n.value, n.from)),
+            rel.name
+                .as_ref()
+                .filter(|_| wrapped && !opts.given.release)
+                .map(|n| format!("release `{}` from {}", rel.unknowns.show(&n.value), n.from)),
+            rel.namespace
+                .as_ref()
+                .filter(|_| wrapped && !opts.given.namespace)
+                .map(|n| format!("namespace `{}` from {}", n.value, n.from)),
         ]
         .into_iter()
         .flatten()
@@ -498,7 +539,12 @@ fn settle(root: &mut Node, unknowns: &Unknowns) -> Vec<(Path, usize, Origin)> {
     if unknowns.list.is_empty() {
         return out;
     }
-    fn walk(n: &mut Node, path: &mut Vec<Seg>, unknowns: &Unknowns, out: &mut Vec<(Path, usize, Origin)>) {
+    fn walk(
+        n: &mut Node,
+        path: &mut Vec<Seg>,
+        unknowns: &Unknowns,
+        out: &mut Vec<(Path, usize, Origin)>,
+    ) {
         match &mut n.value {
             Value::Map(m) => {
                 let keys: Vec<String> = m.keys().cloned().collect();
@@ -569,7 +615,9 @@ fn assess(found: Vec<Finding>, unknowns: &Unknowns, at: &[(Path, usize, Origin)]
     for f in found {
         let touched = unknowns.in_text(&f.message).next().is_some()
             || unknowns.in_text(&f.help).next().is_some()
-            || at.iter().any(|(p, _, _)| !p.0.is_empty() && f.path.0.starts_with(&p.0));
+            || at
+                .iter()
+                .any(|(p, _, _)| !p.0.is_empty() && f.path.0.starts_with(&p.0));
         if touched && f.rule != Rule::CannotAssess {
             out.push(
                 Finding::new(
@@ -603,8 +651,17 @@ mod tests {
         assert_eq!(v, ChartVersion::new(2, 0, 19));
         assert!(note.unwrap().contains("range"));
         assert_eq!(resolve_version("2.x").unwrap().0, airbyte::NEWEST_CHART);
-        assert_eq!(resolve_version(">=2.0.18, <2.1.0").unwrap().0, ChartVersion::new(2, 0, 19));
-        assert_eq!(resolve_version("^2.1.0").unwrap().0, ChartVersion::new(2, 2, 0));
-        assert_eq!(resolve_version("~2.1").unwrap().0, ChartVersion::new(2, 1, 1));
+        assert_eq!(
+            resolve_version(">=2.0.18, <2.1.0").unwrap().0,
+            ChartVersion::new(2, 0, 19)
+        );
+        assert_eq!(
+            resolve_version("^2.1.0").unwrap().0,
+            ChartVersion::new(2, 2, 0)
+        );
+        assert_eq!(
+            resolve_version("~2.1").unwrap().0,
+            ChartVersion::new(2, 1, 1)
+        );
     }
 }
