@@ -104,6 +104,34 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
+    // the same values as a plain file, inside an Argo CD Application (`values: |`) and inside a
+    // Terraform heredoc: reading a wrapper should cost about what reading its values costs
+    let mut g = c.benchmark_group("wrapper");
+    g.sample_size(20);
+    for n in [1usize, 1000] {
+        let plain = values_with_hosts(n);
+        let indent = |pad: &str| -> String { plain.lines().map(|l| format!("{pad}{l}\n")).collect() };
+        let argo = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: airbyte\nspec:\n  source:\n    repoURL: https://airbytehq.github.io/charts\n    chart: airbyte\n    targetRevision: 2.2.0\n    helm:\n      values: |\n{}  destination:\n    namespace: airbyte\n",
+            indent("        ")
+        );
+        let tf = format!(
+            "resource \"helm_release\" \"airbyte\" {{\n  name    = \"airbyte\"\n  chart   = \"airbyte\"\n  version = \"2.2.0\"\n  values = [\n    <<-EOT\n{}    EOT\n  ]\n}}\n",
+            indent("      ")
+        );
+        for (kind, name, text) in [("values", "values.yaml", plain.clone()), ("argocd", "app.yaml", argo), ("terraform", "main.tf", tf)] {
+            g.bench_with_input(BenchmarkId::new(kind, n), &text, |b, text| {
+                let mut opts = options(None);
+                opts.inputs.files = vec![name.into()];
+                b.iter(|| {
+                    let mut read = |_: &str, _: usize| Ok(text.as_bytes().to_vec());
+                    check(&opts, &mut read).map(|c| c.findings.len())
+                })
+            });
+        }
+    }
+    g.finish();
+
     let mut g = c.benchmark_group("manifests");
     g.sample_size(20);
     for n in [20usize, 2000] {

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render"}
+targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read"}
 export RUSTC_BOOTSTRAP=1
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
@@ -17,6 +17,13 @@ for t in $targets; do
     post_render) for f in fixtures/post-render/*.yaml; do
                    for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
                  done ;;
+    # the first byte picks the kind (its value modulo 6): every fixture under every kind
+    wrappers_read) n=0
+                   for f in fixtures/wrappers/argocd/*.yaml fixtures/wrappers/flux/*.yaml fixtures/wrappers/kustomize/*.yaml \
+                            fixtures/wrappers/helmfile/*.yaml fixtures/wrappers/terraform/*/*.tf; do
+                     for pick in a b c d e f; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$n-$pick"; done
+                     n=$((n + 1))
+                   done ;;
     *) cp fixtures/valid/*.yaml fixtures/invalid/*.yaml fixtures/broken/*.yaml examples/*.yaml "fuzz/corpus/$t/" ;;
   esac
   echo "== $t for ${seconds}s"
