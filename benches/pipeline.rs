@@ -110,7 +110,8 @@ fn benches(c: &mut Criterion) {
     g.sample_size(20);
     for n in [1usize, 1000] {
         let plain = values_with_hosts(n);
-        let indent = |pad: &str| -> String { plain.lines().map(|l| format!("{pad}{l}\n")).collect() };
+        let indent =
+            |pad: &str| -> String { plain.lines().map(|l| format!("{pad}{l}\n")).collect() };
         let argo = format!(
             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: airbyte\nspec:\n  source:\n    repoURL: https://airbytehq.github.io/charts\n    chart: airbyte\n    targetRevision: 2.2.0\n    helm:\n      values: |\n{}  destination:\n    namespace: airbyte\n",
             indent("        ")
@@ -119,7 +120,11 @@ fn benches(c: &mut Criterion) {
             "resource \"helm_release\" \"airbyte\" {{\n  name    = \"airbyte\"\n  chart   = \"airbyte\"\n  version = \"2.2.0\"\n  values = [\n    <<-EOT\n{}    EOT\n  ]\n}}\n",
             indent("      ")
         );
-        for (kind, name, text) in [("values", "values.yaml", plain.clone()), ("argocd", "app.yaml", argo), ("terraform", "main.tf", tf)] {
+        for (kind, name, text) in [
+            ("values", "values.yaml", plain.clone()),
+            ("argocd", "app.yaml", argo),
+            ("terraform", "main.tf", tf),
+        ] {
             g.bench_with_input(BenchmarkId::new(kind, n), &text, |b, text| {
                 let mut opts = options(None);
                 opts.inputs.files = vec![name.into()];
