@@ -252,9 +252,17 @@ pub fn fullname(
     }
 }
 
-/// Whether `global.edition` is one that runs Keycloak (`/auth/realms`, `/auth/resources`).
-pub fn is_enterprise(edition: &str) -> bool {
-    matches!(edition.to_ascii_lowercase().as_str(), "enterprise" | "pro")
+/// The editions the V2 chart compares `global.edition` with (exactly, as Go templates compare
+/// strings): `community` (the default) and `enterprise`; `cloud` is Airbyte's own.
+pub const EDITIONS: [&str; 3] = ["community", "enterprise", "cloud"];
+
+/// Whether the chart renders Keycloak's Service (`<release>-airbyte-keycloak-svc`), the backend of
+/// `/auth/realms` and `/auth/resources`: `keycloak.enabled` and `global.edition` `enterprise` or
+/// `cloud`, exactly as `templates/airbyte-keycloak/service.yaml` decides (chart 2.0.18 to 2.2).
+/// `keycloak.enabled` is `false` by default, so an Enterprise release that signs in through its
+/// own OIDC provider has no Keycloak to route to.
+pub fn renders_keycloak(edition: &str, keycloak_enabled: bool) -> bool {
+    keycloak_enabled && matches!(edition, "enterprise" | "cloud")
 }
 
 /// One of the paths Airbyte is served on, and what serves it.
@@ -273,11 +281,12 @@ pub const KEYCLOAK_PUBLIC_PATHS: [&str; 2] = ["/auth/realms", "/auth/resources"]
 /// The connector builder's API on chart 2.0.18-2.0.19.
 pub const BUILDER_PATH: &str = "/api/v1/connector_builder/";
 
-/// Where Airbyte's traffic goes, most specific first: Keycloak's public paths for Enterprise, the
-/// connector builder on chart 2.0.18-2.0.19, and `/` to the server (UI and API alike).
-pub fn airbyte_paths(line: ChartLine, enterprise: bool) -> Vec<AirbytePath> {
+/// Where Airbyte's traffic goes, most specific first: Keycloak's public paths when the chart
+/// renders Keycloak ([`renders_keycloak`]), the connector builder on chart 2.0.18-2.0.19, and `/`
+/// to the server (UI and API alike).
+pub fn airbyte_paths(line: ChartLine, keycloak: bool) -> Vec<AirbytePath> {
     let mut out = Vec::with_capacity(4);
-    if enterprise {
+    if keycloak {
         for path in KEYCLOAK_PUBLIC_PATHS {
             out.push(AirbytePath {
                 path,
@@ -452,7 +461,10 @@ mod tests {
             paths(ChartLine::V2_0, false),
             ["/api/v1/connector_builder/", "/"]
         );
-        assert!(is_enterprise("Enterprise") && is_enterprise("pro"));
-        assert!(!is_enterprise("community"));
+        // as the chart's Service template: both conditions, the edition compared exactly
+        assert!(renders_keycloak("enterprise", true) && renders_keycloak("cloud", true));
+        assert!(!renders_keycloak("enterprise", false));
+        assert!(!renders_keycloak("Enterprise", true) && !renders_keycloak("pro", true));
+        assert!(!renders_keycloak("community", true));
     }
 }

@@ -40,6 +40,19 @@ pub struct Values {
     /// The connector builder server (chart 2.0.18 - 2.0.19 only).
     #[serde(rename = "connectorBuilderServer", default)]
     pub connector_builder_server: Option<Component>,
+    /// Airbyte's bundled Keycloak (Enterprise).
+    #[serde(default)]
+    pub keycloak: Option<Keycloak>,
+}
+
+/// `keycloak.*` keys read here; the others are accepted as they are.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+pub struct Keycloak {
+    /// Render Keycloak's Service (default `false`). With `global.edition: enterprise`, Keycloak
+    /// serves the login pages under `/auth/realms` and `/auth/resources`, which the ingress must
+    /// route to it. Must be a boolean: the string `"false"` counts as true in Helm.
+    #[serde(default)]
+    pub enabled: Option<bool>,
 }
 
 /// `global.*` keys read here; other `global` keys are accepted as they are.
@@ -50,8 +63,9 @@ pub struct Global {
     /// Empty makes the chart fall back to `http://localhost:8080`.
     #[serde(rename = "airbyteUrl", default)]
     pub airbyte_url: Option<String>,
-    /// `community` (default) or `enterprise`. Enterprise needs `/auth/realms` and `/auth/resources`
-    /// routed to Keycloak, which the chart's own Ingress cannot do.
+    /// `community` (default) or `enterprise`, compared exactly by the chart. Enterprise with
+    /// `keycloak.enabled: true` needs `/auth/realms` and `/auth/resources` routed to Keycloak,
+    /// which the chart's own Ingress cannot do.
     #[serde(default)]
     pub edition: Option<String>,
     /// Authentication settings.

@@ -89,6 +89,9 @@ pub struct Plan {
     /// `global.airbyteUrl`, trimmed; `None` when empty.
     pub airbyte_url: Option<String>,
     pub edition: String,
+    /// Whether the chart renders Keycloak's Service, the backend of `/auth/realms` and
+    /// `/auth/resources` ([`airbyte::renders_keycloak`]).
+    pub keycloak: bool,
     /// `global.auth.enabled` as the values set it (`None`: not set).
     pub auth_enabled: Option<bool>,
     pub cookie_secure: bool,
@@ -200,6 +203,11 @@ impl Plan {
             .filter(|n| !n.is_empty() && line == ChartLine::V2_1)
             .unwrap_or_else(|| opts.namespace.clone());
         let auth = global.auth.unwrap_or_default();
+        let edition = global.edition.unwrap_or_else(|| "community".into());
+        let keycloak = airbyte::renders_keycloak(
+            &edition,
+            values.keycloak.and_then(|k| k.enabled).unwrap_or(false),
+        );
         let mut plan = Plan {
             chart: opts.chart,
             line,
@@ -216,7 +224,8 @@ impl Plan {
                 .airbyte_url
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty()),
-            edition: global.edition.unwrap_or_else(|| "community".into()),
+            edition,
+            keycloak,
             auth_enabled: auth.enabled.map(|b| b.as_bool()),
             cookie_secure: auth
                 .security
@@ -302,15 +311,10 @@ impl Plan {
         airbyte::service(&self.release, self.line, self.ports, backend, by_number)
     }
 
-    /// Enterprise editions route `/auth/realms` and `/auth/resources` to Keycloak.
-    pub fn is_enterprise(&self) -> bool {
-        airbyte::is_enterprise(&self.edition)
-    }
-
     /// Airbyte's paths for a bring-your-own target, most specific first, each with its Service
     /// (ports by number).
     pub fn airbyte_paths(&self) -> Vec<(AirbytePath, Service)> {
-        airbyte::airbyte_paths(self.line, self.is_enterprise())
+        airbyte::airbyte_paths(self.line, self.keycloak)
             .into_iter()
             .map(|p| (p, self.service(p.backend, true)))
             .collect()
@@ -462,7 +466,15 @@ mod tests {
                 builder: 8080
             }
         );
-        assert!(p.is_enterprise() && !p.cookie_secure);
+        assert!(!p.cookie_secure);
+        // Enterprise without `keycloak.enabled`: the chart renders no Keycloak Service
+        assert!(!p.keycloak);
+        let (p, _) = plan_of(
+            &format!("{v}keycloak:\n  enabled: true\n"),
+            "2.0.18",
+            Output::Values,
+        );
+        assert!(p.keycloak);
         assert_eq!(p.auth_enabled, Some(true));
         let paths: Vec<(&str, u16)> = p
             .airbyte_paths()

@@ -621,3 +621,61 @@ fn a_failure_is_told_on_the_terminal_too() {
     assert!(!out.is_empty());
     assert!(tty.is_empty(), "{tty}");
 }
+
+/// Enterprise with `keycloak.enabled: false` (the chart's default): the chart renders Keycloak's
+/// StatefulSet but not its Service, so no target may route `/auth` there. The values say the same
+/// as the stream: `validate` and `post-render` agree, for every target.
+#[test]
+fn without_keycloak_s_service_no_target_routes_auth() {
+    let case = case("02-enterprise-byo");
+    // what the chart renders with `keycloak.enabled: false`: the same stream without the documents
+    // of `templates/airbyte-keycloak/service.yaml`
+    let mut without = case.rendered.clone();
+    let mut dropped = 0;
+    for s in stream::spans(&case.rendered).iter().rev() {
+        if case.rendered[s.bytes.clone()]
+            .contains("# Source: airbyte/templates/airbyte-keycloak/service.yaml")
+        {
+            without.replace_range(s.bytes.clone(), "");
+            dropped += 1;
+        }
+    }
+    assert_eq!(dropped, 2, "the Keycloak Service and its headless twin");
+    let keycloak_svc = format!("{}-airbyte-keycloak-svc", case.release);
+    let values = "global:\n  edition: enterprise\n  airbyteUrl: https://airbyte.corp.example\ningress:\n  enabled: false\n";
+    for t in Target::all()
+        .iter()
+        .copied()
+        .filter(|t| t.is_bring_your_own())
+    {
+        let mut args = vec!["render", "-t", t.name(), "-f", "-", "--release", "ab"];
+        args.extend(common::target_args(t.name()));
+        let r = common::run_in(&common::root(), &args, Some(values.as_bytes()));
+        assert_eq!(r.code, 0, "{}: {}", t.name(), r.transcript());
+        assert!(
+            !r.stdout.contains(&keycloak_svc),
+            "{}: {}",
+            t.name(),
+            r.stdout
+        );
+        common::assert_has(&r.stderr, "info[keycloak-off]");
+        // with Keycloak on, the same values route its public paths (and only those)
+        let on = format!("{values}keycloak:\n  enabled: true\n");
+        let r = common::run_in(&common::root(), &args, Some(on.as_bytes()));
+        assert_eq!(r.code, 0, "{}: {}", t.name(), r.transcript());
+        common::assert_has(&r.stdout, &keycloak_svc);
+        if !t.renders_objects() {
+            continue;
+        }
+        let mut args = vec!["post-render", "-t", t.name()];
+        args.extend(common::target_args(t.name()));
+        let r = common::run_in(&common::root(), &args, Some(without.as_bytes()));
+        assert_eq!(r.code, 0, "{}: {}", t.name(), r.transcript());
+        let added = ours(&r.stdout).join("\n---\n");
+        assert!(!added.is_empty(), "{}", t.name());
+        assert!(!added.contains(&keycloak_svc), "{}: {added}", t.name());
+        let r = common::run_in(&common::root(), &args, Some(case.rendered.as_bytes()));
+        assert_eq!(r.code, 0, "{}: {}", t.name(), r.transcript());
+        common::assert_has(&ours(&r.stdout).join("\n---\n"), &keycloak_svc);
+    }
+}

@@ -116,6 +116,7 @@ impl Rule {
             | ClassAnnotationDeprecated
             | ClassInvalid
             | DuplicateKey
+            | EditionUnknown
             | EnabledNotBoolean
             | HostInvalid
             | IngressNginxRetired
@@ -163,6 +164,7 @@ impl Rule {
             | IstioCredentialNamespace
             | IstioGatewayTimeouts
             | KeycloakAdminExposed
+            | KeycloakOff
             | MigrateDropped
             | MigrateMovedKey
             | PathTypeMissing
@@ -249,11 +251,14 @@ catalog! {
     DuplicateKey "duplicate-key" Warning Input
         "a key given twice in one mapping, where this tool does not read it: Helm keeps the last, and the first is lost without a word"
         "delete the copy you do not mean";
+    EditionUnknown "edition-unknown" Warning Values
+        "`global.edition` is not `community` or `enterprise` as the chart compares them (exactly): the release runs as neither"
+        "write `global.edition: community` or `global.edition: enterprise`, in lowercase";
     EnabledNotBoolean "enabled-not-boolean" Error Values
         "`ingress.enabled` is a string; Helm treats any non-empty string, even \"false\", as true"
         "write `enabled: true` or `enabled: false` without quotes";
     EnterpriseAuthRoute "enterprise-auth-route" Warning ChartIngress
-        "Enterprise needs `/auth/realms` and `/auth/resources` routed to Keycloak, which the chart's Ingress cannot do"
+        "Enterprise with Keycloak needs `/auth/realms` and `/auth/resources` routed to Keycloak, which the chart's Ingress cannot do"
         "render a bring-your-own ingress, which routes them (`--target nginx|alb|aks|aks-agc|haproxy|traefik|gateway-api|haproxy-cfg`)";
     GatewayAttachExisting "gateway-attach-existing" Info Target
         "the routes attach to an existing Gateway, which this tool cannot see: it must admit routes from the release namespace and serve TLS for the hosts"
@@ -303,6 +308,9 @@ catalog! {
     KeycloakAdminExposed "keycloak-admin-exposed" Error Manifests
         "a route sends more of `/auth` to Keycloak than its public paths: the Keycloak admin console is reachable from outside"
         "route only `/auth/realms` and `/auth/resources` to Keycloak (Airbyte's own proxy hid the rest)";
+    KeycloakOff "keycloak-off" Info Values
+        "Enterprise without `keycloak.enabled: true`: the chart renders no Keycloak Service, so no ingress routes `/auth`"
+        "set `keycloak.enabled: true` if Airbyte's Keycloak should serve the login pages";
     MigrateDropped "migrate-dropped" Warning Migrate
         "`migrate` found a V1 ingress setting with no V2 equivalent and left it out"
         "set it again in the V2 block if it still matters";

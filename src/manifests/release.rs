@@ -109,6 +109,17 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
         }
     }
 
+    // the chart renders Keycloak's Service only with `keycloak.enabled` (and an edition that runs
+    // it): the Service in the stream is what says Keycloak is on
+    if let Some(s) = inventory.service(&format!("{name}-airbyte-keycloak-svc")) {
+        let on = Node::new(Value::Bool(true), s.origin);
+        root.insert("keycloak".into(), map_node([("enabled", on)], s.origin));
+        inferred.push((
+            format!("keycloak.enabled from Service {}", s.name),
+            s.origin,
+        ));
+    }
+
     let chart_ingress = objects.iter().position(|o| is_chart_ingress(o, &name));
     let mut ingress = Map::new();
     if let Some(i) = chart_ingress {

@@ -1,16 +1,18 @@
 //! Editions and lifecycles: Enterprise's Keycloak routes, and controllers at or near end of life.
 
 use super::Ctx;
+use crate::airbyte;
 use crate::controllers::{
     AKS_APP_ROUTING_CLASS, Family, effective_class, families_for_class, family_of,
 };
 use crate::findings::{Finding, Rule};
 use crate::values::{Origin, Path};
 
-/// The chart's Ingress routes only to the server; Enterprise needs Keycloak's public paths.
+/// The chart's Ingress routes only to the server; Enterprise with Keycloak needs Keycloak's public
+/// paths.
 pub fn enterprise_routes(ctx: &mut Ctx) {
     let plan = ctx.plan;
-    if !plan.is_enterprise() {
+    if !plan.keycloak {
         return;
     }
     let f = ctx.value(
@@ -22,6 +24,53 @@ pub fn enterprise_routes(ctx: &mut Ctx) {
         ),
     );
     ctx.push(f.help("render a bring-your-own ingress, which routes exactly those paths (not all of `/auth`, which would expose the Keycloak admin console): `airbyte-ingress render --target nginx|alb|aks|aks-agc|haproxy|traefik|gateway-api|haproxy-cfg`"));
+}
+
+/// `global.edition` as the chart compares it (exactly), and Enterprise without its Keycloak: the
+/// chart then renders no Keycloak Service, and no ingress routes `/auth`.
+pub fn edition(ctx: &mut Ctx) {
+    let plan = ctx.plan;
+    let edition = plan.edition.as_str();
+    let edition_path = Path::parse("global.edition");
+    if !airbyte::EDITIONS.contains(&edition) {
+        let known = airbyte::EDITIONS
+            .iter()
+            .find(|e| e.eq_ignore_ascii_case(edition.trim()));
+        let (why, help) = match (known, edition.to_ascii_lowercase().as_str()) {
+            (Some(e), _) => (
+                format!("the chart compares it exactly, so `{edition}` is not `{e}`"),
+                format!("write `global.edition: {e}`"),
+            ),
+            (None, "pro") => (
+                "`pro` was the V1 chart's name for Enterprise; the V2 chart knows `community` and `enterprise`".to_string(),
+                "write `global.edition: enterprise`".to_string(),
+            ),
+            _ => (
+                "the chart knows `community` (the default) and `enterprise`".to_string(),
+                "write `global.edition: community` or `global.edition: enterprise`".to_string(),
+            ),
+        };
+        let f = ctx.value(
+            Rule::EditionUnknown,
+            edition_path,
+            format!("`global.edition: {edition}` is not an edition the chart knows: {why}; it runs neither Enterprise's Keycloak nor its Enterprise settings"),
+        );
+        ctx.push(f.help(help));
+        return;
+    }
+    if edition != "community" && !plan.keycloak {
+        let enabled = Path::parse("keycloak.enabled");
+        let path = match ctx.root.at(&enabled) {
+            Some(_) => enabled,
+            None => edition_path,
+        };
+        let f = ctx.value(
+            Rule::KeycloakOff,
+            path,
+            format!("`global.edition: {edition}` without `keycloak.enabled: true`: the chart renders no Keycloak Service, so no route goes to `/auth/realms` or `/auth/resources` and people sign in through the identity provider of `global.auth.identityProvider`"),
+        );
+        ctx.push(f.help("set `keycloak.enabled: true` if Airbyte's own Keycloak should serve the login pages; otherwise nothing needs to change"));
+    }
 }
 
 /// Controllers at or near the end of their life, by the class that will be served.

@@ -90,6 +90,7 @@ pub fn check_plan(root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
     };
     annotations::null_values(&mut ctx);
     url::check(&mut ctx);
+    edition::edition(&mut ctx);
     if ctx.applies(Scope::Ingress) {
         hosts::check(&mut ctx);
         annotations::check_names(&mut ctx);
@@ -182,7 +183,7 @@ mod tests {
     /// instead of the values' class.
     #[test]
     fn scopes_select_the_rules_of_each_run() {
-        let enterprise = "global:\n  airbyteUrl: https://a.example.com\n  edition: enterprise\ningress:\n  enabled: true\n  className: nginx\n  hosts:\n    - host: a.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n";
+        let enterprise = "global:\n  airbyteUrl: https://a.example.com\n  edition: enterprise\nkeycloak:\n  enabled: true\ningress:\n  enabled: true\n  className: nginx\n  hosts:\n    - host: a.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n";
         let plain = fired(enterprise, None);
         assert!(plain.contains(&Rule::EnterpriseAuthRoute));
         assert!(

@@ -76,7 +76,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
     r.docs.extend(render_ingress(&main)?);
 
     let mut backends = vec![plan.service(Backend::Server, true)];
-    if plan.is_enterprise() {
+    if plan.keycloak {
         backends.push(plan.service(Backend::Keycloak, true));
     }
     if plan.line == ChartLine::V2_0 {

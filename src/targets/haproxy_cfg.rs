@@ -135,7 +135,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
             opts.upstreams.clone()
         },
         keycloak: plan
-            .is_enterprise()
+            .keycloak
             .then(|| service_address(plan, Backend::Keycloak)),
         builder: (plan.line == ChartLine::V2_0)
             .then(|| service_address(plan, Backend::ConnectorBuilder)),
