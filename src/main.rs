@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use airbyte_ingress::cli::{Cli, Command, Io, run_as};
+use airbyte_ingress::cli::{Cli, Command, HelmEnv, Io, refused_post_render, run_as};
 use airbyte_ingress::inputs::read_path;
 use clap::{CommandFactory, FromArgMatches};
 
@@ -21,8 +21,27 @@ fn main() -> ExitCode {
         true => ("kubectl airbyte-ingress", "kubectl-airbyte_ingress"),
         false => ("airbyte-ingress", "airbyte-ingress"),
     };
-    let matches = Cli::command().name(shown).bin_name(shown).get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let parsed = Cli::command()
+        .name(shown)
+        .bin_name(shown)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            // a mistyped post-render flag under Helm 4 is shown through Helm too
+            let argv: Vec<String> = std::env::args().skip(1).collect();
+            if e.use_stderr()
+                && let Some(stream) = refused_post_render(&argv, &e.render().to_string())
+            {
+                use std::io::Write;
+                let _ = write!(std::io::stderr().lock(), "{}", e.render());
+                let _ = std::io::stdout().lock().write_all(stream.as_bytes());
+                return ExitCode::SUCCESS;
+            }
+            e.exit()
+        }
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     // Helm 4 keeps a post-renderer's stderr to itself: a failure is told on the terminal too
@@ -42,6 +61,7 @@ fn main() -> ExitCode {
         quiet: false,
         verbose: false,
         terminal: terminal.as_mut().map(|t| t as &mut dyn std::io::Write),
+        helm: HelmEnv::from_env(|k| std::env::var(k).ok()),
     };
     ExitCode::from(run_as(cli, &mut io, bin) as u8)
 }

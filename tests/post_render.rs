@@ -468,6 +468,8 @@ fn the_helm_4_plugin_replaces_the_ingress_inside_the_release() {
     validate_py(&files);
 }
 
+/// Every way a post-render can stop Helm 4 (findings, a flag clap refuses, a flag the target needs,
+/// a stream it cannot read) is shown by Helm itself, and written to `--report` too.
 #[test]
 fn a_bad_value_stops_helm_and_the_report_says_why() {
     let Some(helm) = Helm::new("helm-post-render-bad") else {
@@ -475,37 +477,62 @@ fn a_bad_value_stops_helm_and_the_report_says_why() {
     };
     let case = case("03-byo-url-only");
     let dir = common::tempdir("helm-post-render-bad-case");
-    let chart = replay_chart(&dir, &without_scheme(&case.rendered));
+    let bad_chart = replay_chart(&dir.join("bad"), &without_scheme(&case.rendered));
+    let good_chart = replay_chart(&dir.join("good"), &case.rendered);
+    let garbage_chart = replay_chart(
+        &dir.join("garbage"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-airbyte\n",
+    );
     let report = dir.join("post-render.txt");
-    let out = helm
-        .cmd()
-        .args(["template", &case.release])
-        .arg(&chart)
-        .args(["-n", &case.namespace, "--post-renderer", "airbyte-ingress"])
-        .args([
-            "--post-renderer-args=--target",
-            "--post-renderer-args=traefik",
-        ])
-        .arg(format!(
+    let run = |chart: &Path, args: &[&str]| {
+        let _ = std::fs::remove_file(&report);
+        let mut cmd = helm.cmd();
+        cmd.args(["template", &case.release]).arg(chart).args([
+            "-n",
+            &case.namespace,
+            "--post-renderer",
+            "airbyte-ingress",
+        ]);
+        for a in args {
+            cmd.arg(format!("--post-renderer-args={a}"));
+        }
+        cmd.arg(format!(
             "--post-renderer-args=--report={}",
             report.display()
-        ))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    // Helm 4.1.4 keeps a post-renderer's stderr to itself and says only that it failed
-    common::assert_has(
-        &String::from_utf8_lossy(&out.stderr),
-        "plugin \"airbyte-ingress\" exited with error",
-    );
-    let written = std::fs::read_to_string(&report).unwrap();
-    common::assert_has(&written, "error[url-invalid]");
-    common::assert_has(&written, "nothing was written, so Helm stops here");
+        ));
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success());
+        assert!(
+            out.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let written = std::fs::read_to_string(&report).unwrap_or_default();
+        (String::from_utf8_lossy(&out.stderr).to_string(), written)
+    };
+    // findings: Helm's error names them, and so does the report
+    let (helm_says, written) = run(&bad_chart, &["--target", "traefik"]);
+    for text in [&helm_says, &written] {
+        common::assert_has(text, "error[url-invalid]");
+        common::assert_has(text, "nothing was written, so Helm stops here");
+    }
+    common::assert_has(&helm_says, "Helm refuses the stand-in object");
+    // a mistyped target, refused by the command line parser
+    let (helm_says, written) = run(&good_chart, &["--target", "traefk"]);
+    for text in [&helm_says, &written] {
+        common::assert_has(text, "invalid value 'traefk' for '--target <T>'");
+    }
+    // a flag the target needs
+    let (helm_says, written) = run(&good_chart, &["--target", "gateway-api"]);
+    for text in [&helm_says, &written] {
+        common::assert_has(text, "--gateway-class");
+        common::assert_has(text, "it could not run");
+    }
+    // a stream that is not an Airbyte release
+    let (helm_says, written) = run(&garbage_chart, &["--target", "nginx"]);
+    for text in [&helm_says, &written] {
+        common::assert_has(text, "no Airbyte release in the stream");
+    }
 }
 
 #[test]
@@ -542,6 +569,67 @@ fn the_helm_cli_plugin_runs_every_command() {
     );
     let out = helm.cmd().args(["airbyte", "rules"]).output().unwrap();
     common::assert_has(&String::from_utf8_lossy(&out.stdout), "timeout-too-low");
+
+    // Helm takes `-n` (wherever it is written) and `--debug` out of a plugin's arguments and
+    // passes them as HELM_NAMESPACE and HELM_DEBUG: the namespace and `-v` still apply
+    let render = |extra: &[&str]| {
+        let out = helm
+            .cmd()
+            .args([
+                "airbyte",
+                "render",
+                "-t",
+                "nginx",
+                "-f",
+                "examples/values.yaml",
+            ])
+            .args(extra)
+            .env_remove("HELM_NAMESPACE")
+            .env("KUBECONFIG", "/nonexistent")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (out, _) = render(&["-n", "airbyte-prod"]);
+    common::assert_has(&out, "namespace: airbyte-prod");
+    let (out, _) = render(&["--namespace=airbyte-prod"]);
+    common::assert_has(&out, "namespace: airbyte-prod");
+    // no `-n`: the namespace Helm would install into (no kubeconfig: `default`)
+    let (out, err) = render(&["--debug"]);
+    common::assert_has(&out, "namespace: default");
+    common::assert_has(&err, "rendered Ingress default/");
+    // a wrapper's own namespace wins over Helm's default, not over `-n`
+    let argo = ["-f", "fixtures/wrappers/argocd/inline-values.yaml"];
+    let out = helm
+        .cmd()
+        .args(["airbyte", "values"])
+        .args(argo)
+        .args(["-v"])
+        .env("KUBECONFIG", "/nonexistent")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("in namespace `default`"), "{err}");
+    // Helm passes `-n` and the kubeconfig's namespace alike, so the Application's own stays
+    let out = helm
+        .cmd()
+        .args(["airbyte", "values", "-n", "elsewhere", "-v"])
+        .args(argo)
+        .output()
+        .unwrap();
+    common::assert_has(
+        &String::from_utf8_lossy(&out.stderr),
+        "in namespace `airbyte`",
+    );
 }
 
 /// `helm install --dry-run=client` takes the same flags as `helm upgrade --install` and needs no
@@ -606,6 +694,7 @@ fn a_failure_is_told_on_the_terminal_too() {
             quiet: false,
             verbose: false,
             terminal: Some(&mut tty),
+            helm: None,
         };
         let cli = Cli::try_parse_from(["airbyte-ingress", "post-render", "-t", "traefik"]).unwrap();
         let exit = run(cli, &mut io);

@@ -16,7 +16,7 @@ use crate::targets::Target;
 use crate::values::{Limits, SetKind, ValueInputs};
 use crate::{Failure, RunOptions};
 
-pub use run::{Exit, Io, run, run_as};
+pub use run::{Exit, HelmEnv, Io, refused_post_render, run, run_as};
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -376,6 +376,11 @@ pub struct PostRenderArgs {
     /// the file when Helm fails).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Hand a failure to Helm 4 as a stream it refuses, so that Helm's own error message carries
+    /// the report (Helm 4 discards a post-renderer's standard error); exits 0 so Helm reads it.
+    /// The Helm 4 plugin in `helm-plugin/post-renderer` passes it.
+    #[arg(long)]
+    pub report_to_helm: bool,
     /// Largest stream, in bytes.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_bytes: usize,
@@ -491,6 +496,7 @@ impl ValueArgs {
         &self,
         release: Option<&str>,
         namespace: Option<&str>,
+        default_namespace: Option<&str>,
         target: Option<Target>,
         target_args: &TargetArgs,
     ) -> Result<RunOptions, Failure> {
@@ -519,7 +525,11 @@ impl ValueArgs {
         Ok(RunOptions {
             inputs: self.inputs(),
             release: release.unwrap_or("airbyte").to_string(),
-            namespace: namespace.unwrap_or("default").to_string(),
+            // a wrapper's own namespace wins over the default, not over `--namespace`
+            namespace: namespace
+                .or(default_namespace)
+                .unwrap_or("default")
+                .to_string(),
             chart: self.chart_version.unwrap_or(NEWEST_CHART),
             target,
             settings: target_args.settings(target)?,

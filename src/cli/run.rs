@@ -29,6 +29,31 @@ pub struct Io<'a> {
     /// The controlling terminal, when standard error goes elsewhere: Helm 4 discards what a
     /// post-renderer writes to stderr, so `post-render` reports a failure here too.
     pub terminal: Option<&'a mut dyn Write>,
+    /// What Helm tells a CLI plugin (`helm airbyte ...`), when run as one.
+    pub helm: Option<HelmEnv>,
+}
+
+/// What Helm passes a CLI plugin in its environment: Helm takes its own global flags (`-n`,
+/// `--kube-context`, `--debug`, ...) out of a plugin's arguments and sets `HELM_NAMESPACE`,
+/// `HELM_DEBUG`, ... instead (Helm 4's `pkg/cli/environment.go`, `EnvVars`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HelmEnv {
+    /// `HELM_NAMESPACE`: `-n NS`, else the kubeconfig context's namespace, else `default`, as Helm
+    /// would install into. The release namespace when neither `--namespace` nor a wrapper names one.
+    pub namespace: Option<String>,
+    /// `HELM_DEBUG=true` (`helm --debug airbyte ...`): as `-v`.
+    pub debug: bool,
+}
+
+impl HelmEnv {
+    /// Read from the environment when running as a Helm plugin (`HELM_PLUGIN_NAME` set).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Option<HelmEnv> {
+        get("HELM_PLUGIN_NAME")?;
+        Some(HelmEnv {
+            namespace: get("HELM_NAMESPACE").filter(|n| !n.is_empty()),
+            debug: get("HELM_DEBUG").is_some_and(|d| d == "true" || d == "1"),
+        })
+    }
 }
 
 /// The exit code of a run: the documented API (`--help`, README).
@@ -47,7 +72,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Exit {
 /// Runs a parsed command line; `name` is how the user invoked the tool (for completions).
 pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
     io.quiet = cli.quiet;
-    io.verbose = cli.verbose;
+    io.verbose = cli.verbose || io.helm.as_ref().is_some_and(|h| h.debug && !cli.quiet);
     let color = io.color && !cli.no_color;
     let color_stdout = io.color_stdout && !cli.no_color;
     let result = match cli.command {
@@ -115,6 +140,88 @@ fn print_findings(io: &mut Io, found: &[findings::Finding], sources: &Sources, c
 }
 
 fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let done = match post_render_checked(&args, io) {
+        Ok(done) => done,
+        Err(failure) => {
+            let report = format!(
+                "error: {failure}\n{}",
+                stopped_line(args.target, "it could not run")
+            );
+            return post_render_stopped(&args, io, &report, Exit::CouldNotRun);
+        }
+    };
+    if io.verbose {
+        for line in &done.inferred {
+            let _ = writeln!(io.stderr, "{line}");
+        }
+    }
+    print_findings(io, &done.findings, &done.sources, color);
+    let s = findings::summarize(&done.findings);
+    let mut report: String = done
+        .findings
+        .iter()
+        .map(|f| findings::text_one(f, &done.sources, false))
+        .collect();
+    match done.output {
+        Some(out) => {
+            report.push_str(&format!("{}\n", findings::summary_line(s)));
+            write_report(&args, &report)?;
+            write_out(io, &out)?;
+            Ok(Exit::Clean)
+        }
+        None => {
+            report.push_str(&stopped_line(args.target, &findings::summary_line(s)));
+            post_render_stopped(&args, io, &report, Exit::Findings)
+        }
+    }
+}
+
+/// For a post-render command line clap refused: when it asks for `--report-to-helm`, the stream
+/// that carries clap's message to Helm (and `--report FILE` written, when it is in the arguments).
+pub fn refused_post_render(argv: &[String], message: &str) -> Option<String> {
+    if argv
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        != Some("post-render")
+        || !argv.iter().any(|a| a == "--report-to-helm")
+    {
+        return None;
+    }
+    let report = format!(
+        "{}\nerror: airbyte-ingress post-render: its arguments were refused; nothing was written, so Helm stops here\n",
+        message.trim_end()
+    );
+    let file = argv
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--report=") {
+            Some(f) => Some(f.to_string()),
+            None if a == "--report" => argv.get(i + 1).cloned(),
+            None => None,
+        });
+    if let Some(f) = file
+        && !std::fs::symlink_metadata(&f).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        let _ = std::fs::write(f, &report);
+    }
+    Some(crate::runs::post_render::helm_refusal(&report))
+}
+
+/// The last line of a report that stopped Helm.
+fn stopped_line(target: crate::targets::Target, why: &str) -> String {
+    format!(
+        "error: airbyte-ingress post-render --target {}: {why}; nothing was written, so Helm stops here\n",
+        target.name()
+    )
+}
+
+/// `post-render` up to its result: the flags, the stream, the checks.
+fn post_render_checked(args: &PostRenderArgs, io: &mut Io) -> Result<crate::PostRendered, Failure> {
+    if args.report.is_some() {
+        // a report that cannot be written is found before the release is checked
+        write_report(args, "")?;
+    }
     let settings = args.target_options.settings(Some(args.target))?;
     if let Some(ns) = &args.namespace {
         crate::check_namespace(ns).map_err(Failure::Usage)?;
@@ -124,68 +231,77 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
     let opts = crate::PostRenderOptions {
         target: args.target,
         settings,
-        namespace: args.namespace,
+        namespace: args.namespace.clone(),
         limits: Limits {
             max_file_bytes: args.max_file_bytes,
             ..Limits::default()
         },
         strict: args.strict,
     };
-    let done = crate::post_render(&opts, &input)?;
-    if io.verbose {
-        for line in &done.inferred {
-            let _ = writeln!(io.stderr, "{line}");
-        }
-    }
-    print_findings(io, &done.findings, &done.sources, color);
-    let s = findings::summarize(&done.findings);
-    let stopped = format!(
-        "error: airbyte-ingress post-render --target {}: {}; nothing was written, so Helm stops here\n",
-        args.target.name(),
-        findings::summary_line(s)
-    );
-    let report = || {
-        let mut text: String = done
-            .findings
-            .iter()
-            .map(|f| findings::text_one(f, &done.sources, false))
-            .collect();
-        match &done.output {
-            Some(_) => text.push_str(&format!("{}\n", findings::summary_line(s))),
-            None => text.push_str(&stopped),
-        }
-        text
+    crate::post_render(&opts, &input)
+}
+
+/// `--report FILE`: the report, on every path (refusing a symbolic link, as `--output-dir` does).
+fn write_report(args: &PostRenderArgs, report: &str) -> Result<(), Failure> {
+    let Some(path) = &args.report else {
+        return Ok(());
     };
-    if let Some(path) = &args.report {
-        std::fs::write(path, report()).map_err(|e| {
-            Failure::Usage(format!(
-                "--report {}: cannot write the report: {e}",
-                path.display()
-            ))
-        })?;
+    let failed = |why: String| Failure::Usage(format!("--report {}: {why}", path.display()));
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(failed(
+            "is a symbolic link: name the file itself, so the report cannot be written elsewhere"
+                .into(),
+        ));
     }
-    if done.output.is_none()
-        && let Some(t) = io.terminal.as_mut()
-    {
-        let _ = t.write_all(report().as_bytes());
+    std::fs::write(path, report).map_err(|e| failed(format!("cannot write the report: {e}")))
+}
+
+/// A post-render that stopped Helm: the report goes to `--report`, to the terminal, and to Helm
+/// itself. Helm 4 discards a post-renderer's standard error and its output when it fails, so with
+/// `--report-to-helm` (which the Helm 4 plugin passes) the report is handed over as a stream Helm
+/// refuses, whose error message carries it; the run then exits 0 for Helm to read that stream.
+fn post_render_stopped(
+    args: &PostRenderArgs,
+    io: &mut Io,
+    report: &str,
+    exit: Exit,
+) -> Result<Exit, Failure> {
+    let mut report = report.to_string();
+    if let Err(e) = write_report(args, &report) {
+        report.push_str(&format!("error: {e}\n"));
+    }
+    if args.report_to_helm {
+        let _ = write!(io.stderr, "{report}");
+        write_out(io, &crate::runs::post_render::helm_refusal(&report))?;
+        return Ok(Exit::Clean);
+    }
+    if let Some(t) = io.terminal.as_mut() {
+        let _ = t.write_all(report.as_bytes());
         let _ = t.flush();
     }
-    match done.output {
-        Some(out) => {
-            write_out(io, &out)?;
-            Ok(Exit::Clean)
+    match exit {
+        // findings were printed one by one already: the last line says what it means
+        Exit::Findings => {
+            let last = report.lines().last().unwrap_or_default();
+            let _ = writeln!(io.stderr, "{last}");
         }
-        None => {
-            let _ = write!(io.stderr, "{stopped}");
-            Ok(Exit::Findings)
+        _ => {
+            let _ = write!(io.stderr, "{report}");
         }
     }
+    Ok(exit)
+}
+
+/// The namespace Helm names for a plugin (`helm airbyte ... -n NS`), when the command line names none.
+fn helm_namespace<'a>(io: &'a Io) -> Option<&'a str> {
+    io.helm.as_ref().and_then(|h| h.namespace.as_deref())
 }
 
 fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     let opts = args.values.run_options(
         args.release.as_deref(),
         args.namespace.as_deref(),
+        helm_namespace(io),
         Some(args.target),
         &args.target_options,
     )?;
@@ -365,6 +481,7 @@ fn validate_run(
         let opts = args.values.run_options(
             args.release.as_deref(),
             args.namespace.as_deref(),
+            helm_namespace(io),
             args.target,
             &args.target_options,
         )?;
@@ -494,6 +611,7 @@ fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Fai
     let opts = args.values.run_options(
         args.release.as_deref(),
         args.namespace.as_deref(),
+        helm_namespace(io),
         None,
         &super::TargetArgs::default(),
     )?;

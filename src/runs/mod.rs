@@ -3,7 +3,7 @@
 //! post-renderer. The CLI calls these and prints what they return; nothing here prints.
 
 mod manifests;
-mod post_render;
+pub mod post_render;
 mod releases;
 
 pub use manifests::{ManifestOptions, ManifestReport, check_manifests};

@@ -259,3 +259,25 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         inferred,
     })
 }
+
+/// The stream a stopped post-render hands Helm 4 instead of the release: one object that Helm's
+/// manifest sorter refuses (its `kind` is a list), whose Helm 4 filename annotation is the report.
+/// Helm 4 discards a post-renderer's standard error, but names that file in the error it prints
+/// (`Error: YAML parse error on <report>: ...`), so the report reaches the person running `helm`;
+/// nothing reaches the cluster. Checked with Helm 4.1.4's `helm template`, `install` and `upgrade`.
+pub fn helm_refusal(report: &str) -> String {
+    let carried = format!(
+        "\n\n{}\n(Helm refuses the stand-in object that carried this report to it)",
+        report.trim_end()
+    );
+    let quoted = serde_json::to_string(&carried).unwrap_or_else(|_| "\"\"".into());
+    format!(
+        "# airbyte-ingress post-render stopped this release. Helm 4 shows nothing a post-renderer\n\
+         # writes to standard error, so the report travels as the file name of this object, which\n\
+         # Helm refuses (its kind is not a string) and names in its error message.\n\
+         apiVersion: v1\n\
+         kind: [airbyte-ingress post-render stopped the release]\n\
+         metadata:\n  name: airbyte-ingress-post-render-stopped\n  annotations:\n    {}: {quoted}\n",
+        manifests::release::FILENAME_ANNOTATION
+    )
+}
