@@ -183,6 +183,7 @@ fn benches(c: &mut Criterion) {
                 namespace: None,
                 limits: Default::default(),
                 strict: false,
+                chart: None,
             };
             g.bench_with_input(BenchmarkId::new(t.name(), name), &text, |b, text| {
                 b.iter(|| {

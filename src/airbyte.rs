@@ -81,6 +81,33 @@ fn satisfies_one(v: ChartVersion, c: &str) -> bool {
     }
 }
 
+/// The version stamped in the chart's own `Chart.yaml` in airbyte-platform's source: a chart built
+/// from source (not a published one) says `airbyte-1.1.0` in its `helm.sh/chart` labels.
+pub const SOURCE_PLACEHOLDER: ChartVersion = ChartVersion::new(1, 1, 0);
+
+/// What to say about a chart version this tool does not know as a release: it is checked by the
+/// rules of the nearest one it knows, and the note says which. `None` for a known release.
+pub fn unknown_chart_note(v: ChartVersion) -> Option<String> {
+    if KNOWN_CHARTS.contains(&v) {
+        return None;
+    }
+    let known: Vec<String> = KNOWN_CHARTS.iter().map(|c| c.to_string()).collect();
+    let known = known.join(", ");
+    Some(if v > NEWEST_CHART {
+        format!(
+            "chart {v} is newer than the newest this tool knows ({NEWEST_CHART}): checked by {NEWEST_CHART}'s rules, so what changed since is not checked (the releases it knows: {known})"
+        )
+    } else {
+        let line = match v.line() {
+            Ok(ChartLine::V2_0) => "2.0.18-2.0.19",
+            _ => "2.1 and later",
+        };
+        format!(
+            "chart {v} is not a release this tool knows ({known}): checked by the rules of the {line} charts"
+        )
+    })
+}
+
 /// The first chart with a top-level `ingress` block.
 pub const FIRST_CHART: ChartVersion = ChartVersion::new(2, 0, 18);
 /// The chart that removed the connector builder Service and names the server port `http`.

@@ -177,13 +177,14 @@ fn moved_keys(root: &Node, findings: &mut Vec<Finding>) {
             "move it under `global.auth.security` (e.g. `global.auth.security.cookieSecureSetting`)",
         ));
     }
-    if let Some(url) = root
-        .at(&Path::parse("global.webapp.url"))
-        .or_else(|| root.at(&Path::parse("webapp.url")))
-    {
+    let url = ["global.webapp.url", "webapp.url"]
+        .into_iter()
+        .map(Path::parse)
+        .find_map(|p| root.at(&p).map(|n| (p, n)));
+    if let Some((path, url)) = url {
         findings.push(warn(
             Rule::MigrateMovedKey,
-            Path::parse("global.webapp.url"),
+            path,
             url.key_origin,
             "`webapp.url` does not exist in the V2 chart".into(),
             "set `global.airbyteUrl` to the URL people use",

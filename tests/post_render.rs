@@ -768,3 +768,73 @@ fn without_keycloak_s_service_no_target_routes_auth() {
         common::assert_has(&ours(&r.stdout).join("\n---\n"), &keycloak_svc);
     }
 }
+
+/// A chart built from airbyte-platform's source says `airbyte-1.1.0` in its labels: Helm shows
+/// that this is a source build and what to pass, and `--chart-version` reads it as that chart.
+#[test]
+fn a_chart_built_from_source_is_named_as_such() {
+    let case = case("03-byo-url-only");
+    let from_source = case.rendered.replace("airbyte-2.2.0", "airbyte-1.1.0");
+    assert_ne!(from_source, case.rendered);
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx"],
+        Some(from_source.as_bytes()),
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    common::assert_has(
+        &r.stderr,
+        "placeholder version of the chart in airbyte-platform's source",
+    );
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx", "--chart-version", "2.2.0"],
+        Some(from_source.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    // a version this tool does not know is checked as the nearest, and said so
+    let newer = case.rendered.replace("airbyte-2.2.0", "airbyte-2.3.1");
+    let r = common::run_in(
+        &common::root(),
+        &["post-render", "-t", "nginx"],
+        Some(newer.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    common::assert_has(
+        &r.stderr,
+        "chart 2.3.1 is newer than the newest this tool knows",
+    );
+
+    let Some(helm) = Helm::new("helm-source-build") else {
+        return;
+    };
+    let dir = common::tempdir("helm-source-build-case");
+    let chart = replay_chart(&dir, &from_source);
+    let run = |extra: &[&str]| {
+        let mut cmd = helm.cmd();
+        cmd.args(["template", &case.release])
+            .arg(&chart)
+            .args(["-n", &case.namespace, "--post-renderer", "airbyte-ingress"])
+            .args([
+                "--post-renderer-args=--target",
+                "--post-renderer-args=nginx",
+            ]);
+        for a in extra {
+            cmd.arg(format!("--post-renderer-args={a}"));
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&[]);
+    assert!(!out.status.success());
+    common::assert_has(
+        &String::from_utf8_lossy(&out.stderr),
+        "pass the version it was built from",
+    );
+    let out = run(&["--chart-version=2.2.0"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    common::assert_has(&String::from_utf8_lossy(&out.stdout), "kind: Ingress");
+}

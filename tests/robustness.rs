@@ -320,10 +320,12 @@ fn no_values_file_gives_an_internal_error_for_any_target() {
             run(&v, t, variant)?;
         }
     });
-    // the generator must reach rendering often, or the test proves little
+    // the generator must reach rendering often, or the test proves little: about a quarter of
+    // the runs render (21-27% in ten runs of 400 cases); an eighth is the floor, so that a random
+    // draw never fails the test while a generator that stopped reaching rendering does
     let (runs, rendered) = (RUNS.with(|r| r.get()), RENDERED.with(|r| r.get()));
     assert!(
-        rendered * 5 > runs,
+        rendered * 8 > runs,
         "only {rendered} of {runs} runs rendered"
     );
 }
@@ -583,6 +585,7 @@ fn post_render_keeps_what_it_does_not_own() {
             namespace: None,
             limits: Default::default(),
             strict: false,
+            chart: None,
         };
         let done = match airbyte_ingress::post_render(&opts, text.as_bytes()) {
             Ok(d) => d,

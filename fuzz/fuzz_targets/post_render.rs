@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
         namespace: (pick & 0x80 != 0).then(|| "airbyte".to_string()),
         limits: Default::default(),
         strict: false,
+        chart: None,
     };
     if let Err(Failure::Internal(m)) = post_render(&opts, stream) {
         panic!("internal error: {m}");

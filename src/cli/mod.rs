@@ -23,9 +23,10 @@ Exit codes:
   0  clean (render: manifests written)
   1  findings at error severity (with --strict, warnings too); render prints nothing
   2  could not run: bad arguments, unknown target, unreadable or unparsable input
+A closed standard output (`| head`) is a quiet 0.
 
 Limits (raise them with the flags of the same name when a real file needs it):
-  --max-file-bytes 8388608   --max-depth 64   --max-alias-events 100000
+  --max-file-bytes 8388608   --max-depth 64 (at most 1000)   --max-alias-events 100000
   --max-hosts 10000          --max-paths 100 (per host); a scalar is at most 1 MiB";
 
 /// Validate Airbyte Helm ingress values and render ingress manifests for the chart and for common
@@ -116,8 +117,8 @@ pub struct ValueArgs {
     /// Largest values file or stdin, in bytes.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_bytes: usize,
-    /// Deepest nesting of maps and lists in a values file.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Deepest nesting of maps and lists in a values file (at most 1000).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, value_parser = max_depth_parser)]
     pub max_depth: usize,
     /// Most events YAML aliases may expand to in one file.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_alias_events)]
@@ -143,6 +144,21 @@ pub struct ValueArgs {
     /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
     #[arg(long, value_name = "FILE")]
     pub tf_vars: Vec<String>,
+}
+
+/// `--max-depth`: a number from 1 to [`Limits::MAX_DEPTH_CAP`]. Deeper nesting would exhaust the
+/// stack of the steps that walk the values; no real values file nests beyond a few dozen levels.
+fn max_depth_parser(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of levels"))?;
+    if n == 0 || n > Limits::MAX_DEPTH_CAP {
+        return Err(format!(
+            "`{n}` is out of range: at most {} levels (deeper nesting would exhaust the stack; no real values file nests beyond a few dozen)",
+            Limits::MAX_DEPTH_CAP
+        ));
+    }
+    Ok(n)
 }
 
 /// The `--input-kind` values, from the file-kind enum.
@@ -372,6 +388,10 @@ pub struct PostRenderArgs {
     /// Stop on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// The chart version the render is of, instead of what its `helm.sh/chart` labels say (a
+    /// chart built from source says `airbyte-1.1.0` there).
+    #[arg(long, value_name = "VER", value_parser = ChartVersion::parse)]
+    pub chart_version: Option<ChartVersion>,
     /// Also write the findings to this file (Helm 4 discards a post-renderer's stderr; in CI, print
     /// the file when Helm fails).
     #[arg(long, value_name = "FILE")]

@@ -93,11 +93,18 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
     };
     match result {
         Ok(exit) => exit,
+        // the reader has what it wanted
+        Err(Failure::ClosedPipe) => Exit::Clean,
         Err(failure) => {
-            let _ = writeln!(io.stderr, "error: {failure}");
+            say(io, &format!("error: {failure}"));
             Exit::CouldNotRun
         }
     }
+}
+
+/// A line for people on stderr, with what came from the input made [`findings::printable`].
+fn say(io: &mut Io, line: &str) {
+    let _ = writeln!(io.stderr, "{}", findings::printable(line));
 }
 
 fn write_out(io: &mut Io, s: &str) -> Result<(), Failure> {
@@ -108,7 +115,7 @@ fn write_out(io: &mut Io, s: &str) -> Result<(), Failure> {
 }
 
 fn stdout_failed(e: std::io::Error) -> Failure {
-    Failure::Internal(format!("cannot write to standard output: {e}"))
+    Failure::stdout(e)
 }
 
 /// `-v`: the files and flags that were read.
@@ -117,15 +124,13 @@ fn say_what_was_read(io: &mut Io, sources: &Sources) {
         return;
     }
     for f in &sources.files {
-        let _ = writeln!(
-            io.stderr,
-            "read {} ({} lines)",
-            f.name,
-            f.text.lines().count()
+        say(
+            io,
+            &format!("read {} ({} lines)", f.name, f.text.lines().count()),
         );
     }
     for a in &sources.args {
-        let _ = writeln!(io.stderr, "applied {} {}", a.kind.flag(), a.text);
+        say(io, &format!("applied {} {}", a.kind.flag(), a.text));
     }
 }
 
@@ -144,7 +149,8 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
         Ok(done) => done,
         Err(failure) => {
             let report = format!(
-                "error: {failure}\n{}",
+                "error: {}\n{}",
+                findings::printable(&failure.to_string()),
                 stopped_line(args.target, "it could not run")
             );
             return post_render_stopped(&args, io, &report, Exit::CouldNotRun);
@@ -152,7 +158,7 @@ fn post_render(args: PostRenderArgs, io: &mut Io, color: bool) -> Result<Exit, F
     };
     if io.verbose {
         for line in &done.inferred {
-            let _ = writeln!(io.stderr, "{line}");
+            say(io, line);
         }
     }
     print_findings(io, &done.findings, &done.sources, color);
@@ -237,7 +243,11 @@ fn post_render_checked(args: &PostRenderArgs, io: &mut Io) -> Result<crate::Post
             ..Limits::default()
         },
         strict: args.strict,
+        chart: args.chart_version,
     };
+    if let Some(c) = args.chart_version {
+        c.line().map_err(Failure::Usage)?;
+    }
     crate::post_render(&opts, &input)
 }
 
@@ -283,7 +293,7 @@ fn post_render_stopped(
         // findings were printed one by one already: the last line says what it means
         Exit::Findings => {
             let last = report.lines().last().unwrap_or_default();
-            let _ = writeln!(io.stderr, "{last}");
+            say(io, last);
         }
         _ => {
             let _ = write!(io.stderr, "{report}");
@@ -311,10 +321,9 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     print_findings(io, &checked.findings, &checked.loaded.sources, color);
     if checked.has_errors() {
         let s = findings::summarize(&checked.findings);
-        let _ = writeln!(
-            io.stderr,
-            "error: not rendering: {}",
-            findings::summary_line(s)
+        say(
+            io,
+            &format!("error: not rendering: {}", findings::summary_line(s)),
         );
         return Ok(Exit::Findings);
     }
@@ -333,24 +342,37 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         .chain(rendered.file.iter().map(|f| f.text.as_str()))
         .any(crate::inputs::unknown::has_token);
     if unresolved {
-        let _ = writeln!(
-            io.stderr,
-            "error: not rendering: the manifests would hold values this tool cannot resolve (the `cannot-assess` findings above name them); pass what resolves them (`--tf-var`, `--repo-root`, ...) or the values themselves"
+        say(
+            io,
+            "error: not rendering: the manifests would hold values this tool cannot resolve (the `cannot-assess` findings above name them); pass what resolves them (`--tf-var`, `--repo-root`, ...) or the values themselves",
         );
         return Ok(Exit::Findings);
     }
     if io.verbose {
         for d in &rendered.docs {
-            let _ = writeln!(
-                io.stderr,
-                "rendered {} {}/{}",
-                d.kind,
-                d.namespace.as_deref().unwrap_or("-"),
-                d.name
+            say(
+                io,
+                &format!(
+                    "rendered {} {}/{}",
+                    d.kind,
+                    d.namespace.as_deref().unwrap_or("-"),
+                    d.name
+                ),
             );
         }
     }
     if rendered.file.is_none() && rendered.docs.is_empty() {
+        // only the chart target renders nothing (its Ingress is off): the output says so itself,
+        // so a file written from it is not a puzzle later
+        if args.output_dir.is_none() {
+            write_out(
+                io,
+                &format!(
+                    "{}# nothing to render: `ingress.enabled` is not true, so the chart renders no Ingress\n",
+                    crate::render::document::header(args.target.name())
+                ),
+            )?;
+        }
         return Ok(Exit::Clean);
     }
     let name = args.target.name();
@@ -359,9 +381,21 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
             Some(f) => vec![(f.name.clone(), f.text.clone())],
             None => crate::output::document_files(name, &rendered.docs),
         };
-        let written = crate::output::write_dir(dir, &files).map_err(Failure::Internal)?;
-        for p in written {
-            let _ = writeln!(io.stderr, "wrote {}", p.display());
+        let written = crate::output::write_dir(dir, &files).map_err(Failure::Output)?;
+        let stale = crate::output::remove_stale(dir, &written).map_err(Failure::Output)?;
+        if !io.quiet {
+            for p in &written {
+                say(io, &format!("wrote {}", p.display()));
+            }
+            for p in &stale {
+                say(
+                    io,
+                    &format!(
+                        "removed {} (an earlier render's, not written by this one)",
+                        p.display()
+                    ),
+                );
+            }
         }
         return Ok(Exit::Clean);
     }
@@ -403,11 +437,14 @@ fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failur
     match validate_run(&args, io, color, format) {
         Ok(exit) => Ok(exit),
         // CI that asked for a report gets one: the error as a finding, in that format
-        Err(failure) if format != Format::Text => {
+        Err(failure)
+            if format != Format::Text
+                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
+        {
             let (found, sources) = failure_report(&failure);
             let report = findings::report(&found, &sources, &[], format, false);
             write_out(io, &report)?;
-            let _ = writeln!(io.stderr, "error: {failure}");
+            say(io, &format!("error: {failure}"));
             Ok(Exit::CouldNotRun)
         }
         Err(failure) => Err(failure),
@@ -442,6 +479,10 @@ fn failure_report(failure: &Failure) -> (Vec<findings::Finding>, Sources) {
         Failure::Usage(m) => {
             sources.command = Some("the command line".into());
             (Rule::UsageError, Origin::Command, m.clone())
+        }
+        Failure::Output(_) | Failure::ClosedPipe => {
+            sources.command = Some("the command line".into());
+            (Rule::UsageError, Origin::Command, failure.to_string())
         }
         Failure::Internal(m) => {
             sources.command = Some("the command line".into());
@@ -500,21 +541,23 @@ fn validate_run(
     say_inputs(io, &inputs);
     if !args.manifests.is_empty() {
         let opts = crate::ManifestOptions {
-            files: manifest_files(&args.manifests)?,
+            files: manifest_files(&args.manifests, io)?,
             release: args.release.clone(),
             chart: args.values.chart_version,
             limits: args.values.inputs().limits,
         };
         let report = crate::check_manifests(&opts, checked.first(), &mut sources, io.read)?;
         if io.verbose {
-            let _ = writeln!(
-                io.stderr,
-                "read {} objects from {} manifest files",
-                report.objects,
-                opts.files.len()
+            say(
+                io,
+                &format!(
+                    "read {} objects from {} manifest files",
+                    report.objects,
+                    opts.files.len()
+                ),
             );
             for line in &report.inferred {
-                let _ = writeln!(io.stderr, "inferred {line}");
+                say(io, &format!("inferred {line}"));
             }
         }
         found.extend(report.findings);
@@ -544,62 +587,66 @@ fn say_inputs(io: &mut Io, inputs: &[findings::InputEntry]) {
             (Some(c), None) => format!("chart `{c}`"),
             _ => "chart ?".into(),
         };
-        let _ = writeln!(
-            io.stderr,
-            "release `{}` in namespace `{}` ({} at {}): {chart}, checked as {}",
-            i.release, i.namespace, i.kind, i.at, i.checked_as
+        say(
+            io,
+            &format!(
+                "release `{}` in namespace `{}` ({} at {}): {chart}, checked as {}",
+                i.release, i.namespace, i.kind, i.at, i.checked_as
+            ),
         );
         for d in &i.derived {
-            let _ = writeln!(io.stderr, "  {d}");
+            say(io, &format!("  {d}"));
         }
-        let _ = writeln!(io.stderr, "  values from {}", i.values_from.join(", "));
+        say(io, &format!("  values from {}", i.values_from.join(", ")));
     }
 }
 
-/// The manifest files named: files as they are, directories read recursively for `*.yaml`,
-/// `*.yml` and `*.json` (in name order, so runs are repeatable), `-` for standard input.
-fn manifest_files(paths: &[String]) -> Result<Vec<String>, Failure> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), Failure> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            Failure::Input(crate::values::InputError::new(
-                crate::values::InputErrorKind::Unreadable,
-                dir.display().to_string(),
-                format!("cannot read the directory: {e}"),
-            ))
-        })?;
-        let mut paths: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            if p.is_dir() {
-                walk(&p, out)?;
-            } else if p
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-            {
-                out.push(p.display().to_string());
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
+/// The manifest files named: files as they are (a pipe too, `-` for standard input), folders
+/// walked for `*.yaml`, `*.yml` and `*.json` ([`crate::inputs::walk`]: regular files only, each
+/// once, in name order, symbolic link loops not followed). What a walk skipped is said under `-v`.
+fn manifest_files(paths: &[String], io: &mut Io) -> Result<Vec<String>, Failure> {
+    use crate::inputs::walk::{WalkOptions, Walked, walk_dir};
+    const WALK: WalkOptions = WalkOptions {
+        ignore_files: false,
+        extensions: &["yaml", "yml", "json"],
+        max_files: 100_000,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut walked = Walked::default();
     for p in paths {
         let path = std::path::Path::new(p);
         if p != "-" && path.is_dir() {
-            let before = out.len();
-            walk(path, &mut out)?;
-            if out.len() == before {
+            let before = walked.files.len();
+            walk_dir(path, &WALK, &mut seen, &mut walked).map_err(Failure::Input)?;
+            if walked.files.len() == before && !walked.truncated {
                 return Err(Failure::Input(crate::values::InputError::new(
                     crate::values::InputErrorKind::Unreadable,
                     p.clone(),
                     "the directory holds no `*.yaml`, `*.yml` or `*.json` file",
                 )));
             }
-        } else {
-            out.push(p.clone());
+        } else if p == "-"
+            || seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.into()))
+        {
+            walked.files.push(p.clone());
         }
     }
-    Ok(out)
+    if walked.truncated {
+        return Err(Failure::Input(crate::values::InputError::new(
+            crate::values::InputErrorKind::Limit,
+            paths.join(" "),
+            format!(
+                "more than {} manifest files: name fewer folders",
+                WALK.max_files
+            ),
+        )));
+    }
+    if io.verbose {
+        for s in &walked.skipped {
+            say(io, &format!("skipped {}: {}", s.path, s.why));
+        }
+    }
+    Ok(walked.files)
 }
 
 fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
@@ -640,9 +687,11 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
         ..Sources::default()
     };
     let Some(m) = crate::migrate::migrate(&doc.root) else {
-        let _ = writeln!(
-            io.stderr,
-            "note: {shown} has no V1 ingress (`webapp.ingress` or `ingress.rules`): nothing to migrate"
+        say(
+            io,
+            &format!(
+                "note: {shown} has no V1 ingress (`webapp.ingress` or `ingress.rules`): nothing to migrate"
+            ),
         );
         return Ok(Exit::Clean);
     };
@@ -661,20 +710,11 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
             "{shown}: {why}: run `airbyte-ingress migrate -f {shown}` and paste the printed block in place of the V1 one"
         ))
     })?;
-    let path = std::path::Path::new(&args.file);
-    let backup = format!("{}.bak", args.file);
-    std::fs::write(&backup, &doc.text).map_err(|e| Failure::Internal(format!("{backup}: {e}")))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("values.yaml")
-        .to_string();
-    crate::output::write_dir(dir, &[(name, text)]).map_err(Failure::Internal)?;
-    let _ = writeln!(io.stderr, "rewrote {shown} (the original is {backup})");
+    let backup =
+        crate::output::rewrite_in_place(std::path::Path::new(&args.file), &doc.text, &text)
+            .map_err(Failure::Output)?;
+    let backup = backup.display();
+    say(io, &format!("rewrote {shown} (the original is {backup})"));
     Ok(Exit::Clean)
 }
 

@@ -6,7 +6,7 @@ pub mod catalog;
 mod report;
 
 pub use catalog::{Rule, RuleInfo, Scope, did_you_mean};
-pub use report::{Format, InputEntry, report, summary_line, text_one};
+pub use report::{Format, InputEntry, printable, report, summary_line, text_one, uri_reference};
 
 use serde::Serialize;
 

@@ -68,7 +68,34 @@ fn paint(color: bool, code: &str, s: &str) -> String {
     }
 }
 
-/// One finding as people read it: `file:line:col: severity[rule]: message`, the line with a caret, the help.
+/// Whether a character is escaped in text for people: control characters (an escape sequence
+/// could repaint the terminal, a line feed forge a `::error` line in a CI log) and the Unicode
+/// marks that reorder text on screen (bidirectional overrides and isolates). Tabs stay.
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as it may be printed for people: each character of [`needs_escape`] written as
+/// `\u{1b}`. Text output, `-v` lines and error messages go through it; JSON and SARIF escape by
+/// their own rules.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One finding as people read it: `file:line:col: severity[rule]: message`, the line with a caret,
+/// the help. What came from the input is [`printable`].
 pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
     let mut out = String::new();
     let sev = match f.severity() {
@@ -80,9 +107,9 @@ pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}: {sev}[{}]: {}",
-        sources.describe(origin),
+        printable(&sources.describe(origin)),
         f.rule.id(),
-        f.message
+        printable(&f.message)
     );
     if let (
         Some(line),
@@ -92,11 +119,15 @@ pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
     ) = (sources.line_text(origin), origin)
     {
         let gutter = ln.to_string().len();
-        let caret_pad: String = line
+        let before: String = line
             .chars()
             .take(column.saturating_sub(1) as usize)
+            .collect();
+        let caret_pad: String = printable(&before)
+            .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
+        let line = printable(line);
         let _ = writeln!(out, "{:>gutter$} | {line}", ln);
         let _ = writeln!(
             out,
@@ -106,10 +137,10 @@ pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
         );
     }
     if !f.path.0.is_empty() {
-        let _ = writeln!(out, "  = value: {}", f.path);
+        let _ = writeln!(out, "  = value: {}", printable(&f.path.to_string()));
     }
     if !f.help.is_empty() {
-        let _ = writeln!(out, "  = help: {}", f.help);
+        let _ = writeln!(out, "  = help: {}", printable(&f.help));
     }
     out
 }
@@ -195,10 +226,14 @@ fn json(findings: &[Finding], sources: &Sources, inputs: &[InputEntry]) -> Strin
     s
 }
 
+/// A workflow command's data: `%`, CR and LF as GitHub reads them back; other control characters
+/// (an escape sequence in a log) as [`printable`] writes them.
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    printable(&s).into_owned()
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -268,7 +303,7 @@ fn sarif(findings: &[Finding], sources: &Sources) -> String {
             let location = match (file, line, column) {
                 (Some(file), Some(line), Some(col)) => json!({
                     "physicalLocation": {
-                        "artifactLocation": { "uri": file },
+                        "artifactLocation": { "uri": uri_reference(file) },
                         "region": { "startLine": line, "startColumn": col },
                     },
                     "logicalLocations": [{ "fullyQualifiedName": f.path.to_string(), "kind": "member" }],
@@ -299,10 +334,63 @@ fn sarif(findings: &[Finding], sources: &Sources) -> String {
     s
 }
 
+/// A file name as SARIF's `artifactLocation.uri` wants it, a URI reference (RFC 3986): a relative
+/// path stays relative, an absolute one becomes a `file://` URI; every byte outside the unreserved
+/// characters and `/` is percent-encoded (`my values.yaml` is `my%20values.yaml`).
+pub fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_and_reordering_marks_are_escaped() {
+        assert_eq!(
+            printable("plain `text`\twith tab"),
+            "plain `text`\twith tab"
+        );
+        assert_eq!(printable("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("x\n::error::forged"), "x\\u{a}::error::forged");
+        assert_eq!(printable("r\rs\u{7f}\u{9b}"), "r\\u{d}s\\u{7f}\\u{9b}");
+        assert_eq!(printable("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
+    }
+
+    #[test]
+    fn sarif_uris_are_uri_references() {
+        assert_eq!(uri_reference("values.yaml"), "values.yaml");
+        assert_eq!(
+            uri_reference("my values/v#1.yaml"),
+            "my%20values/v%231.yaml"
+        );
+        assert_eq!(
+            uri_reference("/etc/airbyte/v.yaml"),
+            "file:///etc/airbyte/v.yaml"
+        );
+        assert_eq!(uri_reference("<stdin>"), "%3Cstdin%3E");
+        assert_eq!(uri_reference("é.yaml"), "%C3%A9.yaml");
     }
 }

@@ -11,6 +11,7 @@ pub mod kustomize;
 pub mod manifests;
 pub mod terraform;
 pub mod unknown;
+pub mod walk;
 pub mod wrapper;
 
 use std::io::Read;

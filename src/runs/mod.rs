@@ -43,9 +43,25 @@ pub enum Failure {
     Usage(String),
     /// An input that cannot be read or parsed.
     Input(InputError),
-    /// The tool itself failed (a rendered document did not parse back), or the system did
-    /// (standard output closed). Also exit 2.
+    /// Writing failed: standard output, `--output-dir`, a rewritten file. The message names what
+    /// was written and the system's error. Exit 2.
+    Output(String),
+    /// Standard output was closed by its reader (`render | head -1`): a quiet exit 0, as ripgrep
+    /// does, since the reader has what it wanted.
+    ClosedPipe,
+    /// The tool itself failed (a rendered document did not parse back). Also exit 2.
     Internal(String),
+}
+
+impl Failure {
+    /// A failure to write standard output: the closed pipe apart.
+    pub fn stdout(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::ClosedPipe
+        } else {
+            Failure::Output(format!("cannot write to standard output: {e}"))
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -53,6 +69,8 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Usage(m) => f.write_str(m),
             Failure::Input(e) => write!(f, "{e}"),
+            Failure::Output(m) => f.write_str(m),
+            Failure::ClosedPipe => f.write_str("standard output was closed"),
             Failure::Internal(m) => write!(f, "internal error: {m}"),
         }
     }

@@ -19,6 +19,9 @@ pub struct PostRenderOptions {
     pub limits: values::Limits,
     /// Warnings stop it too.
     pub strict: bool,
+    /// `--chart-version`: instead of the stream's `helm.sh/chart` labels (a chart built from
+    /// source says 1.1.0 there).
+    pub chart: Option<plan::ChartVersion>,
 }
 
 /// A post-rendered stream, or the findings that stopped it.
@@ -79,13 +82,24 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         .iter()
         .map(|(what, origin)| format!("{what} ({})", sources.describe(*origin)))
         .collect();
-    let chart = rv.chart.unwrap_or_else(|| {
-        inferred.push(format!(
-            "no `helm.sh/chart: airbyte-X.Y.Z` label: checking as chart {}",
+    let chart = match (opts.chart, rv.chart) {
+        (Some(given), _) => given,
+        (None, Some(seen)) if seen == crate::airbyte::SOURCE_PLACEHOLDER => {
+            return Err(Failure::Usage(format!(
+                "the release's objects say chart `airbyte-{seen}`, the placeholder version of the chart in airbyte-platform's source (a published chart is stamped with its release): this render is of a chart built from source; pass the version it was built from, e.g. `--post-renderer-args=--chart-version={}`",
+                plan::NEWEST_CHART
+            )));
+        }
+        (None, Some(seen)) => seen,
+        (None, None) => {
+            inferred.push(format!(
+                "no `helm.sh/chart: airbyte-X.Y.Z` label: checking as chart {}",
+                plan::NEWEST_CHART
+            ));
             plan::NEWEST_CHART
-        ));
-        plan::NEWEST_CHART
-    });
+        }
+    };
+    let chart_note = crate::airbyte::unknown_chart_note(chart);
     let mut root = rv.values;
     if target.is_bring_your_own() {
         // the chart's Ingress is replaced: the values now say it is off, where it was on
@@ -123,7 +137,22 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         sources,
         notices: Vec::new(),
     };
-    let checked = check_loaded(&run, loaded, Vec::new())?;
+    let noted: Vec<Finding> = chart_note
+        .into_iter()
+        .map(|note| {
+            let from = match opts.chart {
+                Some(_) => "`--chart-version`".to_string(),
+                None => "the `helm.sh/chart` labels".to_string(),
+            };
+            Finding::new(
+                Rule::CannotAssess,
+                values::Path::default(),
+                Origin::Command,
+                format!("{note} (from {from})"),
+            )
+        })
+        .collect();
+    let checked = check_loaded(&run, loaded, noted)?;
     let mut findings = checked.findings;
     let mut sources = checked.loaded.sources;
     findings.extend(duplicate_findings(&objects, duplicates, &sources));

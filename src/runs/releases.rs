@@ -439,6 +439,17 @@ fn merge_one(
         }
         _ => opts.chart,
     };
+    if rel.version.is_none() || !wrapped || opts.given.chart {
+        // an exact version from the command line (a wrapper's own is noted where it is written)
+        if let Some(note) = airbyte::unknown_chart_note(chart) {
+            release_findings.push(Finding::new(
+                Rule::CannotAssess,
+                Path::default(),
+                Origin::Command,
+                format!("{note} (from `--chart-version`)"),
+            ));
+        }
+    }
     let mut values_from: Vec<String> = Vec::new();
     for l in &layers {
         let o = l.origin();
@@ -507,7 +518,7 @@ fn merge_one(
 fn resolve_version(v: &str) -> Result<(ChartVersion, Option<String>), String> {
     let t = v.trim();
     if let Ok(exact) = ChartVersion::parse(t) {
-        return Ok((exact, None));
+        return Ok((exact, airbyte::unknown_chart_note(exact)));
     }
     let admitted: Vec<ChartVersion> = airbyte::KNOWN_CHARTS
         .iter()

@@ -28,6 +28,13 @@ pub struct Limits {
     pub max_paths: usize,
 }
 
+impl Limits {
+    /// The deepest `max_depth` a run may ask for: every step that walks the values (merge, checks,
+    /// rendering, dropping the tree) holds that many levels on the main thread's stack, in debug
+    /// builds too (a test runs each at this depth).
+    pub const MAX_DEPTH_CAP: usize = 1000;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

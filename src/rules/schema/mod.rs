@@ -202,10 +202,14 @@ fn type_finding(path: &Path, node: &Node) -> Finding {
             scalar_text(node)
         ),
     )
-    .help(format!(
-        "write `{}` as {expected}",
-        last_key.unwrap_or("the value")
-    ))
+    .help(match path.0.last() {
+        // `ingress.hosts[0]`: the entry is what must change, not the list
+        Some(Seg::Index(_)) => format!(
+            "write each entry of `{}` as {expected}",
+            last_key.unwrap_or("the list")
+        ),
+        _ => format!("write `{}` as {expected}", last_key.unwrap_or("the value")),
+    })
 }
 
 fn bool_guess(s: &str) -> &'static str {
@@ -232,8 +236,9 @@ fn expected_type(path: &Path) -> &'static str {
         | ["global", "auth"]
         | ["global", "auth", "security"]
         | ["server"]
-        | ["server", "service"] => "a map",
-        ["ingress", "enabled"] => "a boolean (`true` or `false`)",
+        | ["server", "service"]
+        | ["keycloak"] => "a map",
+        ["ingress", "enabled"] | ["keycloak", "enabled"] => "a boolean (`true` or `false`)",
         ["ingress", "annotations"] => "a map of strings",
         ["ingress", "hosts"]
         | ["ingress", "tls"]
