@@ -2,7 +2,6 @@
 // tests may unwrap and print: a failure says why on stderr
 #![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
-use airbyte_ingress::controllers::Settings;
 use airbyte_ingress::targets::Target;
 use airbyte_ingress::values::{Limits, ValueInputs, parse_document};
 use airbyte_ingress::{RunOptions, check};
@@ -59,19 +58,9 @@ fn options(target: Option<Target>) -> RunOptions {
         namespace: "airbyte".into(),
         chart: airbyte_ingress::plan::NEWEST_CHART,
         target,
-        settings: target_options(),
+        settings: target.map(|t| t.needed_settings()).unwrap_or_default(),
         wrappers: Default::default(),
         given: Default::default(),
-    }
-}
-
-fn target_options() -> Settings {
-    Settings {
-        agc_alb_name: Some("agc".into()),
-        agc_alb_namespace: Some("alb".into()),
-        gateway_class: Some("istio".into()),
-        haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
-        ..Settings::default()
     }
 }
 
@@ -179,7 +168,7 @@ fn benches(c: &mut Criterion) {
         for t in [Target::Traefik, Target::GatewayApi] {
             let opts = airbyte_ingress::PostRenderOptions {
                 target: t,
-                settings: target_options(),
+                settings: t.needed_settings(),
                 namespace: None,
                 limits: Default::default(),
                 strict: false,

@@ -388,6 +388,22 @@ fn readme_lists_every_rule() {
     }
 }
 
+/// The README's table of target flags is the one `targets --markdown` derives from the flag table
+/// (`scripts/readme-tables.sh` rewrites it).
+#[test]
+fn readme_flag_table_is_generated() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let r = common::run(&["targets", "--markdown"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        readme.contains(&r.stdout),
+        "README.md's flag table is stale: run scripts/readme-tables.sh"
+    );
+    let r = common::run(&["targets"]);
+    common::assert_has(&r.stdout, "haproxy-cfg");
+    common::assert_has(&r.stdout, "flags: --tls-secret --traefik-cert-resolver");
+}
+
 #[test]
 fn readme_lists_every_target_and_no_other() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();

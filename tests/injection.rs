@@ -87,22 +87,7 @@ fn values(c: &Case) -> String {
 }
 
 fn target_options(t: Target) -> Settings {
-    match t {
-        Target::AksAgc => Settings {
-            agc_alb_name: Some("agc".into()),
-            agc_alb_namespace: Some("alb".into()),
-            ..Default::default()
-        },
-        Target::GatewayApi => Settings {
-            gateway_class: Some("istio".into()),
-            ..Default::default()
-        },
-        Target::HaproxyCfg => Settings {
-            haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
-            ..Default::default()
-        },
-        _ => Settings::default(),
-    }
+    t.needed_settings()
 }
 
 /// Lines of haproxy.cfg for the fixed shape of these cases (one host, TLS, community edition).

@@ -235,22 +235,15 @@ fn values() -> impl Strategy<Value = Value> {
 }
 
 /// The settings each target is run with: the ones it needs, and some it takes optionally.
+/// What the target needs (its profile's), and in the second variant its other modes.
 fn settings(t: Target, variant: usize) -> Settings {
-    let mut s = Settings::default();
+    let mut s = t.needed_settings();
     match (t, variant % 2) {
-        (Target::AksAgc, _) => {
-            s.agc_alb_name = Some("agc".into());
-            s.agc_alb_namespace = Some("alb".into());
-        }
-        (Target::GatewayApi, 0) => {
-            s.gateway_class = Some("istio".into());
-            s.gateway_namespace = Some("infra".into());
-        }
+        (Target::GatewayApi, 0) => s.gateway_namespace = Some("infra".into()),
         (Target::GatewayApi, _) => {
             s.gateway_class = Some("approuting-istio".into());
             s.aks_keyvault_cert_uri = Some("https://kv.vault.azure.net/certificates/a".into());
         }
-        (Target::HaproxyCfg, _) => s.haproxy_cert = Some("/etc/haproxy/a.pem".into()),
         (Target::Istio, 1) => s.istio_gateway = Some("mesh/shared".into()),
         (Target::Traefik, 1) => s.traefik_cert_resolver = Some("le".into()),
         (Target::Alb, 1) => s.alb_certificate_arn = Some("arn:aws:acm:x".into()),

@@ -2,7 +2,6 @@
 //! findings, a usage or input error, or a stream; never a panic, a hang or an internal error.
 #![no_main]
 
-use airbyte_ingress::controllers::Settings;
 use airbyte_ingress::targets::Target;
 use airbyte_ingress::{Failure, PostRenderOptions, post_render};
 use libfuzzer_sys::fuzz_target;
@@ -17,18 +16,7 @@ fuzz_target!(|data: &[u8]| {
         .filter(|t| t.renders_objects())
         .collect();
     let target = targets[pick as usize % targets.len()];
-    let settings = match target {
-        Target::AksAgc => Settings {
-            agc_alb_name: Some("agc".into()),
-            agc_alb_namespace: Some("alb".into()),
-            ..Default::default()
-        },
-        Target::GatewayApi => Settings {
-            gateway_class: Some("istio".into()),
-            ..Default::default()
-        },
-        _ => Settings::default(),
-    };
+    let settings = target.needed_settings();
     let opts = PostRenderOptions {
         target,
         settings,

@@ -2,7 +2,6 @@
 //! never a panic; rendered output always parses back.
 #![no_main]
 
-use airbyte_ingress::controllers::Settings;
 use airbyte_ingress::targets::Target;
 use airbyte_ingress::values::ValueInputs;
 use airbyte_ingress::{RunOptions, check};
@@ -10,13 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for t in Target::all() {
-        let settings = Settings {
-            agc_alb_name: Some("agc".into()),
-            agc_alb_namespace: Some("alb".into()),
-            gateway_class: Some("istio".into()),
-            haproxy_cert: Some("/etc/haproxy/airbyte.pem".into()),
-            ..Settings::default()
-        };
+        let settings = t.needed_settings();
         let opts = RunOptions {
             inputs: ValueInputs { files: vec!["fuzz.yaml".into()], ..Default::default() },
             release: "airbyte".into(),

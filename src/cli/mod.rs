@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::controllers::{AlbScheme, Settings};
+use crate::controllers::Settings;
 use crate::inputs::wrapper::FileKind;
 use crate::plan::{ChartVersion, NEWEST_CHART};
 use crate::runs::{Given, WrapperOptions};
 use crate::targets::Target;
+use crate::targets::flags::{Check, FLAGS, Flag};
 use crate::values::{Limits, SetKind, ValueInputs};
 use crate::{Failure, RunOptions};
 
@@ -64,6 +65,12 @@ pub enum Command {
     /// Print the merged values as JSON: the files and flags combined as Helm combines them, with the
     /// chart's defaults for the keys this tool reads.
     Values(ValuesArgs),
+    /// List the targets, what each produces and the flags it reads.
+    Targets {
+        /// The target flags as a Markdown table (the README's).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// List every rule with its id and severity.
     Rules {
         /// As a Markdown table (the README's).
@@ -202,177 +209,78 @@ pub struct RenderArgs {
     pub target_options: TargetArgs,
 }
 
-/// `--alb-scheme`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum AlbSchemeArg {
-    /// AWS's default.
-    Internal,
-    InternetFacing,
-}
-
-/// Settings particular to one target; a flag given to another target is refused.
-#[derive(Debug, Default, Args)]
+/// The target flags given on the command line, each with its values. The options themselves come
+/// from the one table of target flags ([`crate::targets::flags::FLAGS`]), as does the check that
+/// refuses a flag given to a target that does not read it.
+#[derive(Clone, Debug, Default)]
 pub struct TargetArgs {
-    /// nginx, aks, aks-agc, haproxy, traefik, gateway-api: the TLS Secret for the host of an
-    /// `https` `global.airbyteUrl` when the values have no `ingress.tls` (default `<name>-tls`).
-    #[arg(long, value_name = "NAME")]
-    pub tls_secret: Option<String>,
-    /// alb: `internal` (AWS's default) or `internet-facing`.
-    #[arg(long, value_name = "SCHEME", value_enum)]
-    pub alb_scheme: Option<AlbSchemeArg>,
-    /// alb: the ACM certificate ARN(s) for HTTPS, comma-separated.
-    #[arg(long, value_name = "ARN")]
-    pub alb_certificate_arn: Option<String>,
-    /// aks, gateway-api (approuting-istio): the versionless Key Vault certificate URI.
-    #[arg(long, value_name = "URI")]
-    pub aks_keyvault_cert_uri: Option<String>,
-    /// aks-agc: the name of the Application Gateway for Containers the ALB controller manages.
-    #[arg(long, value_name = "NAME")]
-    pub agc_alb_name: Option<String>,
-    /// aks-agc: its namespace.
-    #[arg(long, value_name = "NS")]
-    pub agc_alb_namespace: Option<String>,
-    /// aks-agc: the ARM id of an Application Gateway for Containers of your own (instead of name/namespace).
-    #[arg(long, value_name = "ID")]
-    pub agc_alb_id: Option<String>,
-    /// traefik: use this certificate resolver instead of TLS Secrets.
-    #[arg(long, value_name = "NAME")]
-    pub traefik_cert_resolver: Option<String>,
-    /// gateway-api: render a Gateway of this GatewayClass (`approuting-istio` on AKS).
-    #[arg(long, value_name = "CLASS")]
-    pub gateway_class: Option<String>,
-    /// gateway-api: attach the HTTPRoutes to this existing Gateway instead of rendering one.
-    #[arg(long, value_name = "NAME")]
-    pub gateway_name: Option<String>,
-    /// gateway-api: the Gateway's namespace (default: the release namespace).
-    #[arg(long, value_name = "NS")]
-    pub gateway_namespace: Option<String>,
-    /// gateway-api: the listener (sectionName) of the existing Gateway to attach to.
-    #[arg(long, value_name = "LISTENER")]
-    pub gateway_section: Option<String>,
-    /// gateway-api with approuting-istio: the service account that reads the Key Vault certificate.
-    #[arg(long, value_name = "NAME")]
-    pub aks_keyvault_service_account: Option<String>,
-    /// haproxy-cfg: the PEM file (certificate and key) for HTTPS; required when the values configure TLS.
-    #[arg(long, value_name = "PEM")]
-    pub haproxy_cert: Option<String>,
-    /// haproxy-cfg: an Airbyte server, HOST:PORT (repeatable; default the in-cluster server Service, port 8001).
-    #[arg(long = "upstream", value_name = "HOST:PORT")]
-    pub upstreams: Vec<String>,
-    /// haproxy-cfg: where the HTTP frontend listens (default `:80`).
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub http_bind: Option<String>,
-    /// haproxy-cfg: where the HTTPS frontend listens (default `:443`).
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub https_bind: Option<String>,
-    /// haproxy-cfg: keep each browser on one Airbyte server with a cookie.
-    #[arg(long)]
-    pub sticky: bool,
-    /// istio: the ingress gateway pods' labels, KEY=VALUE[,KEY=VALUE] (default
-    /// `istio=aks-istio-ingressgateway-external`, the AKS add-on's external gateway;
-    /// `istio=ingressgateway` for upstream Istio).
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub istio_selector: Option<String>,
-    /// istio: the ingress gateway's namespace, where the Gateway and its TLS Secrets go (default
-    /// `aks-istio-ingress`; `istio-system` with `--istio-selector istio=ingressgateway`).
-    #[arg(long, value_name = "NS")]
-    pub istio_gateway_namespace: Option<String>,
-    /// istio: bind the VirtualService to this existing Gateway instead of rendering one.
-    #[arg(long, value_name = "NS/NAME")]
-    pub istio_gateway: Option<String>,
+    pub given: Vec<(&'static Flag, Vec<String>)>,
 }
 
 impl TargetArgs {
     /// The flags given, by their long names.
-    pub(crate) fn given(&self) -> Vec<&'static str> {
-        let flags = [
-            ("--tls-secret", self.tls_secret.is_some()),
-            ("--alb-scheme", self.alb_scheme.is_some()),
-            ("--alb-certificate-arn", self.alb_certificate_arn.is_some()),
-            (
-                "--aks-keyvault-cert-uri",
-                self.aks_keyvault_cert_uri.is_some(),
-            ),
-            ("--agc-alb-name", self.agc_alb_name.is_some()),
-            ("--agc-alb-namespace", self.agc_alb_namespace.is_some()),
-            ("--agc-alb-id", self.agc_alb_id.is_some()),
-            (
-                "--traefik-cert-resolver",
-                self.traefik_cert_resolver.is_some(),
-            ),
-            ("--gateway-class", self.gateway_class.is_some()),
-            ("--gateway-name", self.gateway_name.is_some()),
-            ("--gateway-namespace", self.gateway_namespace.is_some()),
-            ("--gateway-section", self.gateway_section.is_some()),
-            (
-                "--aks-keyvault-service-account",
-                self.aks_keyvault_service_account.is_some(),
-            ),
-            ("--haproxy-cert", self.haproxy_cert.is_some()),
-            ("--upstream", !self.upstreams.is_empty()),
-            ("--http-bind", self.http_bind.is_some()),
-            ("--https-bind", self.https_bind.is_some()),
-            ("--sticky", self.sticky),
-            ("--istio-selector", self.istio_selector.is_some()),
-            (
-                "--istio-gateway-namespace",
-                self.istio_gateway_namespace.is_some(),
-            ),
-            ("--istio-gateway", self.istio_gateway.is_some()),
-        ];
-        flags
-            .into_iter()
-            .filter(|(_, given)| *given)
-            .map(|(f, _)| f)
-            .collect()
+    #[cfg(test)]
+    pub(crate) fn given(&self) -> Vec<String> {
+        self.given.iter().map(|(f, _)| f.name()).collect()
     }
 
-    /// The plain settings, once every flag given is one `target` reads.
+    /// The plain settings, once every flag given is one `target` reads and every value passes.
     pub(crate) fn settings(&self, target: Option<Target>) -> Result<Settings, Failure> {
-        for flag in self.given() {
-            if target.is_some_and(|t| t.flags().contains(&flag)) {
-                continue;
+        crate::targets::flags::settings(target, &self.given).map_err(Failure::Usage)
+    }
+}
+
+impl clap::FromArgMatches for TargetArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Vec::new();
+        for f in FLAGS {
+            match f.value {
+                None if m.get_flag(f.long) => given.push((f, Vec::new())),
+                None => {}
+                Some(_) => {
+                    if let Some(values) = m.get_many::<String>(f.long) {
+                        given.push((f, values.cloned().collect()));
+                    }
+                }
             }
-            let owners: Vec<String> = crate::targets::flag_owners()
-                .into_iter()
-                .find(|(f, _)| *f == flag)
-                .map(|(_, ts)| ts.iter().map(|t| format!("`{}`", t.name())).collect())
-                .unwrap_or_default();
-            let owners = owners.join(", ");
-            return Err(Failure::Usage(match target {
-                Some(t) => format!(
-                    "`{flag}` is a setting of {owners}, not of the `{}` target",
-                    t.name()
-                ),
-                None => format!("`{flag}` is a setting of {owners}: pass `--target` too"),
-            }));
         }
-        Ok(Settings {
-            tls_secret: self.tls_secret.clone(),
-            alb_scheme: self.alb_scheme.map(|s| match s {
-                AlbSchemeArg::Internal => AlbScheme::Internal,
-                AlbSchemeArg::InternetFacing => AlbScheme::InternetFacing,
-            }),
-            alb_certificate_arn: self.alb_certificate_arn.clone(),
-            aks_keyvault_cert_uri: self.aks_keyvault_cert_uri.clone(),
-            aks_keyvault_service_account: self.aks_keyvault_service_account.clone(),
-            agc_alb_name: self.agc_alb_name.clone(),
-            agc_alb_namespace: self.agc_alb_namespace.clone(),
-            agc_alb_id: self.agc_alb_id.clone(),
-            traefik_cert_resolver: self.traefik_cert_resolver.clone(),
-            gateway_class: self.gateway_class.clone(),
-            gateway_name: self.gateway_name.clone(),
-            gateway_namespace: self.gateway_namespace.clone(),
-            gateway_section: self.gateway_section.clone(),
-            haproxy_cert: self.haproxy_cert.clone(),
-            upstreams: self.upstreams.clone(),
-            http_bind: self.http_bind.clone(),
-            https_bind: self.https_bind.clone(),
-            sticky: self.sticky,
-            istio_selector: self.istio_selector.clone(),
-            istio_gateway_namespace: self.istio_gateway_namespace.clone(),
-            istio_gateway: self.istio_gateway.clone(),
+        Ok(TargetArgs { given })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for TargetArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        FLAGS.iter().fold(cmd, |cmd, f| {
+            let arg = clap::Arg::new(f.long)
+                .long(f.long)
+                .help(f.help_line())
+                .help_heading("Target options");
+            let arg = match (f.value, f.check) {
+                (None, _) => arg.action(clap::ArgAction::SetTrue),
+                (Some(v), check) => {
+                    let arg = arg.value_name(v).action(if f.repeatable {
+                        clap::ArgAction::Append
+                    } else {
+                        clap::ArgAction::Set
+                    });
+                    match check {
+                        // the choices are known to `--help` and to completions too
+                        Check::Choice(words) => arg.value_parser(PossibleValuesParser::new(words)),
+                        _ => arg,
+                    }
+                }
+            };
+            cmd.arg(arg)
         })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
     }
 }
 
@@ -571,52 +479,47 @@ impl ValueArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::controllers::AlbScheme;
     use clap::CommandFactory;
 
-    /// Every target flag the targets name is a real option, and every option of `TargetArgs` is
-    /// owned by some target (so none is silently ignored).
+    /// Every flag of the table is an option of `render`, `validate` and `post-render`, and reaches
+    /// the settings when given on the command line.
     #[test]
-    fn target_flags_match_the_command_line() {
+    fn every_target_flag_is_an_option_that_reaches_the_settings() {
         let cmd = Cli::command();
-        let render = cmd.find_subcommand("render").unwrap();
-        let owners = crate::targets::flag_owners();
-        for (flag, _) in &owners {
-            assert!(
-                render
-                    .get_arguments()
-                    .any(|a| a.get_long().is_some_and(|l| format!("--{l}") == *flag)),
-                "{flag} is not an option"
-            );
-        }
-        let target_args = TargetArgs::augment_args(clap::Command::new("t"));
-        for a in target_args.get_arguments() {
-            let long = format!("--{}", a.get_long().unwrap());
-            assert!(
-                owners.iter().any(|(f, _)| *f == long),
-                "{long} has no target"
-            );
-        }
-    }
-
-    /// `given` names each target flag the command line sets, and only it: a flag missing from its
-    /// list would be accepted by every target and silently ignored.
-    #[test]
-    fn every_target_flag_is_seen_when_given() {
-        use clap::FromArgMatches;
-        let cmd = TargetArgs::augment_args(clap::Command::new("t"));
-        let mut seen = 0;
-        for a in cmd.get_arguments() {
-            let long = format!("--{}", a.get_long().unwrap());
-            let mut argv = vec!["t".to_string(), long.clone()];
-            if a.get_action().takes_values() {
-                argv.push("internal".into()); // also a value of `--alb-scheme`
+        for sub in ["render", "validate", "post-render"] {
+            let c = cmd.find_subcommand(sub).unwrap();
+            for f in FLAGS {
+                assert!(
+                    c.get_arguments().any(|a| a.get_long() == Some(f.long)),
+                    "{sub}: --{} is not an option",
+                    f.long
+                );
             }
-            let m = cmd.clone().try_get_matches_from(&argv).unwrap();
-            let args = TargetArgs::from_arg_matches(&m).unwrap();
-            assert_eq!(args.given(), [long.as_str()], "{argv:?}");
-            seen += 1;
         }
-        assert!(seen >= 20, "only {seen} target flags");
+        for f in FLAGS {
+            let t = f.targets[0];
+            let mut argv = vec!["x", "render", "-t", t.name(), "-f", "v"];
+            let long = f.name();
+            argv.push(&long);
+            let value = match f.check {
+                Check::Choice(words) => words[words.len() - 1],
+                _ => "v",
+            };
+            if f.value.is_some() {
+                argv.push(value);
+            }
+            let Command::Render(r) = Cli::try_parse_from(&argv).unwrap().command else {
+                panic!()
+            };
+            assert_eq!(
+                r.target_options.given(),
+                std::slice::from_ref(&long),
+                "{argv:?}"
+            );
+            let s = r.target_options.settings(Some(t)).unwrap();
+            assert_ne!(s, Settings::default(), "{argv:?}");
+        }
     }
 
     #[test]

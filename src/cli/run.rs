@@ -82,6 +82,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
         Command::Migrate(args) => migrate(args, io, color),
+        Command::Targets { markdown } => targets(io, markdown),
         Command::Rules { markdown } => rules(io, markdown),
         Command::Explain { rule } => explain(&rule, io),
         Command::Completions { shell } => {
@@ -715,6 +716,39 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
             .map_err(Failure::Output)?;
     let backup = backup.display();
     say(io, &format!("rewrote {shown} (the original is {backup})"));
+    Ok(Exit::Clean)
+}
+
+fn targets(io: &mut Io, markdown: bool) -> Result<Exit, Failure> {
+    use crate::targets::{Produces, Target, flags};
+    if markdown {
+        write_out(io, &flags::markdown_table())?;
+        return Ok(Exit::Clean);
+    }
+    let width = Target::all()
+        .iter()
+        .map(|t| t.name().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for &t in Target::all() {
+        let produces = match t.profile().produces {
+            Produces::Objects => "Kubernetes objects",
+            Produces::CustomObjects => "Kubernetes objects of custom resources",
+            Produces::ConfigFile => "a configuration file",
+        };
+        let flags: Vec<String> = t.flags().iter().map(|f| f.name()).collect();
+        out.push_str(&format!(
+            "{:width$}  {produces}{}\n",
+            t.name(),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("; flags: {}", flags.join(" "))
+            }
+        ));
+    }
+    write_out(io, &out)?;
     Ok(Exit::Clean)
 }
 

@@ -278,6 +278,12 @@ pub fn effective(
             ("nginx.ingress.kubernetes.io/ssl-redirect", tls.to_string()),
         ]
     };
+    let carrying_none = |carrier: Carrier, class: String| Effective {
+        controller,
+        class,
+        annotations: BTreeMap::new(),
+        dropped: drop_all(carrier, given.annotations, intent),
+    };
     let (class, reads, defaults): (String, &[Family], Vec<(&str, String)>) = match controller {
         Controller::IngressNginx => (
             class_for(given.class, Family::IngressNginx, "nginx"),
@@ -356,24 +362,19 @@ pub fn effective(
                 d,
             )
         }
-        Controller::Traefik
-        | Controller::GatewayApi
-        | Controller::HaproxyCfg
-        | Controller::Istio => {
-            return Effective {
-                controller,
-                class: match controller {
-                    Controller::Traefik => "traefik".into(),
-                    Controller::Istio => "istio".into(),
-                    Controller::GatewayApi => settings
-                        .gateway_class
-                        .clone()
-                        .unwrap_or_else(|| "gateway".into()),
-                    _ => "haproxy.cfg".into(),
-                },
-                annotations: BTreeMap::new(),
-                dropped: drop_all(controller, given.annotations, intent),
-            };
+        // outputs whose objects carry no annotations: every one of the values' is left out, with
+        // the output's own way of doing the same
+        Controller::Traefik => return carrying_none(Carrier::Traefik, "traefik".into()),
+        Controller::Istio => return carrying_none(Carrier::Istio, "istio".into()),
+        Controller::GatewayApi => {
+            let class = settings
+                .gateway_class
+                .clone()
+                .unwrap_or_else(|| "gateway".into());
+            return carrying_none(Carrier::GatewayApi, class);
+        }
+        Controller::HaproxyCfg => {
+            return carrying_none(Carrier::HaproxyCfg, "haproxy.cfg".into());
         }
     };
     let (mut annotations, dropped) = merge(given.annotations, reads, &defaults, intent);
@@ -435,33 +436,43 @@ fn merge(
     (map, dropped)
 }
 
-/// Every annotation of the values, for targets whose objects carry none (IngressRoute, HTTPRoute,
-/// haproxy.cfg); each with the target's way to do the same where one exists.
+/// The outputs whose objects carry no annotations (IngressRoute, HTTPRoute, VirtualService,
+/// haproxy.cfg).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Carrier {
+    Traefik,
+    GatewayApi,
+    HaproxyCfg,
+    Istio,
+}
+
+/// Every annotation of the values, for outputs whose objects carry none; each with the output's
+/// way to do the same where one exists.
 fn drop_all(
-    controller: Controller,
+    carrier: Carrier,
     given: &BTreeMap<String, Option<String>>,
     intent: &Intent,
 ) -> Vec<Dropped> {
     let request = intent.request_timeout();
-    let (timeout, redirect, issuer) = match controller {
-        Controller::Traefik => (
+    let (timeout, redirect, issuer) = match carrier {
+        Carrier::Traefik => (
             format!(
                 "the ServersTransport's `responseHeaderTimeout: {request}`, which this target renders"
             ),
             "the redirect Middleware this target renders with TLS",
             "a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`",
         ),
-        Controller::GatewayApi => (
+        Carrier::GatewayApi => (
             format!("the HTTPRoute's `timeouts.request: {request}`, which this target renders"),
             "the redirect HTTPRoute this target renders with TLS",
             "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
         ),
-        Controller::Istio => (
+        Carrier::Istio => (
             format!("the VirtualService's `timeout: {request}`, which this target renders"),
             "the Gateway's `httpsRedirect`, which this target renders with TLS",
             "a cert-manager Certificate in the ingress gateway's namespace, for the `credentialName` Secret",
         ),
-        _ => (
+        Carrier::HaproxyCfg => (
             format!("the `timeout server {request}` this config sets"),
             "the HTTP-to-HTTPS redirect this config renders with `--haproxy-cert`",
             "a certificate in the PEM given with `--haproxy-cert`",
@@ -479,7 +490,7 @@ fn drop_all(
                 | "load-balancer-attributes" => Some(timeout.clone()),
                 "ssl-redirect" | "force-ssl-redirect" => Some(redirect.to_string()),
                 "cluster-issuer" | "issuer" => Some(issuer.to_string()),
-                "proxy-body-size" if controller == Controller::Istio => Some(
+                "proxy-body-size" if carrier == Carrier::Istio => Some(
                     "none: the Istio ingress gateway streams request bodies without a size limit"
                         .to_string(),
                 ),

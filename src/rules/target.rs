@@ -31,7 +31,14 @@ pub fn check(ctx: &mut Ctx) {
 fn secret_namespace(controller: Controller, byo: &Byo) -> Option<&str> {
     match controller {
         Controller::Istio => crate::controllers::istio::rendered_gateway_namespace(&byo.settings),
-        _ => None,
+        Controller::IngressNginx
+        | Controller::Alb
+        | Controller::AksAppRouting
+        | Controller::Agc
+        | Controller::Haproxy
+        | Controller::Traefik
+        | Controller::GatewayApi
+        | Controller::HaproxyCfg => None,
     }
 }
 
@@ -185,12 +192,19 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         );
         ctx.push(f);
     }
+    // a Gateway that this target renders terminates TLS itself: it needs the Secret's name
     let secret_needed = match controller {
         Controller::GatewayApi => {
             byo.settings.gateway_name.is_none() && byo.settings.aks_keyvault_cert_uri.is_none()
         }
         Controller::Istio => byo.settings.istio_gateway.is_none(),
-        _ => false,
+        Controller::IngressNginx
+        | Controller::Alb
+        | Controller::AksAppRouting
+        | Controller::Agc
+        | Controller::Haproxy
+        | Controller::Traefik
+        | Controller::HaproxyCfg => false,
     };
     if secret_needed {
         for t in byo.tls.iter().filter(|t| t.secret_name.is_none()) {
@@ -229,13 +243,13 @@ fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                 "Traefik's entrypoints end a request after `readTimeout` (60s by default since v3.0), whatever the ServersTransport allows".into(),
             ).help(format!("raise it to {t} for `web` and `websecure`: `--entryPoints.websecure.transport.respondingTimeouts.readTimeout={t}`, or the Helm chart's `ports.websecure.transport.respondingTimeouts.readTimeout: {t}`")));
         }
-        Controller::Alb
-            if !byo.tls.is_empty() && !byo.effective.annotations.contains_key(ALB_CERTIFICATE) =>
-        {
-            ctx.push(note(
-                Rule::AlbCertificateDiscovery,
-                "no `--alb-certificate-arn`: the controller discovers an ACM certificate from the TLS hosts".into(),
-            ))
+        Controller::Alb => {
+            if !byo.tls.is_empty() && !byo.effective.annotations.contains_key(ALB_CERTIFICATE) {
+                ctx.push(note(
+                    Rule::AlbCertificateDiscovery,
+                    "no `--alb-certificate-arn`: the controller discovers an ACM certificate from the TLS hosts".into(),
+                ))
+            }
         }
         Controller::GatewayApi => {
             let s = &byo.settings;
@@ -259,7 +273,12 @@ fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             }
         }
         Controller::Istio => istio_notes(ctx, byo),
-        _ => {}
+        // ingress-nginx, the application routing add-on and AGC take every setting Airbyte needs
+        // on their own objects; haproxy.cfg sets its client timeout itself
+        Controller::IngressNginx
+        | Controller::AksAppRouting
+        | Controller::Agc
+        | Controller::HaproxyCfg => {}
     }
 }
 

@@ -1,13 +1,10 @@
 //! `aks`: the AKS application routing add-on (managed ingress-nginx), with Airbyte's NGINX settings
 //! and an optional Key Vault certificate.
 
-use super::TLS_SECRET;
 use super::ingress::{TlsCtx, byo_ingress, render_ingress, tls_ctx};
 use crate::controllers::AKS_KEYVAULT;
 use crate::plan::{Byo, Plan};
 use crate::render::Rendered;
-
-pub const FLAGS: &[&str] = &[TLS_SECRET, "--aks-keyvault-cert-uri"];
 
 pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
     // with a Key Vault certificate the add-on writes it to the Secret `keyvault-<ingress name>`

@@ -4,18 +4,11 @@
 
 use serde::Serialize;
 
-use super::TLS_SECRET;
 use super::ingress::{byo_ingress, render_ingress, tls_ctx};
 use crate::controllers::{AGC_EXTENSION, Settings};
 use crate::plan::{Backend, Byo, ChartLine, Plan};
 use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const FLAGS: &[&str] = &[
-    TLS_SECRET,
-    "--agc-alb-name",
-    "--agc-alb-namespace",
-    "--agc-alb-id",
-];
 pub const TEMPLATES: Templates = &[
     (
         "aks-agc/ingressextension.yaml.j2",

@@ -8,21 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::TLS_SECRET;
 use super::ingress::{plain_hosts, tls_hosts};
 use crate::controllers::{AKS_GATEWAY_CLASS, AKS_KEYVAULT, Settings};
 use crate::plan::{Byo, Plan};
 use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const FLAGS: &[&str] = &[
-    TLS_SECRET,
-    "--gateway-class",
-    "--gateway-name",
-    "--gateway-namespace",
-    "--gateway-section",
-    "--aks-keyvault-cert-uri",
-    "--aks-keyvault-service-account",
-];
 pub const TEMPLATES: Templates = &[
     (
         "gateway-api/gateway.yaml.j2",

@@ -8,13 +8,6 @@ use crate::controllers::Settings;
 use crate::plan::{Backend, Byo, ChartLine, Plan};
 use crate::render::{Rendered, Templates, TextFile};
 
-pub const FLAGS: &[&str] = &[
-    "--haproxy-cert",
-    "--upstream",
-    "--http-bind",
-    "--https-bind",
-    "--sticky",
-];
 pub const TEMPLATES: Templates = &[
     (
         "haproxy-cfg/haproxy.cfg.j2",

@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 
-use super::TLS_SECRET;
 use super::ingress::{plain_hosts, tls_hosts};
 use crate::controllers::Settings;
 use crate::controllers::istio::{AKS_NAMESPACE, existing, gateway_namespace, selector};
@@ -15,12 +14,6 @@ use crate::names::{dns_label_ok, dns_subdomain_ok};
 use crate::plan::{Byo, Plan};
 use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const FLAGS: &[&str] = &[
-    TLS_SECRET,
-    "--istio-selector",
-    "--istio-gateway-namespace",
-    "--istio-gateway",
-];
 pub const TEMPLATES: Templates = &[
     (
         "istio/gateway.yaml.j2",

@@ -7,6 +7,7 @@ mod aks;
 mod aks_agc;
 mod alb;
 mod chart;
+pub mod flags;
 mod gateway_api;
 mod haproxy_cfg;
 mod ingress;
@@ -53,8 +54,65 @@ pub enum Target {
     Istio,
 }
 
-/// The flag that names the TLS Secret for the host of an `https` `global.airbyteUrl`.
-pub(crate) const TLS_SECRET: &str = "--tls-secret";
+/// What a target produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Produces {
+    /// Kubernetes objects of the API server's own kinds (Ingress, with its controller's
+    /// annotations).
+    Objects,
+    /// Kubernetes objects of custom resources (IngressRoute, HTTPRoute, VirtualService, ...): the
+    /// cluster needs their CRDs.
+    CustomObjects,
+    /// A configuration file for a program outside Kubernetes (`haproxy.cfg`).
+    ConfigFile,
+}
+
+/// How a target renders.
+#[derive(Clone, Copy)]
+pub enum Renderer {
+    /// The chart's own Ingress, from the plan alone.
+    Chart(fn(&Plan) -> Result<Rendered, String>),
+    /// A bring-your-own target, from the plan and what it makes of the values.
+    Byo(ByoRender),
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Renderer::Chart(_) => "Renderer::Chart",
+            Renderer::Byo(_) => "Renderer::Byo",
+        })
+    }
+}
+
+/// Everything that makes a target what it is, in one place. Every other fact about a target is
+/// derived from its profile or reached through an exhaustive match on [`Target`] or
+/// [`Controller`], so adding a target makes the compiler list what it must fill in. Its flags are
+/// in [`flags::FLAGS`], each naming the targets that read it.
+#[derive(Debug)]
+pub struct Profile {
+    /// The controller a bring-your-own target renders for (annotations, defaults, floors and the
+    /// wording of what it leaves out live there); `None` for `chart`.
+    pub controller: Option<Controller>,
+    pub produces: Produces,
+    pub templates: Templates,
+    pub render: Renderer,
+    /// Checks the target's own settings against the plan; the message is a usage error (exit 2).
+    pub check_settings: SettingsCheck,
+    /// The flags (and values) it cannot render without, as the examples, tests, benchmarks and
+    /// fuzz targets pass them.
+    pub needs: &'static [(&'static str, &'static str)],
+}
+
+/// How a target renders from the plan and what it makes of the values.
+type ByoRender = fn(&Plan, &crate::plan::Byo) -> Result<Rendered, String>;
+/// How a target checks its settings.
+type SettingsCheck = fn(&Plan, &Settings) -> Result<(), String>;
+
+/// A target whose settings need no check of their own.
+fn no_check(_: &Plan, _: &Settings) -> Result<(), String> {
+    Ok(())
+}
 
 impl Target {
     /// Every target, in the order `--help` and the README list them.
@@ -71,20 +129,107 @@ impl Target {
         s.parse().ok()
     }
 
+    /// The target's profile: the one exhaustive match that says what each target is.
+    pub fn profile(self) -> Profile {
+        use Produces::{ConfigFile, CustomObjects, Objects};
+        let byo = |controller, produces, templates, render, check_settings| Profile {
+            controller: Some(controller),
+            produces,
+            templates,
+            render: Renderer::Byo(render),
+            check_settings,
+            needs: &[],
+        };
+        match self {
+            Target::Chart => Profile {
+                controller: None,
+                produces: Objects,
+                templates: ingress::TEMPLATES,
+                render: Renderer::Chart(chart::render),
+                check_settings: no_check,
+                needs: &[],
+            },
+            Target::Nginx => byo(
+                Controller::IngressNginx,
+                Objects,
+                ingress::TEMPLATES,
+                ingress::render_one,
+                no_check,
+            ),
+            Target::Alb => byo(
+                Controller::Alb,
+                Objects,
+                ingress::TEMPLATES,
+                ingress::render_one,
+                no_check,
+            ),
+            Target::Aks => byo(
+                Controller::AksAppRouting,
+                Objects,
+                ingress::TEMPLATES,
+                aks::render,
+                no_check,
+            ),
+            Target::AksAgc => Profile {
+                needs: &[
+                    ("--agc-alb-name", "airbyte-agc"),
+                    ("--agc-alb-namespace", "alb-infra"),
+                ],
+                ..byo(
+                    Controller::Agc,
+                    CustomObjects,
+                    aks_agc::TEMPLATES,
+                    aks_agc::render,
+                    aks_agc::check_settings,
+                )
+            },
+            Target::Haproxy => byo(
+                Controller::Haproxy,
+                Objects,
+                ingress::TEMPLATES,
+                ingress::render_one,
+                no_check,
+            ),
+            Target::Traefik => byo(
+                Controller::Traefik,
+                CustomObjects,
+                traefik::TEMPLATES,
+                traefik::render,
+                no_check,
+            ),
+            Target::GatewayApi => Profile {
+                needs: &[("--gateway-class", "istio")],
+                ..byo(
+                    Controller::GatewayApi,
+                    CustomObjects,
+                    gateway_api::TEMPLATES,
+                    gateway_api::render,
+                    |_, s| gateway_api::check_settings(s),
+                )
+            },
+            Target::HaproxyCfg => Profile {
+                needs: &[("--haproxy-cert", "/etc/haproxy/certs/airbyte.pem")],
+                ..byo(
+                    Controller::HaproxyCfg,
+                    ConfigFile,
+                    haproxy_cfg::TEMPLATES,
+                    haproxy_cfg::render,
+                    haproxy_cfg::check_settings,
+                )
+            },
+            Target::Istio => byo(
+                Controller::Istio,
+                CustomObjects,
+                istio::TEMPLATES,
+                istio::render,
+                |_, s| istio::check_settings(s),
+            ),
+        }
+    }
+
     /// The controller a bring-your-own target renders for; `None` for `chart`.
     pub fn controller(self) -> Option<Controller> {
-        Some(match self {
-            Target::Chart => return None,
-            Target::Nginx => Controller::IngressNginx,
-            Target::Alb => Controller::Alb,
-            Target::Aks => Controller::AksAppRouting,
-            Target::AksAgc => Controller::Agc,
-            Target::Haproxy => Controller::Haproxy,
-            Target::Traefik => Controller::Traefik,
-            Target::GatewayApi => Controller::GatewayApi,
-            Target::HaproxyCfg => Controller::HaproxyCfg,
-            Target::Istio => Controller::Istio,
-        })
+        self.profile().controller
     }
 
     /// What the plan is built for when rendering (or validating for) this target.
@@ -92,58 +237,60 @@ impl Target {
         self.controller().map_or(Output::Chart, Output::Byo)
     }
 
-    /// Whether the output is Kubernetes objects (everything but `haproxy-cfg`, a configuration file).
+    /// Whether the output is Kubernetes objects (not a configuration file).
     pub fn renders_objects(self) -> bool {
-        self != Target::HaproxyCfg
+        match self.profile().produces {
+            Produces::Objects | Produces::CustomObjects => true,
+            Produces::ConfigFile => false,
+        }
     }
 
     /// A target that renders an ingress of its own next to the chart (whose Ingress must then be off).
     pub fn is_bring_your_own(self) -> bool {
-        self != Target::Chart
+        matches!(self.profile().render, Renderer::Byo(_))
     }
 
-    /// The target flags this target reads; any other target flag is refused.
-    pub fn flags(self) -> &'static [&'static str] {
-        match self {
-            Target::Chart => &[],
-            Target::Nginx | Target::Haproxy => &[TLS_SECRET],
-            Target::Alb => alb::FLAGS,
-            Target::Aks => aks::FLAGS,
-            Target::AksAgc => aks_agc::FLAGS,
-            Target::Traefik => traefik::FLAGS,
-            Target::GatewayApi => gateway_api::FLAGS,
-            Target::HaproxyCfg => haproxy_cfg::FLAGS,
-            Target::Istio => istio::FLAGS,
-        }
+    /// The target flags this target reads (from [`flags::FLAGS`]); any other target flag is refused.
+    pub fn flags(self) -> Vec<&'static flags::Flag> {
+        flags::FLAGS
+            .iter()
+            .filter(|f| f.targets.contains(&self))
+            .collect()
+    }
+
+    /// The flags and values this target cannot render without (its profile's `needs`), as
+    /// command-line arguments.
+    pub fn needed_args(self) -> Vec<&'static str> {
+        self.profile()
+            .needs
+            .iter()
+            .flat_map(|(f, v)| [*f, *v])
+            .collect()
+    }
+
+    /// The settings of [`Target::needed_args`].
+    pub fn needed_settings(self) -> Settings {
+        let given: Vec<(&'static flags::Flag, Vec<String>)> = self
+            .profile()
+            .needs
+            .iter()
+            .filter_map(|(f, v)| flags::flag(f).map(|flag| (flag, vec![v.to_string()])))
+            .collect();
+        flags::settings(Some(self), &given).unwrap_or_default()
     }
 
     /// The templates this target renders with.
     pub fn templates(self) -> Templates {
-        match self {
-            Target::AksAgc => aks_agc::TEMPLATES,
-            Target::Traefik => traefik::TEMPLATES,
-            Target::GatewayApi => gateway_api::TEMPLATES,
-            Target::HaproxyCfg => haproxy_cfg::TEMPLATES,
-            Target::Istio => istio::TEMPLATES,
-            Target::Chart | Target::Nginx | Target::Alb | Target::Aks | Target::Haproxy => {
-                ingress::TEMPLATES
-            }
-        }
+        self.profile().templates
     }
 
     /// Checks the target's own settings against the plan; the message is a usage error (exit 2).
     pub fn check_settings(self, plan: &Plan, settings: &Settings) -> Result<(), String> {
-        check_names(settings)?;
-        match self {
-            Target::AksAgc => aks_agc::check_settings(plan, settings),
-            Target::GatewayApi => gateway_api::check_settings(settings),
-            Target::HaproxyCfg => haproxy_cfg::check_settings(plan, settings),
-            Target::Istio => istio::check_settings(settings),
-            _ => Ok(()),
-        }?;
+        (self.profile().check_settings)(plan, settings)?;
         if settings.tls_secret.is_some() && !plan.tls.is_empty() {
             return Err(format!(
-                "`{TLS_SECRET}` names the Secret for the host of an `https` `global.airbyteUrl`; these values have `ingress.tls`, which names its own Secrets"
+                "`{}` names the Secret for the host of an `https` `global.airbyteUrl`; these values have `ingress.tls`, which names its own Secrets",
+                flags::TLS_SECRET
             ));
         }
         Ok(())
@@ -152,75 +299,25 @@ impl Target {
     /// Renders the plan for this target. The plan was checked first: an `Err` here is a fault of
     /// this tool, not of the values.
     pub fn render(self, plan: &Plan) -> Result<Rendered, String> {
-        if self == Target::Chart {
-            return chart::render(plan);
-        }
-        let byo = plan
-            .byo
-            .as_ref()
-            .ok_or_else(|| format!("the plan was not built for `{}`", self.name()))?;
-        match self {
-            Target::Chart => chart::render(plan),
-            Target::Nginx | Target::Alb | Target::Haproxy => ingress::render_one(plan, byo),
-            Target::Aks => aks::render(plan, byo),
-            Target::AksAgc => aks_agc::render(plan, byo),
-            Target::Traefik => traefik::render(plan, byo),
-            Target::GatewayApi => gateway_api::render(plan, byo),
-            Target::HaproxyCfg => haproxy_cfg::render(plan, byo),
-            Target::Istio => istio::render(plan, byo),
-        }
-    }
-}
-
-/// The settings that name Kubernetes objects must be names the API server takes: a bad one is a
-/// usage error, never output the cluster rejects.
-fn check_names(s: &Settings) -> Result<(), String> {
-    use crate::names::{dns_label_ok, dns_subdomain_ok};
-    type NameRule = fn(&str) -> bool;
-    let names: [(&str, &Option<String>, NameRule); 9] = [
-        ("--tls-secret", &s.tls_secret, dns_subdomain_ok),
-        ("--gateway-class", &s.gateway_class, dns_subdomain_ok),
-        ("--gateway-name", &s.gateway_name, dns_subdomain_ok),
-        ("--gateway-namespace", &s.gateway_namespace, dns_label_ok),
-        ("--gateway-section", &s.gateway_section, dns_subdomain_ok),
-        ("--agc-alb-name", &s.agc_alb_name, dns_subdomain_ok),
-        ("--agc-alb-namespace", &s.agc_alb_namespace, dns_label_ok),
-        (
-            "--istio-gateway-namespace",
-            &s.istio_gateway_namespace,
-            dns_label_ok,
-        ),
-        (
-            "--aks-keyvault-service-account",
-            &s.aks_keyvault_service_account,
-            dns_subdomain_ok,
-        ),
-    ];
-    for (flag, value, ok) in names {
-        if let Some(v) = value
-            && !ok(v)
-        {
-            return Err(format!(
-                "`{flag} {v}` is not a valid Kubernetes name: use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Every target flag (`--alb-scheme`, ...), each with the targets that read it: for the message
-/// that refuses a flag given to another target.
-pub fn flag_owners() -> Vec<(&'static str, Vec<Target>)> {
-    let mut out: Vec<(&'static str, Vec<Target>)> = Vec::new();
-    for &t in Target::all() {
-        for &flag in t.flags() {
-            match out.iter_mut().find(|(f, _)| *f == flag) {
-                Some((_, owners)) => owners.push(t),
-                None => out.push((flag, vec![t])),
+        match self.profile().render {
+            Renderer::Chart(render) => render(plan),
+            Renderer::Byo(render) => {
+                let byo = plan
+                    .byo
+                    .as_ref()
+                    .ok_or_else(|| format!("the plan was not built for `{}`", self.name()))?;
+                render(plan, byo)
             }
         }
     }
-    out
+}
+
+/// Every target flag (`--alb-scheme`, ...), each with the targets that read it.
+pub fn flag_owners() -> Vec<(String, Vec<Target>)> {
+    flags::FLAGS
+        .iter()
+        .map(|f| (f.name(), f.targets.to_vec()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -283,13 +380,52 @@ mod tests {
         assert!(
             owners
                 .iter()
-                .any(|(f, o)| *f == "--gateway-class" && o == &[Target::GatewayApi])
+                .any(|(f, o)| f == "--gateway-class" && o == &[Target::GatewayApi])
         );
-        let tls = owners.iter().find(|(f, _)| *f == TLS_SECRET).unwrap();
+        let tls = owners.iter().find(|(f, _)| f == flags::TLS_SECRET).unwrap();
         assert!(tls.1.contains(&Target::Nginx) && !tls.1.contains(&Target::Alb));
         for (flag, targets) in owners {
             for t in targets {
-                assert!(t.flags().contains(&flag));
+                assert!(t.flags().iter().any(|f| f.name() == flag));
+            }
+        }
+    }
+
+    /// What a profile says a target needs are its own flags with values they take.
+    #[test]
+    fn needed_flags_are_the_target_s_own() {
+        for &t in Target::all() {
+            let given: Vec<(&'static flags::Flag, Vec<String>)> = t
+                .profile()
+                .needs
+                .iter()
+                .map(|(f, v)| (flags::flag(f).unwrap(), vec![v.to_string()]))
+                .collect();
+            flags::settings(Some(t), &given).unwrap();
+            assert_eq!(t.needed_args().len(), 2 * given.len());
+        }
+        assert!(Target::HaproxyCfg.needed_settings().haproxy_cert.is_some());
+    }
+
+    /// The profile agrees with itself: only `chart` renders from the plan alone and has no
+    /// controller; a controller's output name is its target's; custom objects come from
+    /// templates of their own.
+    #[test]
+    fn profiles_are_consistent() {
+        for &t in Target::all() {
+            let p = t.profile();
+            assert_eq!(
+                p.controller.is_none(),
+                matches!(p.render, Renderer::Chart(_)),
+                "{}",
+                t.name()
+            );
+            if p.produces == Produces::CustomObjects {
+                assert!(
+                    p.templates.iter().any(|(n, _)| n.starts_with(t.name())),
+                    "{}",
+                    t.name()
+                );
             }
         }
     }
@@ -299,19 +435,12 @@ mod tests {
     #[test]
     fn the_fast_reader_reads_every_rendered_document() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/valid");
-        let settings = Settings {
-            agc_alb_name: Some("airbyte-agc".into()),
-            agc_alb_namespace: Some("alb-infra".into()),
-            gateway_class: Some("istio".into()),
-            haproxy_cert: Some("/etc/haproxy/certs/airbyte.pem".into()),
-            ..Default::default()
-        };
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             for &target in Target::all() {
-                let checked = crate::check_text(&text, Some(target), settings.clone());
+                let checked = crate::check_text(&text, Some(target), target.needed_settings());
                 let errors = checked.has_errors();
                 let Some(plan) = checked.plan.filter(|_| !errors) else {
                     continue; // a fixture this target cannot take (its findings are tested elsewhere)

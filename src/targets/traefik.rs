@@ -3,13 +3,11 @@
 
 use serde::Serialize;
 
-use super::TLS_SECRET;
 use super::ingress::{plain_hosts, tls_hosts};
 use crate::airbyte::AirbytePath;
 use crate::plan::{Byo, Plan};
 use crate::render::{Expected, Rendered, Templates, render_docs};
 
-pub const FLAGS: &[&str] = &[TLS_SECRET, "--traefik-cert-resolver"];
 pub const TEMPLATES: Templates = &[
     (
         "traefik/ingressroute.yaml.j2",

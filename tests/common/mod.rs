@@ -113,18 +113,11 @@ pub fn render_args(target: airbyte_ingress::targets::Target, file: &str) -> Vec<
     args
 }
 
+/// The flags a target needs to render at all, from its profile.
 pub fn target_args(target: &str) -> Vec<&'static str> {
-    match target {
-        "aks-agc" => vec![
-            "--agc-alb-name",
-            "airbyte-agc",
-            "--agc-alb-namespace",
-            "alb-infra",
-        ],
-        "gateway-api" => vec!["--gateway-class", "istio"],
-        "haproxy-cfg" => vec!["--haproxy-cert", "/etc/haproxy/certs/airbyte.pem"],
-        _ => vec![],
-    }
+    airbyte_ingress::targets::Target::from_name(target)
+        .map(|t| t.needed_args())
+        .unwrap_or_default()
 }
 
 /// `fixtures/valid/x.yaml` relative to the repository root.
