@@ -231,6 +231,75 @@ pub fn service_name(release: &str, backend: Backend) -> String {
     }
 }
 
+/// A Service name as the Airbyte chart writes it (or once wrote it), read back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceKind {
+    /// One the chart renders.
+    Current(Backend),
+    /// `<release>-airbyte-webapp-svc`: V1 and 2.0 charts before 2.0.8 rendered it; the server
+    /// serves the UI since.
+    Webapp,
+}
+
+impl ServiceKind {
+    /// One word for messages: `server`, `connector-builder`, `keycloak`, `webapp`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ServiceKind::Current(Backend::Server) => "server",
+            ServiceKind::Current(Backend::ConnectorBuilder) => "connector-builder",
+            ServiceKind::Current(Backend::Keycloak) => "keycloak",
+            ServiceKind::Webapp => "webapp",
+        }
+    }
+}
+
+/// The Service names' endings, after `<release>`.
+const SERVICE_SUFFIXES: [(&str, ServiceKind); 4] = [
+    ("-airbyte-server-svc", ServiceKind::Current(Backend::Server)),
+    (
+        "-airbyte-connector-builder-server-svc",
+        ServiceKind::Current(Backend::ConnectorBuilder),
+    ),
+    (
+        "-airbyte-keycloak-svc",
+        ServiceKind::Current(Backend::Keycloak),
+    ),
+    ("-airbyte-webapp-svc", ServiceKind::Webapp),
+];
+
+/// Which Airbyte Service a name is, and of which release: `prod-airbyte-server-svc` is the server
+/// of `prod`. The one place names are read back (the chart writes them in [`service_name`]).
+pub fn read_service_name(name: &str) -> Option<(&str, ServiceKind)> {
+    SERVICE_SUFFIXES.iter().find_map(|(suffix, kind)| {
+        name.strip_suffix(suffix)
+            .filter(|r| !r.is_empty())
+            .map(|r| (r, *kind))
+    })
+}
+
+/// The release whose server Service this is, if it is one.
+pub fn server_release(name: &str) -> Option<&str> {
+    match read_service_name(name) {
+        Some((release, ServiceKind::Current(Backend::Server))) => Some(release),
+        _ => None,
+    }
+}
+
+/// The ConfigMap of a release's environment (`AIRBYTE_URL`, `AIRBYTE_EDITION`, ...).
+pub fn env_config_map(release: &str) -> String {
+    format!("{release}-airbyte-env")
+}
+
+/// The release whose environment ConfigMap this is, if it is one.
+pub fn env_config_map_release(name: &str) -> Option<&str> {
+    name.strip_suffix("-airbyte-env").filter(|r| !r.is_empty())
+}
+
+/// The chart version of a `helm.sh/chart` label of the Airbyte chart (`airbyte-2.2.0`), as written.
+pub fn chart_label_version(label: &str) -> Option<&str> {
+    label.strip_prefix("airbyte-")
+}
+
 /// An Airbyte Service as the chart names it. The chart 2.1+ Ingress refers to the server port by
 /// its name `http`; `by_number` asks for the number anyway (bring-your-own manifests use numbers).
 pub fn service(
@@ -473,6 +542,35 @@ mod tests {
             fullname(&format!("{}-x", "b".repeat(62)), None, Some("")).len(),
             62
         );
+    }
+
+    /// Names read back are the names the chart writes, for every backend and release.
+    #[test]
+    fn service_names_read_back() {
+        for release in ["airbyte", "prod", "a-airbyte-b"] {
+            for b in [
+                Backend::Server,
+                Backend::ConnectorBuilder,
+                Backend::Keycloak,
+            ] {
+                assert_eq!(
+                    read_service_name(&service_name(release, b)),
+                    Some((release, ServiceKind::Current(b)))
+                );
+            }
+            assert_eq!(
+                env_config_map_release(&env_config_map(release)),
+                Some(release)
+            );
+        }
+        assert_eq!(
+            read_service_name("old-airbyte-webapp-svc"),
+            Some(("old", ServiceKind::Webapp))
+        );
+        assert_eq!(read_service_name("-airbyte-server-svc"), None);
+        assert_eq!(read_service_name("airbyte-server"), None);
+        assert_eq!(server_release("prod-airbyte-keycloak-svc"), None);
+        assert_eq!(chart_label_version("airbyte-2.2.0"), Some("2.2.0"));
     }
 
     #[test]

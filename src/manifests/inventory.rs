@@ -3,7 +3,7 @@
 //! `<release>-airbyte-env` ConfigMap). Facts only; the checks decide what to make of them.
 
 use super::{Object, str_of};
-use crate::airbyte::ChartVersion;
+use crate::airbyte::{self, ChartVersion};
 use crate::values::{Origin, Value};
 
 /// A Service of the stream.
@@ -51,7 +51,7 @@ impl Inventory {
     pub fn has_services_of(&self, release: &str) -> bool {
         self.services
             .iter()
-            .any(|s| s.name.strip_suffix("-airbyte-server-svc") == Some(release))
+            .any(|s| airbyte::server_release(&s.name) == Some(release))
     }
 
     pub fn service(&self, name: &str) -> Option<&ServiceInfo> {
@@ -84,7 +84,7 @@ pub fn inventory(objects: &[Object]) -> Inventory {
         }
         if inv.chart.is_none()
             && let Some(v) = o.labels().get("helm.sh/chart")
-            && let Some(version) = v.strip_prefix("airbyte-")
+            && let Some(version) = airbyte::chart_label_version(v)
             && let Ok(chart) = ChartVersion::parse(version)
         {
             let origin = o
@@ -100,13 +100,13 @@ pub fn inventory(objects: &[Object]) -> Inventory {
         }
         match (o.api_version.as_str(), o.kind.as_str()) {
             ("v1", "Service") => {
-                if let Some(release) = o.name.strip_suffix("-airbyte-server-svc") {
+                if let Some(release) = airbyte::server_release(&o.name) {
                     seen_release(&mut inv, release, o.origin(), o.label());
                 }
                 inv.services.push(service(o));
             }
             ("v1", "ConfigMap") => {
-                let Some(release) = o.name.strip_suffix("-airbyte-env") else {
+                let Some(release) = airbyte::env_config_map_release(&o.name) else {
                     continue;
                 };
                 seen_release(&mut inv, release, o.origin(), o.label());
@@ -128,7 +128,7 @@ pub fn inventory(objects: &[Object]) -> Inventory {
 fn is_airbyte_object(o: &Object) -> bool {
     o.labels()
         .get("helm.sh/chart")
-        .is_some_and(|c| c.starts_with("airbyte-"))
+        .is_some_and(|c| airbyte::chart_label_version(c).is_some())
         || o.name.contains("airbyte")
 }
 

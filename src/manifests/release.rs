@@ -7,7 +7,7 @@
 
 use super::inventory::Inventory;
 use super::{Object, str_of};
-use crate::airbyte::ChartVersion;
+use crate::airbyte::{self, Backend, ChartVersion, ServiceKind};
 use crate::values::{Map, Node, Origin, Value};
 
 /// The annotation Helm 4 puts on every object it hands a post-renderer: the template file it came
@@ -52,7 +52,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
         format!("release `{name}` from {}", release.from),
         release.origin,
     )];
-    let server = inventory.service(&format!("{name}-airbyte-server-svc"));
+    let server = inventory.service(&airbyte::service_name(&name, Backend::Server));
     let namespace = server
         .and_then(|s| s.namespace.clone())
         .or_else(|| objects.iter().find_map(|o| o.namespace.clone()));
@@ -71,7 +71,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
     let mut global = Map::new();
     if let Some(env) = objects
         .iter()
-        .find(|o| o.kind == "ConfigMap" && o.name == format!("{name}-airbyte-env"))
+        .find(|o| o.kind == "ConfigMap" && o.name == airbyte::env_config_map(&name))
     {
         for (key, field) in [
             ("airbyteUrl", "AIRBYTE_URL"),
@@ -86,14 +86,11 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
         }
     }
     // the Services' ports, as `<component>.service.port`
-    for (key, suffix) in [
-        ("server", "-airbyte-server-svc"),
-        (
-            "connectorBuilderServer",
-            "-airbyte-connector-builder-server-svc",
-        ),
+    for (key, backend) in [
+        ("server", Backend::Server),
+        ("connectorBuilderServer", Backend::ConnectorBuilder),
     ] {
-        if let Some(s) = inventory.service(&format!("{name}{suffix}"))
+        if let Some(s) = inventory.service(&airbyte::service_name(&name, backend))
             && let Some((_, port)) = s
                 .ports
                 .iter()
@@ -111,7 +108,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
 
     // the chart renders Keycloak's Service only with `keycloak.enabled` (and an edition that runs
     // it): the Service in the stream is what says Keycloak is on
-    if let Some(s) = inventory.service(&format!("{name}-airbyte-keycloak-svc")) {
+    if let Some(s) = inventory.service(&airbyte::service_name(&name, Backend::Keycloak)) {
         let on = Node::new(Value::Bool(true), s.origin);
         root.insert("keycloak".into(), map_node([("enabled", on)], s.origin));
         inferred.push((
@@ -176,7 +173,7 @@ pub fn is_chart_ingress(o: &Object, release: &str) -> bool {
         && o.api_version == "networking.k8s.io/v1"
         && o.labels()
             .get("helm.sh/chart")
-            .is_some_and(|c| c.starts_with("airbyte-"))
+            .is_some_and(|c| airbyte::chart_label_version(c).is_some())
         && o.labels()
             .get("app.kubernetes.io/instance")
             .is_none_or(|i| i == release)
@@ -266,9 +263,12 @@ fn host_values(rule: &Node, release: &str) -> Node {
                 .and_then(|s| s.get("name"));
             if let Some(svc) = service {
                 let name = str_of(svc).unwrap_or("");
-                let backend = match name.strip_prefix(release) {
-                    Some("-airbyte-server-svc") => "server",
-                    Some("-airbyte-connector-builder-server-svc") => "connector-builder-server",
+                // as the values name a backend: `server`, `connector-builder-server`
+                let backend = match airbyte::read_service_name(name) {
+                    Some((r, ServiceKind::Current(Backend::Server))) if r == release => "server",
+                    Some((r, ServiceKind::Current(Backend::ConnectorBuilder))) if r == release => {
+                        "connector-builder-server"
+                    }
                     _ => name,
                 };
                 m.insert(

@@ -214,20 +214,9 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
     }
 }
 
-/// Which Airbyte Service a name is, and for which release: `prod-airbyte-server-svc` is the
-/// server of `prod`.
+/// Which Airbyte Service a name is, and for which release, in the words messages use.
 fn airbyte_service(name: &str) -> Option<(&str, &'static str)> {
-    for (suffix, what) in [
-        ("-airbyte-server-svc", "server"),
-        ("-airbyte-keycloak-svc", "keycloak"),
-        ("-airbyte-connector-builder-server-svc", "connector-builder"),
-        ("-airbyte-webapp-svc", "webapp"),
-    ] {
-        if let Some(release) = name.strip_suffix(suffix) {
-            return Some((release, what));
-        }
-    }
-    None
+    airbyte::read_service_name(name).map(|(release, kind)| (release, kind.word()))
 }
 
 #[allow(clippy::too_many_arguments)]

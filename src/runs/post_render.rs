@@ -41,15 +41,51 @@ pub struct PostRendered {
 /// chart's Ingress replaced by the target's objects (or those objects added, when the chart's
 /// Ingress is off). Every other byte of the stream stays as it was. `--target chart` checks and
 /// gives the stream back unchanged.
+///
+/// A pipeline of named stages, each tested on its own: [`read_stream`], [`find_release`],
+/// [`take_intent`], [`check`], [`replace_or_add`], [`check_output`], [`write`].
 pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendered, Failure> {
-    use manifests::{release, stream};
-    let target = opts.target;
-    if !target.renders_objects() {
+    if !opts.target.renders_objects() {
         return Err(Failure::Usage(format!(
             "`{}` renders a configuration file, not Kubernetes objects: it cannot post-render a Helm release",
-            target.name()
+            opts.target.name()
         )));
     }
+    let stream = read_stream(opts, input)?;
+    let release = find_release(opts, &stream)?;
+    let intent = take_intent(opts, &stream, &release)?;
+    let mut checked = check(opts, &stream, &release, intent)?;
+    let plan = match checked.plan.take() {
+        Some(plan) if !findings::failing(&checked.findings, opts.strict) => plan,
+        _ => return Ok(checked.stopped(release.inferred)),
+    };
+    if opts.target == targets::Target::Chart {
+        let output = format!("{}{}", stream.bom, stream.text);
+        return Ok(checked.done(output, release.inferred));
+    }
+    let spliced = replace_or_add(opts, &stream, &release, &plan)?;
+    check_output(opts, &stream, &release, &spliced, &mut checked)?;
+    let mut inferred = release.inferred;
+    inferred.push(spliced.said());
+    Ok(match findings::failing(&checked.findings, opts.strict) {
+        true => checked.stopped(inferred),
+        false => checked.done(write(&stream, &spliced), inferred),
+    })
+}
+
+/// The stream as read: its text, its objects, and what they say of the releases in it.
+struct Stream {
+    text: String,
+    /// A byte order mark the stream began with, handed back as it came.
+    bom: &'static str,
+    objects: Vec<manifests::Object>,
+    duplicates: Vec<values::Duplicate>,
+    inventory: manifests::inventory::Inventory,
+    sources: values::Sources,
+}
+
+/// Stage 1: the stream's objects, every document of it, within the limits.
+fn read_stream(opts: &PostRenderOptions, input: &[u8]) -> Result<Stream, Failure> {
     let mut sources = values::Sources::default();
     let mut read = |_: &str, _: usize| Ok(input.to_vec());
     let (objects, duplicates) =
@@ -61,9 +97,36 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
         .map(|f| f.text.clone())
         .unwrap_or_default();
     let inventory = manifests::inventory::inventory(&objects);
-    let rv = release::release_values(&objects, &inventory).map_err(|message| {
-        Failure::Input(InputError::new(InputErrorKind::Invalid, "<stdin>", message))
-    })?;
+    let bom = if input.starts_with("\u{feff}".as_bytes()) {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    Ok(Stream {
+        text,
+        bom,
+        objects,
+        duplicates,
+        inventory,
+        sources,
+    })
+}
+
+/// The one Airbyte release of the stream, as Helm rendered it.
+struct Release {
+    values: manifests::release::ReleaseValues,
+    namespace: String,
+    chart: plan::ChartVersion,
+    /// What was read from where, for `-v`.
+    inferred: Vec<String>,
+}
+
+/// Stage 2: the release the stream holds: its name, namespace and chart version, and its values
+/// as the objects show them (a source build's placeholder chart version needs `--chart-version`).
+fn find_release(opts: &PostRenderOptions, stream: &Stream) -> Result<Release, Failure> {
+    let rv = manifests::release::release_values(&stream.objects, &stream.inventory).map_err(
+        |message| Failure::Input(InputError::new(InputErrorKind::Invalid, "<stdin>", message)),
+    )?;
     let namespace = match (&opts.namespace, &rv.namespace) {
         (Some(given), Some(seen)) if given != seen => {
             return Err(Failure::Usage(format!(
@@ -80,7 +143,7 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
     let mut inferred: Vec<String> = rv
         .inferred
         .iter()
-        .map(|(what, origin)| format!("{what} ({})", sources.describe(*origin)))
+        .map(|(what, origin)| format!("{what} ({})", stream.sources.describe(*origin)))
         .collect();
     let chart = match (opts.chart, rv.chart) {
         (Some(given), _) => given,
@@ -99,13 +162,32 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
             plan::NEWEST_CHART
         }
     };
-    let chart_note = crate::airbyte::unknown_chart_note(chart);
-    let mut root = rv.values;
-    if target.is_bring_your_own() {
+    check_release(&rv.release).map_err(Failure::Usage)?;
+    check_namespace(&namespace).map_err(Failure::Usage)?;
+    chart.line().map_err(Failure::Usage)?;
+    Ok(Release {
+        values: rv,
+        namespace,
+        chart,
+        inferred,
+    })
+}
+
+/// Stage 3: Airbyte's intent for the target: the release's values with the chart's defaults under
+/// them, the chart's Ingress off where the target replaces it, and the run as `validate --target
+/// T` would make it.
+fn take_intent(
+    opts: &PostRenderOptions,
+    stream: &Stream,
+    release: &Release,
+) -> Result<(RunOptions, Node), Failure> {
+    let mut root = release.values.values.clone();
+    if opts.target.is_bring_your_own() {
         // the chart's Ingress is replaced: the values now say it is off, where it was on
-        let at = rv
+        let at = release
+            .values
             .chart_ingress
-            .map_or(Origin::Command, |i| objects[i].origin());
+            .map_or(Origin::Command, |i| stream.objects[i].origin());
         if let Value::Map(m) = &mut root.value
             && let Some(Node {
                 value: Value::Map(ing),
@@ -121,28 +203,62 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
             limits: opts.limits,
             ..Default::default()
         },
-        release: rv.release.clone(),
-        namespace: namespace.clone(),
-        chart,
-        target: Some(target),
+        release: release.values.release.clone(),
+        namespace: release.namespace.clone(),
+        chart: release.chart,
+        target: Some(opts.target),
         settings: opts.settings.clone(),
         wrappers: Default::default(),
         given: Default::default(),
     };
-    check_release(&run.release).map_err(Failure::Usage)?;
-    check_namespace(&run.namespace).map_err(Failure::Usage)?;
-    chart.line().map_err(Failure::Usage)?;
-    let loaded = Loaded {
-        root,
-        sources,
-        notices: Vec::new(),
-    };
-    let noted: Vec<Finding> = chart_note
+    Ok((run, root))
+}
+
+/// What the checks said, and the plan when the values have the right shape.
+struct Judged {
+    findings: Vec<Finding>,
+    sources: values::Sources,
+    plan: Option<plan::Plan>,
+    /// What the checks of the stream's other routes need again for the output.
+    ctx: rules::manifests::Context,
+}
+
+impl Judged {
+    fn stopped(mut self, inferred: Vec<String>) -> PostRendered {
+        findings::sort(&mut self.findings);
+        PostRendered {
+            output: None,
+            findings: self.findings,
+            sources: self.sources,
+            inferred,
+        }
+    }
+
+    fn done(mut self, output: String, inferred: Vec<String>) -> PostRendered {
+        findings::sort(&mut self.findings);
+        PostRendered {
+            output: Some(output),
+            findings: self.findings,
+            sources: self.sources,
+            inferred,
+        }
+    }
+}
+
+/// Stage 4: the values' rules for the target, the stream's duplicate keys, and the stream's other
+/// routes to Airbyte (an umbrella chart's own Ingress, say) as `validate -m` checks them.
+fn check(
+    opts: &PostRenderOptions,
+    stream: &Stream,
+    release: &Release,
+    (run, root): (RunOptions, Node),
+) -> Result<Judged, Failure> {
+    let noted: Vec<Finding> = crate::airbyte::unknown_chart_note(release.chart)
         .into_iter()
         .map(|note| {
             let from = match opts.chart {
-                Some(_) => "`--chart-version`".to_string(),
-                None => "the `helm.sh/chart` labels".to_string(),
+                Some(_) => "`--chart-version`",
+                None => "the `helm.sh/chart` labels",
             };
             Finding::new(
                 Rule::CannotAssess,
@@ -152,79 +268,116 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
             )
         })
         .collect();
+    let loaded = Loaded {
+        root,
+        sources: stream.sources.clone(),
+        notices: Vec::new(),
+    };
     let checked = check_loaded(&run, loaded, noted)?;
     let mut findings = checked.findings;
-    let mut sources = checked.loaded.sources;
-    findings.extend(duplicate_findings(&objects, duplicates, &sources));
-    // the stream's other routes to Airbyte (an umbrella chart's own Ingress, say); the chart's
-    // Ingress was checked as values
-    let others: Vec<manifests::Object> = objects
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != rv.chart_ingress)
-        .map(|(_, o)| o.clone())
-        .collect();
-    let url = inventory
+    let sources = checked.loaded.sources;
+    findings.extend(duplicate_findings(
+        &stream.objects,
+        stream.duplicates.clone(),
+        &sources,
+    ));
+    let url = stream
+        .inventory
         .urls
         .iter()
-        .find(|u| u.value.0 == rv.release && !u.value.1.is_empty())
+        .find(|u| u.value.0 == release.values.release && !u.value.1.is_empty())
         .map(|u| (u.value.1.clone(), u.origin));
     let ctx = rules::manifests::Context {
-        release: Some(rv.release.clone()),
-        chart,
+        release: Some(release.values.release.clone()),
+        chart: release.chart,
         url,
         ports: checked.plan.as_ref().map(|p| p.ports).unwrap_or_default(),
     };
+    let others = others(stream, release);
     let routing = manifests::routes::routing(&others);
     if !routing.routers.is_empty() {
-        findings.extend(rules::manifests::check(&others, &inventory, &routing, &ctx));
+        findings.extend(rules::manifests::check(
+            &others,
+            &stream.inventory,
+            &routing,
+            &ctx,
+        ));
     }
-    let stop = |findings: &[Finding]| findings::failing(findings, opts.strict);
-    let plan = match checked.plan {
-        Some(p) if !stop(&findings) => p,
-        _ => {
-            findings::sort(&mut findings);
-            return Ok(PostRendered {
-                output: None,
-                findings,
-                sources,
-                inferred,
-            });
-        }
-    };
-    let bom = if input.starts_with("\u{feff}".as_bytes()) {
-        "\u{feff}"
-    } else {
-        ""
-    };
-    if target == targets::Target::Chart {
-        findings::sort(&mut findings);
-        return Ok(PostRendered {
-            output: Some(format!("{bom}{text}")),
-            findings,
-            sources,
-            inferred,
-        });
-    }
-    let rendered = target.render(&plan).map_err(Failure::Internal)?;
-    // what Helm files the objects under: a Helm 4 stream names each object's template
-    let annotated = objects
+    Ok(Judged {
+        findings,
+        sources,
+        plan: checked.plan,
+        ctx,
+    })
+}
+
+/// The stream's objects but the chart's Ingress (which was checked as values).
+fn others(stream: &Stream, release: &Release) -> Vec<manifests::Object> {
+    stream
+        .objects
         .iter()
-        .any(|o| o.annotations().contains_key(release::FILENAME_ANNOTATION));
-    let spans = stream::spans(&text);
-    let replaced = rv.chart_ingress.and_then(|i| {
-        let line = match objects[i].origin() {
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != release.values.chart_ingress)
+        .map(|(_, o)| o.clone())
+        .collect()
+}
+
+/// The target's objects, and where they go in the stream.
+struct Spliced {
+    target: targets::Target,
+    /// The text that goes in: a Helm 3 stream's `# Source:` line and header, the documents.
+    with: String,
+    /// The chart's Ingress's span, replaced; `None`: added at the end.
+    replaced: Option<manifests::stream::DocSpan>,
+    count: usize,
+}
+
+impl Spliced {
+    /// What `-v` says was done.
+    fn said(&self) -> String {
+        match self.replaced {
+            Some(_) => format!(
+                "replacing the chart's Ingress with {} `{}` object(s)",
+                self.count,
+                self.target.name()
+            ),
+            None => format!(
+                "adding {} `{}` object(s) at the end of the stream (the chart's Ingress is off)",
+                self.count,
+                self.target.name()
+            ),
+        }
+    }
+}
+
+/// Stage 5: the target's objects from the plan, filed as Helm files the chart's (a Helm 4 stream
+/// names each object's template) and placed where the chart's Ingress was, or at the end.
+fn replace_or_add(
+    opts: &PostRenderOptions,
+    stream: &Stream,
+    release: &Release,
+    plan: &plan::Plan,
+) -> Result<Spliced, Failure> {
+    use manifests::{release as rel, stream as st};
+    let rendered = opts.target.render(plan).map_err(Failure::Internal)?;
+    let annotated = stream
+        .objects
+        .iter()
+        .any(|o| o.annotations().contains_key(rel::FILENAME_ANNOTATION));
+    let chart_ingress = release.values.chart_ingress;
+    let replaced = chart_ingress.and_then(|i| {
+        let line = match stream.objects[i].origin() {
             Origin::File { line, .. } => line,
             _ => 0,
         };
-        stream::span_of(&spans, line)
+        st::span_of(&st::spans(&stream.text), line).cloned()
     });
-    let file =
-        annotated.then(|| release::ingress_template(&objects, &rv.release, rv.chart_ingress));
+    let file = annotated
+        .then(|| rel::ingress_template(&stream.objects, &release.values.release, chart_ingress));
     let mut docs = Vec::with_capacity(rendered.docs.len());
     for doc in &rendered.docs {
         docs.push(match &file {
-            Some(file) => stream::with_annotation(&doc.text, release::FILENAME_ANNOTATION, file)
+            Some(file) => st::with_annotation(&doc.text, rel::FILENAME_ANNOTATION, file)
                 .ok_or_else(|| {
                     Failure::Internal(format!("{} {} has no metadata block", doc.kind, doc.name))
                 })?,
@@ -234,59 +387,61 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
     let mut with = String::new();
     if file.is_none() {
         // as `helm template` prints: the replaced document's `# Source:` line, then ours
-        if let Some(span) = replaced {
-            with.push_str(stream::leading_comments(&text[span.bytes.clone()]));
+        if let Some(span) = &replaced {
+            with.push_str(st::leading_comments(&stream.text[span.bytes.clone()]));
         }
-        with.push_str(&render::document::header(target.name()));
+        with.push_str(&render::document::header(opts.target.name()));
     }
     with.push_str(&docs.join("---\n"));
     if !with.ends_with('\n') {
         with.push('\n');
     }
-    // the objects as they go back, checked as `validate -m` checks a release's objects; what the
-    // values checks said already is not said twice
-    let out_file = sources.files.len() as u32;
-    let mut read_back = |_: &str, _: usize| Ok(with.as_bytes().to_vec());
+    Ok(Spliced {
+        target: opts.target,
+        with,
+        replaced,
+        count: rendered.docs.len(),
+    })
+}
+
+/// Stage 6: the target's objects as they go back, read back and checked as `validate -m` checks a
+/// release's objects; what the values' checks said already is not said twice.
+fn check_output(
+    opts: &PostRenderOptions,
+    stream: &Stream,
+    release: &Release,
+    spliced: &Spliced,
+    judged: &mut Judged,
+) -> Result<(), Failure> {
+    let out_file = judged.sources.files.len() as u32;
+    let mut read_back = |_: &str, _: usize| Ok(spliced.with.as_bytes().to_vec());
     let (ours, _) = manifests::read(
-        &[format!("<airbyte-ingress --target {}>", target.name())],
-        &mut sources,
+        &[format!("<airbyte-ingress --target {}>", opts.target.name())],
+        &mut judged.sources,
         &opts.limits,
         &mut read_back,
     )
     .map_err(|e| Failure::Internal(format!("the rendered objects do not read back: {e}")))?;
-    let mut all = others;
+    let mut all = others(stream, release);
     all.extend(ours);
     let routing = manifests::routes::routing(&all);
-    let said: Vec<Rule> = findings.iter().map(|f| f.rule).collect();
+    let said: Vec<Rule> = judged.findings.iter().map(|f| f.rule).collect();
     let in_output = |o: Origin| matches!(o, Origin::File { file, .. } if file == out_file);
-    findings.extend(
-        rules::manifests::check(&all, &inventory, &routing, &ctx)
-            .into_iter()
-            .filter(|f| {
-                f.origins.first().is_some_and(|o| in_output(*o)) && !said.contains(&f.rule)
-            }),
-    );
-    findings::sort(&mut findings);
-    let output =
-        (!stop(&findings)).then(|| format!("{bom}{}", stream::splice(&text, replaced, &with)));
-    inferred.push(match replaced {
-        Some(_) => format!(
-            "replacing the chart's Ingress with {} `{}` object(s)",
-            rendered.docs.len(),
-            target.name()
-        ),
-        None => format!(
-            "adding {} `{}` object(s) at the end of the stream (the chart's Ingress is off)",
-            rendered.docs.len(),
-            target.name()
-        ),
-    });
-    Ok(PostRendered {
-        output,
-        findings,
-        sources,
-        inferred,
-    })
+    let new: Vec<Finding> = rules::manifests::check(&all, &stream.inventory, &routing, &judged.ctx)
+        .into_iter()
+        .filter(|f| f.origins.first().is_some_and(|o| in_output(*o)) && !said.contains(&f.rule))
+        .collect();
+    judged.findings.extend(new);
+    Ok(())
+}
+
+/// Stage 7: the stream handed back, every byte of it as it came but the spliced part.
+fn write(stream: &Stream, spliced: &Spliced) -> String {
+    format!(
+        "{}{}",
+        stream.bom,
+        manifests::stream::splice(&stream.text, spliced.replaced.as_ref(), &spliced.with)
+    )
 }
 
 /// The stream a stopped post-render hands Helm 4 instead of the release: one object that Helm's
@@ -309,4 +464,174 @@ pub fn helm_refusal(report: &str) -> String {
          metadata:\n  name: airbyte-ingress-post-render-stopped\n  annotations:\n    {}: {quoted}\n",
         manifests::release::FILENAME_ANNOTATION
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::Target;
+
+    /// A release's render as Helm 4 hands it over: the server Service, the environment ConfigMap,
+    /// the chart's Ingress, each filed under its template.
+    const STREAM: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-airbyte-server-svc\n  namespace: data\n  labels:\n    helm.sh/chart: airbyte-2.2.0\n  annotations:\n    postrenderer.helm.sh/postrender-filename: airbyte/templates/airbyte-server/service.yaml\nspec:\n  ports:\n    - name: http\n      port: 8001\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-airbyte-env\n  namespace: data\n  annotations:\n    postrenderer.helm.sh/postrender-filename: airbyte/templates/env-configmap.yaml\ndata:\n  AIRBYTE_URL: \"https://airbyte.corp.example\"\n  AIRBYTE_EDITION: \"community\"\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: prod-airbyte\n  namespace: data\n  labels:\n    helm.sh/chart: airbyte-2.2.0\n    app.kubernetes.io/instance: prod\n  annotations:\n    postrenderer.helm.sh/postrender-filename: airbyte/templates/ingress.yaml\nspec:\n  ingressClassName: nginx\n  rules:\n    - host: airbyte.corp.example\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: prod-airbyte-server-svc\n                port:\n                  name: http\n";
+
+    fn opts(target: Target) -> PostRenderOptions {
+        PostRenderOptions {
+            target,
+            settings: target.needed_settings(),
+            namespace: None,
+            limits: Default::default(),
+            strict: false,
+            chart: None,
+        }
+    }
+
+    #[test]
+    fn read_stream_keeps_the_text_and_its_mark() {
+        let with_bom = format!("\u{feff}{STREAM}");
+        let s = read_stream(&opts(Target::Nginx), with_bom.as_bytes()).unwrap();
+        assert_eq!(s.bom, "\u{feff}");
+        assert_eq!(s.objects.len(), 3);
+        assert_eq!(
+            s.inventory.release().map(|r| r.value.as_str()),
+            Some("prod")
+        );
+        let bad = read_stream(&opts(Target::Nginx), b"a: [\n");
+        assert!(matches!(bad, Err(Failure::Input(_))));
+    }
+
+    #[test]
+    fn find_release_reads_name_namespace_and_chart() {
+        let o = opts(Target::Nginx);
+        let s = read_stream(&o, STREAM.as_bytes()).unwrap();
+        let r = find_release(&o, &s).unwrap();
+        assert_eq!(
+            (r.values.release.as_str(), r.namespace.as_str()),
+            ("prod", "data")
+        );
+        assert_eq!(r.chart.to_string(), "2.2.0");
+        let other = PostRenderOptions {
+            namespace: Some("elsewhere".into()),
+            ..opts(Target::Nginx)
+        };
+        let e = find_release(&other, &s).err().unwrap().to_string();
+        assert!(e.contains("objects are in namespace `data`"), "{e}");
+        let pinned = PostRenderOptions {
+            chart: Some(plan::ChartVersion::new(2, 0, 18)),
+            ..opts(Target::Nginx)
+        };
+        assert_eq!(
+            find_release(&pinned, &s).unwrap().chart.to_string(),
+            "2.0.18"
+        );
+        let source = STREAM.replace("airbyte-2.2.0", "airbyte-1.1.0");
+        let s = read_stream(&o, source.as_bytes()).unwrap();
+        let e = find_release(&o, &s).err().unwrap().to_string();
+        assert!(e.contains("built from source"), "{e}");
+    }
+
+    #[test]
+    fn take_intent_turns_the_chart_s_ingress_off_for_a_target_that_replaces_it() {
+        let enabled = |t: Target| {
+            let o = opts(t);
+            let s = read_stream(&o, STREAM.as_bytes()).unwrap();
+            let r = find_release(&o, &s).unwrap();
+            let (run, root) = take_intent(&o, &s, &r).unwrap();
+            assert_eq!(run.release, "prod");
+            // the chart's defaults are under the stream's values
+            assert!(
+                root.at(&values::Path::parse("server.service.port"))
+                    .is_some()
+            );
+            root.at(&values::Path::parse("ingress.enabled"))
+                .map(|n| n.value.clone())
+        };
+        assert_eq!(enabled(Target::Traefik), Some(Value::Bool(false)));
+        assert_eq!(enabled(Target::Chart), Some(Value::Bool(true)));
+    }
+
+    #[test]
+    fn check_says_what_the_values_rules_say_at_the_stream_s_lines() {
+        let o = opts(Target::Traefik);
+        let bad = STREAM.replace(
+            "\"https://airbyte.corp.example\"",
+            "\"airbyte.corp.example\"",
+        );
+        let s = read_stream(&o, bad.as_bytes()).unwrap();
+        let r = find_release(&o, &s).unwrap();
+        let intent = take_intent(&o, &s, &r).unwrap();
+        let j = check(&o, &s, &r, intent).unwrap();
+        let f = j
+            .findings
+            .iter()
+            .find(|f| f.rule == Rule::UrlInvalid)
+            .unwrap();
+        assert_eq!(j.sources.describe(f.primary()), "<stdin>:23:16");
+    }
+
+    #[test]
+    fn replace_or_add_puts_the_objects_where_the_chart_s_ingress_was() {
+        let place = |stream: &str| {
+            let o = opts(Target::Traefik);
+            let s = read_stream(&o, stream.as_bytes()).unwrap();
+            let r = find_release(&o, &s).unwrap();
+            let intent = take_intent(&o, &s, &r).unwrap();
+            let plan = check(&o, &s, &r, intent).unwrap().plan.unwrap();
+            let spliced = replace_or_add(&o, &s, &r, &plan).unwrap();
+            (
+                spliced.replaced.is_some(),
+                spliced.said(),
+                write(&s, &spliced),
+            )
+        };
+        let (replaced, said, out) = place(STREAM);
+        assert!(replaced && said.starts_with("replacing the chart's Ingress"));
+        assert!(!out.contains("kind: Ingress\n") && out.contains("kind: IngressRoute"));
+        // filed under the chart's ingress template, as Helm 4 reads it back
+        let ours = &out[out.find("kind: IngressRoute").unwrap()..];
+        assert!(ours.contains("airbyte/templates/ingress.yaml"), "{ours}");
+        // without the chart's Ingress: added at the end, every byte before it kept
+        let cut = &STREAM[..STREAM
+            .find("---\napiVersion: networking.k8s.io/v1")
+            .unwrap()];
+        let (replaced, said, out) = place(cut);
+        assert!(!replaced && said.starts_with("adding"));
+        assert!(out.starts_with(cut));
+    }
+
+    #[test]
+    fn the_whole_pipeline_hands_back_a_stream_or_stops() {
+        let done = post_render(&opts(Target::GatewayApi), STREAM.as_bytes()).unwrap();
+        let out = done.output.unwrap();
+        assert!(out.contains("kind: HTTPRoute"), "{out}");
+        assert!(done.inferred.iter().any(|l| l.starts_with("replacing")));
+        // the read-back of the target's objects is a source of its own
+        assert!(
+            done.sources
+                .files
+                .iter()
+                .any(|f| f.name == "<airbyte-ingress --target gateway-api>")
+        );
+        let strict = PostRenderOptions {
+            strict: true,
+            ..opts(Target::Nginx)
+        };
+        // an https URL with no TLS for its host is a warning: it stops a strict run only, which
+        // still says why
+        let r = post_render(&strict, STREAM.as_bytes()).unwrap();
+        assert!(r.output.is_none());
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.rule == Rule::UrlHttpsWithoutTls)
+        );
+        assert!(
+            post_render(&opts(Target::Nginx), STREAM.as_bytes())
+                .unwrap()
+                .output
+                .is_some()
+        );
+        let cfg = post_render(&opts(Target::HaproxyCfg), STREAM.as_bytes());
+        assert!(matches!(cfg, Err(Failure::Usage(_))));
+    }
 }
