@@ -133,32 +133,27 @@ impl ChartVersion {
     }
 
     /// Parses `2.2.0`, `2.1`, `v2.0.18` (a pre-release or build suffix is ignored).
-    pub fn parse(s: &str) -> Result<ChartVersion, String> {
-        let bad = || format!("`{s}` is not a chart version such as `2.2.0`");
+    pub fn parse(s: &str) -> Result<ChartVersion, VersionError> {
+        let bad = || VersionError::NotAVersion(s.to_string());
         let t = s.trim().trim_start_matches('v');
         let core = t.split(['-', '+']).next().unwrap_or("");
         let parts: Vec<&str> = core.split('.').collect();
         if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
             return Err(bad());
         }
-        let num = |i: usize| -> Result<u32, String> {
+        let num = |i: usize| -> Result<u32, VersionError> {
             parts.get(i).map_or(Ok(0), |p| p.parse().map_err(|_| bad()))
         };
         Ok(ChartVersion::new(num(0)?, num(1)?, num(2)?))
     }
 
     /// The template shape, or why this version cannot be served.
-    pub fn line(self) -> Result<ChartLine, String> {
+    pub fn line(self) -> Result<ChartLine, VersionError> {
         if self < FIRST_CHART {
-            return Err(format!(
-                "chart {self} has no top-level `ingress` block (it arrived in {FIRST_CHART}); its ingress is the V1 \
-                 `webapp.ingress`. Upgrade to chart 2.1 or later; `airbyte-ingress migrate -f FILE` converts the values"
-            ));
+            return Err(VersionError::BeforeIngress(self));
         }
         if self.major > NEWEST_CHART.major {
-            return Err(format!(
-                "chart {self} is newer than this tool knows (newest: {NEWEST_CHART}); pass `--chart-version {NEWEST_CHART}` to check against it"
-            ));
+            return Err(VersionError::Newer(self));
         }
         Ok(if self < CHART_2_1 {
             ChartLine::V2_0
@@ -167,6 +162,38 @@ impl ChartVersion {
         })
     }
 }
+
+/// A chart version this tool cannot read or serve: a usage error naming the fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionError {
+    /// Not a version at all.
+    NotAVersion(String),
+    /// Before the chart had a top-level `ingress` block (2.0.18).
+    BeforeIngress(ChartVersion),
+    /// A major version this tool does not know.
+    Newer(ChartVersion),
+}
+
+impl fmt::Display for VersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VersionError::NotAVersion(s) => {
+                write!(f, "`{s}` is not a chart version such as `2.2.0`")
+            }
+            VersionError::BeforeIngress(v) => write!(
+                f,
+                "chart {v} has no top-level `ingress` block (it arrived in {FIRST_CHART}); its ingress is the V1 \
+                 `webapp.ingress`. Upgrade to chart 2.1 or later; `airbyte-ingress migrate -f FILE` converts the values"
+            ),
+            VersionError::Newer(v) => write!(
+                f,
+                "chart {v} is newer than this tool knows (newest: {NEWEST_CHART}); pass `--chart-version {NEWEST_CHART}` to check against it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VersionError {}
 
 impl fmt::Display for ChartVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -484,12 +511,14 @@ mod tests {
             ChartVersion::new(2, 0, 17)
                 .line()
                 .unwrap_err()
+                .to_string()
                 .contains("migrate")
         );
         assert!(
             ChartVersion::new(3, 0, 0)
                 .line()
                 .unwrap_err()
+                .to_string()
                 .contains("newer")
         );
     }

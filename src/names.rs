@@ -438,3 +438,15 @@ mod host_tests {
         );
     }
 }
+
+/// A name the API server or Helm would refuse (a release, a namespace): a usage error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameError(pub String);
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NameError {}

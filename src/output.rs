@@ -8,6 +8,22 @@ use std::path::{Path, PathBuf};
 
 use crate::render::Document;
 
+/// A file that could not be written: its path and the system's error, in one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteError(pub String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for WriteError {
+    fn from(s: String) -> Self {
+        WriteError(s)
+    }
+}
+
 /// The file name of one object: `<kind>-<name>.yaml`, lowercase, with anything unusual replaced.
 pub fn file_name(doc: &Document) -> String {
     let clean = |s: &str| -> String {
@@ -50,16 +66,17 @@ pub fn document_files(target: &str, docs: &[Document]) -> Vec<(String, String)> 
 }
 
 /// Writes every file; on any failure removes what it wrote in this call and returns the error.
-pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
+pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, WriteError> {
     match fs::symlink_metadata(dir) {
         Ok(m) if m.file_type().is_symlink() => {
             return Err(format!(
                 "{}: the output directory is a symlink; refusing to write through it",
                 dir.display()
-            ));
+            )
+            .into());
         }
         Ok(m) if !m.is_dir() => {
-            return Err(format!("{}: exists and is not a directory", dir.display()));
+            return Err(format!("{}: exists and is not a directory", dir.display()).into());
         }
         Ok(_) => {}
         Err(_) => fs::create_dir_all(dir)
@@ -81,7 +98,8 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>,
             return Err(format!(
                 "{}: exists and is not a regular file; refusing to replace it",
                 final_path.display()
-            ));
+            )
+            .into());
         }
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let written = fs::OpenOptions::new()
@@ -92,7 +110,7 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>,
         if let Err(e) = written {
             let _ = fs::remove_file(&temp);
             cleanup(&temps);
-            return Err(format!("{}: cannot write: {e}", temp.display()));
+            return Err(format!("{}: cannot write: {e}", temp.display()).into());
         }
         temps.push((temp, final_path));
     }
@@ -100,7 +118,7 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>,
     for (i, (temp, path)) in temps.iter().enumerate() {
         if let Err(e) = fs::rename(temp, path) {
             cleanup(&temps[i..]);
-            return Err(format!("{}: cannot rename into place: {e}", path.display()));
+            return Err(format!("{}: cannot rename into place: {e}", path.display()).into());
         }
         done.push(path.clone());
     }
@@ -110,7 +128,7 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>,
 /// The files of `dir` that an earlier render wrote (they begin with this tool's generated-by
 /// header) and this one did not: removed, so that applying the folder applies this render only
 /// (a render for another target leaves no objects of the old one behind). Returns what it removed.
-pub fn remove_stale(dir: &Path, written: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn remove_stale(dir: &Path, written: &[PathBuf]) -> Result<Vec<PathBuf>, WriteError> {
     let entries = fs::read_dir(dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
     let mut stale: Vec<PathBuf> = entries
         .flatten()
@@ -139,13 +157,14 @@ pub fn remove_stale(dir: &Path, written: &[PathBuf]) -> Result<Vec<PathBuf>, Str
 /// permissions and owner (a values file may hold secrets: a `600` file stays `600`). Each is written
 /// to a temporary file first and renamed into place; on any failure nothing new is left behind
 /// (no `.bak`, no temporary file) and the original is untouched. Returns the backup's path.
-pub fn rewrite_in_place(path: &Path, original: &str, text: &str) -> Result<PathBuf, String> {
+pub fn rewrite_in_place(path: &Path, original: &str, text: &str) -> Result<PathBuf, WriteError> {
     let shown = path.display();
     let meta = fs::symlink_metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
     if !meta.is_file() {
         return Err(format!(
             "{shown}: is not a regular file (a symbolic link?); refusing to replace it"
-        ));
+        )
+        .into());
     }
     let mut backup = path.as_os_str().to_owned();
     backup.push(".bak");
@@ -154,7 +173,8 @@ pub fn rewrite_in_place(path: &Path, original: &str, text: &str) -> Result<PathB
         return Err(format!(
             "{}: exists and is not a regular file; refusing to replace it",
             backup.display()
-        ));
+        )
+        .into());
     }
     let dir = path
         .parent()
@@ -172,12 +192,12 @@ pub fn rewrite_in_place(path: &Path, original: &str, text: &str) -> Result<PathB
     if let Err((at, e)) = written {
         let _ = fs::remove_file(&backup_temp);
         let _ = fs::remove_file(&new_temp);
-        return Err(format!("{}: cannot write: {e}", at.display()));
+        return Err(format!("{}: cannot write: {e}", at.display()).into());
     }
     if let Err(e) = fs::rename(&new_temp, path) {
         let _ = fs::remove_file(&new_temp);
         let _ = fs::remove_file(&backup);
-        return Err(format!("{shown}: cannot replace it: {e}"));
+        return Err(format!("{shown}: cannot replace it: {e}").into());
     }
     Ok(backup)
 }
@@ -239,7 +259,7 @@ mod tests {
         fs::remove_file(&backup).unwrap();
         fs::create_dir(&backup).unwrap();
         let e = rewrite_in_place(&f, "new: 1\n", "newer: 1\n").unwrap_err();
-        assert!(e.contains("refusing"), "{e}");
+        assert!(e.0.contains("refusing"), "{e}");
         assert_eq!(fs::read_to_string(&f).unwrap(), "new: 1\n");
         fs::remove_dir(&backup).unwrap();
         // the rename fails after the backup is in place: the backup is removed again

@@ -121,7 +121,7 @@ impl Plan {
         values: Values,
         root: &Node,
         opts: &PlanOptions,
-    ) -> Result<(Plan, Vec<Finding>), String> {
+    ) -> Result<(Plan, Vec<Finding>), crate::airbyte::VersionError> {
         let line = opts.chart.line()?;
         let mut findings = Vec::new();
         let ingress = values.ingress.unwrap_or_default();

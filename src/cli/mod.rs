@@ -226,7 +226,7 @@ impl TargetArgs {
 
     /// The plain settings, once every flag given is one `target` reads and every value passes.
     pub(crate) fn settings(&self, target: Option<Target>) -> Result<Settings, Failure> {
-        crate::targets::flags::settings(target, &self.given).map_err(Failure::Usage)
+        Ok(crate::targets::flags::settings(target, &self.given)?)
     }
 }
 

@@ -231,7 +231,7 @@ fn post_render_checked(args: &PostRenderArgs, io: &mut Io) -> Result<crate::Post
     }
     let settings = args.target_options.settings(Some(args.target))?;
     if let Some(ns) = &args.namespace {
-        crate::check_namespace(ns).map_err(Failure::Usage)?;
+        crate::check_namespace(ns)?;
     }
     let (_, input) =
         crate::inputs::read_named("-", args.max_file_bytes, io.read).map_err(Failure::Input)?;
@@ -247,7 +247,7 @@ fn post_render_checked(args: &PostRenderArgs, io: &mut Io) -> Result<crate::Post
         chart: args.chart_version,
     };
     if let Some(c) = args.chart_version {
-        c.line().map_err(Failure::Usage)?;
+        c.line()?;
     }
     crate::post_render(&opts, &input)
 }
@@ -335,7 +335,7 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         .plan
         .as_ref()
         .ok_or_else(|| Failure::Internal("no plan without error findings".into()))?;
-    let rendered = args.target.render(plan).map_err(Failure::Internal)?;
+    let rendered = args.target.render(plan)?;
     let unresolved = rendered
         .docs
         .iter()
@@ -382,8 +382,8 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
             Some(f) => vec![(f.name.clone(), f.text.clone())],
             None => crate::output::document_files(name, &rendered.docs),
         };
-        let written = crate::output::write_dir(dir, &files).map_err(Failure::Output)?;
-        let stale = crate::output::remove_stale(dir, &written).map_err(Failure::Output)?;
+        let written = crate::output::write_dir(dir, &files)?;
+        let stale = crate::output::remove_stale(dir, &written)?;
         if !io.quiet {
             for p in &written {
                 say(io, &format!("wrote {}", p.display()));
@@ -412,10 +412,9 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
                 .and_then(|_| io.stdout.flush())
                 .map_err(stdout_failed)?
         }
-        (None, OutputFormat::Json) => write_out(
-            io,
-            &crate::render::document::to_json(&rendered.docs).map_err(Failure::Internal)?,
-        )?,
+        (None, OutputFormat::Json) => {
+            write_out(io, &crate::render::document::to_json(&rendered.docs)?)?
+        }
     }
     leave((checked, rendered));
     Ok(Exit::Clean)
@@ -712,8 +711,7 @@ fn migrate(args: MigrateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure>
         ))
     })?;
     let backup =
-        crate::output::rewrite_in_place(std::path::Path::new(&args.file), &doc.text, &text)
-            .map_err(Failure::Output)?;
+        crate::output::rewrite_in_place(std::path::Path::new(&args.file), &doc.text, &text)?;
     let backup = backup.display();
     say(io, &format!("rewrote {shown} (the original is {backup})"));
     Ok(Exit::Clean)

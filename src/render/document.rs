@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::RenderError;
 use crate::tree::{Tree, TreeSink};
 
 /// One rendered Kubernetes object.
@@ -20,10 +21,13 @@ pub struct Document {
 impl Document {
     /// The document's JSON view, read from its text again (for `-o json`; the parse-back keeps
     /// no tree, as a large Ingress's would outweigh everything else a run holds).
-    pub fn json(&self) -> Result<serde_json::Value, String> {
-        read_document(&self.text)
-            .map(|t| t.to_json())
-            .map_err(|e| format!("{} `{}` does not read back: {e}", self.kind, self.name))
+    pub fn json(&self) -> Result<serde_json::Value, RenderError> {
+        read_document(&self.text).map(|t| t.to_json()).map_err(|e| {
+            RenderError(format!(
+                "{} `{}` does not read back: {e}",
+                self.kind, self.name
+            ))
+        })
     }
 }
 
@@ -62,14 +66,15 @@ impl Expected {
 /// meant to render: same count, same apiVersion, kind and name, in order. A stream that is one
 /// whole document becomes that document's text without a copy (a large Ingress is most of a run's
 /// output).
-pub fn parse_back(text: String, expected: &[Expected]) -> Result<Vec<Document>, String> {
+pub fn parse_back(text: String, expected: &[Expected]) -> Result<Vec<Document>, RenderError> {
     let chunks = crate::blockyaml::documents(&text);
     if chunks.len() != expected.len() {
         return Err(format!(
             "rendered {} documents where {} were planned",
             chunks.len(),
             expected.len()
-        ));
+        )
+        .into());
     }
     let mut docs = Vec::with_capacity(chunks.len());
     for (&chunk, e) in chunks.iter().zip(expected) {
@@ -87,7 +92,8 @@ pub fn parse_back(text: String, expected: &[Expected]) -> Result<Vec<Document>, 
             return Err(format!(
                 "rendered {}/{} `{}` where {}/{} `{}` was planned",
                 d.api_version, d.kind, d.name, e.api_version, e.kind, e.name
-            ));
+            )
+            .into());
         }
         if let Some(check) = e.check {
             check(&d, &tree)?;
@@ -160,7 +166,7 @@ pub(crate) fn read_document_events(text: &str) -> Result<Tree<'static>, String> 
                 let numeric = s
                     .chars()
                     .next()
-                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'));
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.').into());
                 match s.parse::<f64>() {
                     Ok(f) if numeric && f.is_finite() => Tree::Float(f),
                     _ => Tree::Str(s.to_string().into()),
@@ -203,7 +209,7 @@ pub(crate) fn read_document_events(text: &str) -> Result<Tree<'static>, String> 
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(entries, None)) => {
                     if let Some(k) = crate::tree::duplicate_key(&entries) {
-                        return Err(format!("duplicate key `{k}`"));
+                        return Err(format!("duplicate key `{k}`").into());
                     }
                     push(&mut stack, &mut out, Tree::Map(entries))?
                 }
@@ -251,7 +257,7 @@ pub fn write_yaml(
 }
 
 /// The documents as one `v1` `List`.
-pub fn to_json(docs: &[Document]) -> Result<String, String> {
+pub fn to_json(docs: &[Document]) -> Result<String, RenderError> {
     let items = docs
         .iter()
         .map(Document::json)
@@ -295,6 +301,7 @@ mod tests {
         assert!(
             parse_back(text.to_string(), &exp)
                 .unwrap_err()
+                .0
                 .contains("2 documents")
         );
     }

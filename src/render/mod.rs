@@ -4,6 +4,30 @@
 
 pub mod document;
 
+/// A rendering that failed: a template that did not render, or a document that does not read back
+/// as what the target meant. A fault of this tool, never of the values (they were checked first),
+/// so the runs report it as an internal error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for RenderError {
+    fn from(s: String) -> Self {
+        RenderError(s)
+    }
+}
+
+impl From<&str> for RenderError {
+    fn from(s: &str) -> Self {
+        RenderError(s.to_string())
+    }
+}
+
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -62,7 +86,7 @@ fn render_template<C: Serialize>(
     templates: Templates,
     template: &str,
     ctx: &C,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     static ENV: OnceLock<std::sync::Mutex<Environment<'static>>> = OnceLock::new();
     let lock = ENV.get_or_init(|| std::sync::Mutex::new(base_env()));
     let mut env = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -74,9 +98,9 @@ fn render_template<C: Serialize>(
     }
     let tmpl = env
         .get_template(template)
-        .map_err(|e| format!("template {template}: {e}"))?;
+        .map_err(|e| RenderError(format!("template {template}: {e}")))?;
     tmpl.render(minijinja::value::Serde(ctx))
-        .map_err(|e| format!("template {template}: {e}"))
+        .map_err(|e| RenderError(format!("template {template}: {e}")))
 }
 
 /// How every `{{ ... }}` of a template is written, by the template's kind: in `.yaml.j2`
@@ -137,7 +161,7 @@ pub fn render_text<C: Serialize>(
     templates: Templates,
     template: &str,
     ctx: &C,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let mut text = render_template(templates, template, ctx)?;
     if !text.ends_with('\n') {
         text.push('\n');
@@ -190,7 +214,7 @@ pub fn render_docs<C: Serialize>(
     template: &str,
     ctx: &C,
     expected: &[Expected],
-) -> Result<Vec<Document>, String> {
+) -> Result<Vec<Document>, RenderError> {
     let text = render_template(templates, template, ctx)?;
     parse_back(text, expected)
 }

@@ -37,7 +37,7 @@ pub fn check_manifests(
     read: ReadFn<'_>,
 ) -> Result<ManifestReport, Failure> {
     if let Some(r) = &opts.release {
-        check_release(r).map_err(Failure::Usage)?;
+        check_release(r)?;
     }
     let (objects, duplicates) =
         manifests::read(&opts.files, sources, &opts.limits, read).map_err(Failure::Input)?;

@@ -12,6 +12,7 @@ pub use releases::{Given, Merged, WrapperOptions, check_all, finish, merge_all, 
 
 use crate::controllers::Settings;
 use crate::findings::{self, Finding, Rule};
+use crate::names::NameError;
 use crate::plan::{ChartVersion, Output, Plan, PlanOptions};
 use crate::values::{
     self, InputError, InputErrorKind, Loaded, Node, Notice, Origin, ReadFn, Value, ValueInputs,
@@ -51,6 +52,36 @@ pub enum Failure {
     ClosedPipe,
     /// The tool itself failed (a rendered document did not parse back). Also exit 2.
     Internal(String),
+}
+
+impl From<crate::output::WriteError> for Failure {
+    fn from(e: crate::output::WriteError) -> Self {
+        Failure::Output(e.0)
+    }
+}
+
+impl From<crate::names::NameError> for Failure {
+    fn from(e: crate::names::NameError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
+impl From<crate::airbyte::VersionError> for Failure {
+    fn from(e: crate::airbyte::VersionError) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
+
+impl From<crate::targets::SettingsError> for Failure {
+    fn from(e: crate::targets::SettingsError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
+impl From<crate::render::RenderError> for Failure {
+    fn from(e: crate::render::RenderError) -> Self {
+        Failure::Internal(e.0)
+    }
 }
 
 impl Failure {
@@ -124,38 +155,38 @@ fn set_default_origin(n: &mut Node) {
 }
 
 /// Helm's release-name rule: a DNS-1123 subdomain of at most 53 characters.
-pub fn check_release(name: &str) -> Result<(), String> {
+pub fn check_release(name: &str) -> Result<(), NameError> {
     if !names::dns_subdomain_ok(name) {
-        return Err(format!(
+        return Err(NameError(format!(
             "invalid release name `{name}`: use lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
-        ));
+        )));
     }
     if name.len() > 53 {
-        return Err(format!(
+        return Err(NameError(format!(
             "invalid release name `{name}`: {} characters, Helm allows at most 53",
             name.len()
-        ));
+        )));
     }
     Ok(())
 }
 
 /// A namespace is a DNS-1123 label: at most 63 lowercase letters, digits and `-`.
-pub fn check_namespace(ns: &str) -> Result<(), String> {
+pub fn check_namespace(ns: &str) -> Result<(), NameError> {
     if names::dns_label_ok(ns) {
         Ok(())
     } else {
-        Err(format!(
+        Err(NameError(format!(
             "invalid namespace `{ns}`: use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit"
-        ))
+        )))
     }
 }
 
 /// Loads, merges and checks the values of the one release the inputs define (plain values files,
 /// or a wrapper that holds one Airbyte release): every stage up to the plan, with all findings.
 pub fn check(opts: &RunOptions, read: ReadFn<'_>) -> Result<Checked, Failure> {
-    check_release(&opts.release).map_err(Failure::Usage)?;
-    check_namespace(&opts.namespace).map_err(Failure::Usage)?;
-    opts.chart.line().map_err(Failure::Usage)?;
+    check_release(&opts.release)?;
+    check_namespace(&opts.namespace)?;
+    opts.chart.line()?;
     finish(merge_single(opts, read)?)
 }
 
@@ -183,12 +214,9 @@ pub fn check_loaded(
                     output: opts.target.map_or(Output::Values, |t| t.output()),
                     settings: opts.settings.clone(),
                 };
-                let (p, plan_findings) =
-                    Plan::build(typed, &loaded.root, &popts).map_err(Failure::Usage)?;
+                let (p, plan_findings) = Plan::build(typed, &loaded.root, &popts)?;
                 if let Some(target) = opts.target {
-                    target
-                        .check_settings(&p, &opts.settings)
-                        .map_err(Failure::Usage)?;
+                    target.check_settings(&p, &opts.settings)?;
                 }
                 findings.extend(plan_findings);
                 findings.extend(rules::check_plan(&loaded.root, &p, &loaded.sources));

@@ -162,9 +162,9 @@ fn find_release(opts: &PostRenderOptions, stream: &Stream) -> Result<Release, Fa
             plan::NEWEST_CHART
         }
     };
-    check_release(&rv.release).map_err(Failure::Usage)?;
-    check_namespace(&namespace).map_err(Failure::Usage)?;
-    chart.line().map_err(Failure::Usage)?;
+    check_release(&rv.release)?;
+    check_namespace(&namespace)?;
+    chart.line()?;
     Ok(Release {
         values: rv,
         namespace,
@@ -359,7 +359,7 @@ fn replace_or_add(
     plan: &plan::Plan,
 ) -> Result<Spliced, Failure> {
     use manifests::{release as rel, stream as st};
-    let rendered = opts.target.render(plan).map_err(Failure::Internal)?;
+    let rendered = opts.target.render(plan)?;
     let annotated = stream
         .objects
         .iter()

@@ -121,13 +121,13 @@ fn after_unread(layers: &[Layer]) -> Option<Vec<Span>> {
 /// Every release the inputs define, read and merged.
 pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Failure> {
     if opts.given.release {
-        check_release(&opts.release).map_err(Failure::Usage)?;
+        check_release(&opts.release)?;
     }
     if opts.given.namespace {
-        check_namespace(&opts.namespace).map_err(Failure::Usage)?;
+        check_namespace(&opts.namespace)?;
     }
     if opts.given.chart {
-        opts.chart.line().map_err(Failure::Usage)?;
+        opts.chart.line()?;
     }
     let limits = opts.inputs.limits;
     let mut sources = Sources::default();

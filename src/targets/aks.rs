@@ -4,9 +4,9 @@
 use super::ingress::{TlsCtx, byo_ingress, render_ingress, tls_ctx};
 use crate::controllers::AKS_KEYVAULT;
 use crate::plan::{Byo, Plan};
-use crate::render::Rendered;
+use crate::render::{RenderError, Rendered};
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     // with a Key Vault certificate the add-on writes it to the Secret `keyvault-<ingress name>`
     let tls = if byo.effective.annotations.contains_key(AKS_KEYVAULT) {
         vec![TlsCtx {

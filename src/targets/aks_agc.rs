@@ -2,12 +2,13 @@
 //! IngressExtension with Airbyte's request timeout, a HealthCheckPolicy on `/api/v1/health`, and with
 //! TLS an HTTP Ingress whose IngressExtension redirects to HTTPS, as Microsoft documents it.
 
+use super::SettingsError;
 use serde::Serialize;
 
 use super::ingress::{byo_ingress, render_ingress, tls_ctx};
 use crate::controllers::{AGC_EXTENSION, Settings};
 use crate::plan::{Backend, Byo, ChartLine, Plan};
-use crate::render::{Expected, Rendered, Templates, render_docs};
+use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
@@ -47,7 +48,7 @@ struct HealthCtx<'a> {
 }
 
 /// `--agc-alb-name` with `--agc-alb-namespace`, or `--agc-alb-id`, or the same annotations in the values.
-pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
+pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), SettingsError> {
     let has = |k: &str| plan.annotations.get(k).is_some_and(|v| v.is_some());
     let managed = opts.agc_alb_name.is_some() || has("alb.networking.azure.io/alb-name");
     let managed_ns =
@@ -62,7 +63,7 @@ pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let ns = plan.namespace.as_str();
     let mut r = Rendered::default();
     let main = byo_ingress(plan, byo, tls_ctx(&byo.tls));

@@ -2,9 +2,9 @@
 
 use super::ingress::{IngressCtx, PathCtx, RuleCtx, render_ingress, tls_ctx};
 use crate::plan::{ChartLine, Plan};
-use crate::render::Rendered;
+use crate::render::{RenderError, Rendered};
 
-pub fn render(plan: &Plan) -> Result<Rendered, String> {
+pub fn render(plan: &Plan) -> Result<Rendered, RenderError> {
     if !plan.enabled {
         // `chart-ingress-off` says so
         return Ok(Rendered::default());

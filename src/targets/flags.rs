@@ -4,7 +4,7 @@
 //! read it, [`Target::flags`](super::Target::flags), the `targets` command and the README's flag
 //! table are all derived from [`FLAGS`].
 
-use super::Target;
+use super::{SettingsError, Target};
 use crate::controllers::{AlbScheme, Settings};
 use crate::names::{dns_label_ok, dns_subdomain_ok};
 
@@ -47,7 +47,7 @@ impl Flag {
     }
 
     /// Checks one value as [`Check`] says; the message names the flag.
-    pub fn check_value(&self, v: &str) -> Result<(), String> {
+    pub fn check_value(&self, v: &str) -> Result<(), SettingsError> {
         let ok = match self.check {
             Check::Any => true,
             Check::Name => dns_subdomain_ok(v),
@@ -59,7 +59,8 @@ impl Flag {
                         "`--{} {v}`: expected one of {}",
                         self.long,
                         list.join(", ")
-                    ));
+                    )
+                    .into());
                 }
                 true
             }
@@ -80,7 +81,7 @@ impl Flag {
                 } else {
                     " and `.`"
                 }
-            ))
+            ).into())
         }
     }
 
@@ -307,7 +308,7 @@ pub fn flag(long: &str) -> Option<&'static Flag> {
 pub fn settings(
     target: Option<Target>,
     given: &[(&'static Flag, Vec<String>)],
-) -> Result<Settings, String> {
+) -> Result<Settings, SettingsError> {
     let mut s = Settings::default();
     for (f, values) in given {
         if !target.is_some_and(|t| f.targets.contains(&t)) {
@@ -317,7 +318,7 @@ pub fn settings(
                 .map(|t| format!("`{}`", t.name()))
                 .collect();
             let owners = owners.join(", ");
-            return Err(match target {
+            return Err(SettingsError(match target {
                 Some(t) => format!(
                     "`--{}` is a setting of {owners}, not of the `{}` target",
                     f.long,
@@ -327,7 +328,7 @@ pub fn settings(
                     "`--{}` is a setting of {owners}: pass `--target` too",
                     f.long
                 ),
-            });
+            }));
         }
         if f.value.is_none() {
             (f.set)(&mut s, "true");
@@ -398,20 +399,28 @@ mod tests {
     #[test]
     fn values_are_checked_and_refusals_name_the_owners() {
         let gc = flag("--gateway-class").unwrap();
-        let e = settings(Some(Target::Nginx), &[(gc, vec!["istio".into()])]).unwrap_err();
+        let e = settings(Some(Target::Nginx), &[(gc, vec!["istio".into()])])
+            .unwrap_err()
+            .0;
         assert_eq!(
             e,
             "`--gateway-class` is a setting of `gateway-api`, not of the `nginx` target"
         );
-        let e = settings(None, &[(gc, vec!["istio".into()])]).unwrap_err();
+        let e = settings(None, &[(gc, vec!["istio".into()])]).unwrap_err().0;
         assert!(e.contains("pass `--target` too"), "{e}");
-        let e = settings(Some(Target::GatewayApi), &[(gc, vec!["Bad_Class".into()])]).unwrap_err();
+        let e = settings(Some(Target::GatewayApi), &[(gc, vec!["Bad_Class".into()])])
+            .unwrap_err()
+            .0;
         assert!(e.contains("not a valid Kubernetes name"), "{e}");
         let ns = flag("--gateway-namespace").unwrap();
-        let e = settings(Some(Target::GatewayApi), &[(ns, vec!["a.b".into()])]).unwrap_err();
+        let e = settings(Some(Target::GatewayApi), &[(ns, vec!["a.b".into()])])
+            .unwrap_err()
+            .0;
         assert!(e.contains("not a valid Kubernetes namespace"), "{e}");
         let scheme = flag("--alb-scheme").unwrap();
-        let e = settings(Some(Target::Alb), &[(scheme, vec!["public".into()])]).unwrap_err();
+        let e = settings(Some(Target::Alb), &[(scheme, vec!["public".into()])])
+            .unwrap_err()
+            .0;
         assert!(
             e.contains("expected one of `internal`, `internet-facing`"),
             "{e}"

@@ -4,6 +4,7 @@
 //! With `--gateway-class approuting-istio` and a Key Vault certificate, AKS application routing's
 //! listener `tls.options`.
 
+use super::SettingsError;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use super::ingress::{plain_hosts, tls_hosts};
 use crate::controllers::{AKS_GATEWAY_CLASS, AKS_KEYVAULT, Settings};
 use crate::plan::{Byo, Plan};
-use crate::render::{Expected, Rendered, Templates, render_docs};
+use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
@@ -91,19 +92,19 @@ struct GrantCtx<'a> {
     secrets: Vec<String>,
 }
 
-pub fn check_settings(opts: &Settings) -> Result<(), String> {
+pub fn check_settings(opts: &Settings) -> Result<(), SettingsError> {
     match (&opts.gateway_class, &opts.gateway_name) {
         (None, None) => Err("the gateway-api target needs `--gateway-class CLASS` to render a Gateway, or `--gateway-name NAME` to attach to an existing one".into()),
         (Some(_), Some(_)) => Err("`--gateway-class` renders a Gateway and `--gateway-name` attaches to an existing one: give one of them".into()),
         _ if opts.aks_keyvault_cert_uri.is_some() && opts.gateway_class.as_deref() != Some(AKS_GATEWAY_CLASS) => {
-            Err(format!("`--aks-keyvault-cert-uri` goes with `--gateway-class {AKS_GATEWAY_CLASS}` (AKS application routing's Gateway API)"))
+            Err(format!("`--aks-keyvault-cert-uri` goes with `--gateway-class {AKS_GATEWAY_CLASS}` (AKS application routing's Gateway API)").into())
         }
         _ if opts.gateway_section.is_some() && opts.gateway_name.is_none() => Err("`--gateway-section` names a listener of an existing Gateway (`--gateway-name`)".into()),
         _ => Ok(()),
     }
 }
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let opts = &byo.settings;
     let ns = plan.namespace.as_str();
     let release = plan.release.as_str();
@@ -212,7 +213,8 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
             // `tls-secret-required` stops rendering before this
             return Err(format!(
                 "the TLS entry for `{host}` has no `secretName`, which a Gateway listener needs"
-            ));
+            )
+            .into());
         }
     }
     let gateway = GatewayCtx {

@@ -2,11 +2,12 @@
 //! with a redirect from HTTP, routing by Host (404 for anything else), Keycloak's public paths for
 //! Enterprise, a health-checked backend, optional cookie persistence.
 
+use super::SettingsError;
 use serde::Serialize;
 
 use crate::controllers::Settings;
 use crate::plan::{Backend, Byo, ChartLine, Plan};
-use crate::render::{Rendered, Templates, TextFile};
+use crate::render::{RenderError, Rendered, Templates, TextFile};
 
 pub const TEMPLATES: Templates = &[
     (
@@ -40,7 +41,7 @@ struct Ctx {
 }
 
 /// `HOST:PORT` (or `[v6]:PORT`, or `:PORT` for a bind) with nothing HAProxy would read as more.
-pub fn check_address(what: &str, s: &str, allow_empty_host: bool) -> Result<(), String> {
+pub fn check_address(what: &str, s: &str, allow_empty_host: bool) -> Result<(), SettingsError> {
     let (host, port) = s
         .rsplit_once(':')
         .ok_or_else(|| format!("{what} `{s}` is not HOST:PORT"))?;
@@ -53,11 +54,11 @@ pub fn check_address(what: &str, s: &str, allow_empty_host: bool) -> Result<(), 
     if port_ok && host_ok {
         Ok(())
     } else {
-        Err(format!("{what} `{s}` is not HOST:PORT"))
+        Err(format!("{what} `{s}` is not HOST:PORT").into())
     }
 }
 
-pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
+pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), SettingsError> {
     for u in &opts.upstreams {
         check_address("--upstream", u, false)?;
     }
@@ -75,7 +76,8 @@ pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
     {
         return Err(format!(
             "`--haproxy-cert {c}`: use a plain path (letters, digits, `/`, `.`, `_`, `-`)"
-        ));
+        )
+        .into());
     }
     let https_url = plan.hosts.is_empty()
         && plan
@@ -89,7 +91,7 @@ pub fn check_settings(plan: &Plan, opts: &Settings) -> Result<(), String> {
         };
         return Err(format!(
             "{what}: pass `--haproxy-cert PEM` (certificate and key in one file) for the HTTPS frontend"
-        ));
+        ).into());
     }
     Ok(())
 }
@@ -103,7 +105,7 @@ fn service_address(plan: &Plan, b: Backend) -> String {
     )
 }
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let opts = &byo.settings;
     let tls = opts.haproxy_cert.is_some();
     let mut exact_hosts = Vec::new();

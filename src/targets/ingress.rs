@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::plan::{Byo, Plan, Port, Service, TlsEntry};
-use crate::render::{Document, Expected, Rendered, Templates, render_docs};
+use crate::render::{Document, Expected, RenderError, Rendered, Templates, render_docs};
 use crate::tree::Tree;
 
 pub const TEMPLATES: Templates = &[(
@@ -138,14 +138,14 @@ pub fn byo_ingress(plan: &Plan, byo: &Byo, tls: Vec<TlsCtx>) -> IngressCtx {
 }
 
 /// The whole output of a single-Ingress target (ingress-nginx, ALB, HAProxy).
-pub fn render_one(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render_one(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     Ok(Rendered {
         docs: render_ingress(&byo_ingress(plan, byo, tls_ctx(&byo.tls)))?,
         file: None,
     })
 }
 
-pub fn render_ingress(ctx: &IngressCtx) -> Result<Vec<Document>, String> {
+pub fn render_ingress(ctx: &IngressCtx) -> Result<Vec<Document>, RenderError> {
     let expected = [Expected::new("networking.k8s.io/v1", "Ingress", &ctx.name).checked(check)];
     render_docs(TEMPLATES, "ingress/ingress.yaml.j2", ctx, &expected)
 }
@@ -243,7 +243,7 @@ mod tests {
         ] {
             let err = parse_back(ok.replacen(from, to, 1), &exp).unwrap_err();
             assert!(
-                err.contains("fields outside") && err.contains(field),
+                err.0.contains("fields outside") && err.0.contains(field),
                 "{err}"
             );
         }
@@ -251,6 +251,7 @@ mod tests {
         assert!(
             parse_back(wrong_type.to_string(), &exp)
                 .unwrap_err()
+                .0
                 .contains("not a valid Ingress")
         );
     }

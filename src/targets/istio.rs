@@ -5,6 +5,7 @@
 //! release namespace with Airbyte's routes, each with a timeout and retries only where the request
 //! never reached Airbyte.
 
+use super::SettingsError;
 use serde::Serialize;
 
 use super::ingress::{plain_hosts, tls_hosts};
@@ -12,7 +13,7 @@ use crate::controllers::Settings;
 use crate::controllers::istio::{AKS_NAMESPACE, existing, gateway_namespace, selector};
 use crate::names::{dns_label_ok, dns_subdomain_ok};
 use crate::plan::{Byo, Plan};
-use crate::render::{Expected, Rendered, Templates, render_docs};
+use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
@@ -33,7 +34,7 @@ pub const RETRY_ATTEMPTS: u32 = 2;
 
 const API: &str = "networking.istio.io/v1";
 
-pub fn check_settings(s: &Settings) -> Result<(), String> {
+pub fn check_settings(s: &Settings) -> Result<(), SettingsError> {
     if let Some(gw) = &s.istio_gateway {
         let ok = gw
             .split_once('/')
@@ -41,7 +42,7 @@ pub fn check_settings(s: &Settings) -> Result<(), String> {
         if !ok {
             return Err(format!(
                 "`--istio-gateway {gw}` is not NAMESPACE/NAME of a Gateway (e.g. `{AKS_NAMESPACE}/shared-gateway`)"
-            ));
+            ).into());
         }
         for (flag, given) in [
             ("--istio-selector", s.istio_selector.is_some()),
@@ -53,7 +54,7 @@ pub fn check_settings(s: &Settings) -> Result<(), String> {
             if given {
                 return Err(format!(
                     "`--istio-gateway` binds to an existing Gateway; `{flag}` is for the Gateway this target renders: give one of them"
-                ));
+                ).into());
             }
         }
         return Ok(());
@@ -63,7 +64,7 @@ pub fn check_settings(s: &Settings) -> Result<(), String> {
         return Err(format!(
             "`--istio-selector {}` selects gateway pods this tool does not know: pass `--istio-gateway-namespace NS`, the namespace they run in (their TLS Secrets must be there too)",
             s.istio_selector.as_deref().unwrap_or_default()
-        ));
+        ).into());
     }
     Ok(())
 }
@@ -119,7 +120,7 @@ pub fn gateway_name(plan: &Plan, gateway_ns: &str) -> String {
     }
 }
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let s = &byo.settings;
     let ns = plan.namespace.as_str();
     let mut r = Rendered::default();
@@ -161,7 +162,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
                     // `tls-secret-required` stops rendering before this
                     return Err(format!(
                         "the TLS entry for `{host}` has no `secretName`, which an HTTPS server needs as its `credentialName`"
-                    ));
+                    ).into());
                 };
                 servers.push(ServerCtx {
                     name: format!("https-{i}"),

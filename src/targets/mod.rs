@@ -16,7 +16,7 @@ mod traefik;
 
 use crate::controllers::{Controller, Settings};
 use crate::plan::{Output, Plan};
-use crate::render::{Rendered, Templates};
+use crate::render::{RenderError, Rendered, Templates};
 
 /// What `render --target` can produce.
 #[derive(
@@ -54,6 +54,29 @@ pub enum Target {
     Istio,
 }
 
+/// Settings a target cannot work with (a flag it does not read, a value it refuses, flags that
+/// contradict each other): a usage error, exit 2, before anything is printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsError(pub String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for SettingsError {
+    fn from(s: String) -> Self {
+        SettingsError(s)
+    }
+}
+
+impl From<&str> for SettingsError {
+    fn from(s: &str) -> Self {
+        SettingsError(s.to_string())
+    }
+}
+
 /// What a target produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Produces {
@@ -71,7 +94,7 @@ pub enum Produces {
 #[derive(Clone, Copy)]
 pub enum Renderer {
     /// The chart's own Ingress, from the plan alone.
-    Chart(fn(&Plan) -> Result<Rendered, String>),
+    Chart(fn(&Plan) -> Result<Rendered, RenderError>),
     /// A bring-your-own target, from the plan and what it makes of the values.
     Byo(ByoRender),
 }
@@ -105,12 +128,12 @@ pub struct Profile {
 }
 
 /// How a target renders from the plan and what it makes of the values.
-type ByoRender = fn(&Plan, &crate::plan::Byo) -> Result<Rendered, String>;
+type ByoRender = fn(&Plan, &crate::plan::Byo) -> Result<Rendered, RenderError>;
 /// How a target checks its settings.
-type SettingsCheck = fn(&Plan, &Settings) -> Result<(), String>;
+type SettingsCheck = fn(&Plan, &Settings) -> Result<(), SettingsError>;
 
 /// A target whose settings need no check of their own.
-fn no_check(_: &Plan, _: &Settings) -> Result<(), String> {
+fn no_check(_: &Plan, _: &Settings) -> Result<(), SettingsError> {
     Ok(())
 }
 
@@ -285,20 +308,20 @@ impl Target {
     }
 
     /// Checks the target's own settings against the plan; the message is a usage error (exit 2).
-    pub fn check_settings(self, plan: &Plan, settings: &Settings) -> Result<(), String> {
+    pub fn check_settings(self, plan: &Plan, settings: &Settings) -> Result<(), SettingsError> {
         (self.profile().check_settings)(plan, settings)?;
         if settings.tls_secret.is_some() && !plan.tls.is_empty() {
-            return Err(format!(
+            return Err(SettingsError(format!(
                 "`{}` names the Secret for the host of an `https` `global.airbyteUrl`; these values have `ingress.tls`, which names its own Secrets",
                 flags::TLS_SECRET
-            ));
+            )));
         }
         Ok(())
     }
 
     /// Renders the plan for this target. The plan was checked first: an `Err` here is a fault of
     /// this tool, not of the values.
-    pub fn render(self, plan: &Plan) -> Result<Rendered, String> {
+    pub fn render(self, plan: &Plan) -> Result<Rendered, RenderError> {
         match self.profile().render {
             Renderer::Chart(render) => render(plan),
             Renderer::Byo(render) => {

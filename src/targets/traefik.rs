@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::ingress::{plain_hosts, tls_hosts};
 use crate::airbyte::AirbytePath;
 use crate::plan::{Byo, Plan};
-use crate::render::{Expected, Rendered, Templates, render_docs};
+use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
@@ -94,7 +94,7 @@ fn rule(host: &str, p: &AirbytePath) -> Result<String, String> {
     Ok(format!("{} && PathPrefix(`{path}`)", host_matcher(host)?))
 }
 
-pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, String> {
+pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let opts = &byo.settings;
     let ns = plan.namespace.as_str();
     let release = plan.release.as_str();
