@@ -166,7 +166,7 @@ pub(crate) fn read_document_events(text: &str) -> Result<Tree<'static>, String> 
                 let numeric = s
                     .chars()
                     .next()
-                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.').into());
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.'));
                 match s.parse::<f64>() {
                     Ok(f) if numeric && f.is_finite() => Tree::Float(f),
                     _ => Tree::Str(s.to_string().into()),
@@ -209,7 +209,7 @@ pub(crate) fn read_document_events(text: &str) -> Result<Tree<'static>, String> 
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(entries, None)) => {
                     if let Some(k) = crate::tree::duplicate_key(&entries) {
-                        return Err(format!("duplicate key `{k}`").into());
+                        return Err(format!("duplicate key `{k}`"));
                     }
                     push(&mut stack, &mut out, Tree::Map(entries))?
                 }
