@@ -281,12 +281,9 @@ fn post_render_stopped(
     if let Err(e) = write_report(args, &report) {
         report.push_str(&format!("error: {e}\n"));
     }
-    if args.report_to_helm {
-        let _ = write!(io.stderr, "{report}");
-        write_out(io, &crate::runs::post_render::helm_refusal(&report))?;
-        return Ok(Exit::Clean);
-    }
-    if let Some(t) = io.terminal.as_mut() {
+    if !args.report_to_helm
+        && let Some(t) = io.terminal.as_mut()
+    {
         let _ = t.write_all(report.as_bytes());
         let _ = t.flush();
     }
@@ -299,6 +296,10 @@ fn post_render_stopped(
         _ => {
             let _ = write!(io.stderr, "{report}");
         }
+    }
+    if args.report_to_helm {
+        write_out(io, &crate::runs::post_render::helm_refusal(&report))?;
+        return Ok(Exit::Clean);
     }
     Ok(exit)
 }
