@@ -1,10 +1,13 @@
 //! A fast reader for the plain block-style YAML that most values files and every rendered manifest
-//! are written in: block mappings and lists, plain and quoted one-line scalars, comments.
+//! are written in: block mappings and lists, plain and quoted one-line scalars (also on the line
+//! below their key), one-line flow lists of scalars (`["*"]`), literal block scalars (`|`, `|-`,
+//! `|+`), comments.
 //!
 //! It reads in one pass over the lines and **declines** (returns `None`) whatever lies outside that
-//! subset or could be read two ways: anchors, aliases, tags, flow collections other than `[]` and
-//! `{}`, block and multi-line scalars, several documents, tabs, duplicate keys, and any plain
-//! scalar whose type YAML 1.1 (Helm) and YAML 1.2 might disagree on (`yes`, `0755`, `1e3`, ...).
+//! subset or could be read two ways: anchors, aliases, tags, flow maps other than `{}` and flow
+//! lists of anything but scalars or over several lines, folded and multi-line scalars, several
+//! documents, tabs, duplicate keys, and any plain scalar whose type YAML 1.1 (Helm) and YAML 1.2
+//! might disagree on (`yes`, `0755`, `1e3`, `2026-11-30`, ...).
 //! Callers then use the full parser, which also words every error. What it accepts it reads
 //! exactly as the full parser does, values and positions alike: tests and a fuzz target compare
 //! the two on every fixture and on generated documents.
@@ -32,6 +35,28 @@ pub trait Sink<'a> {
     fn map(&mut self, entries: Vec<Self::Entry>, at: (u32, u32)) -> Option<Self::Out>;
 }
 
+/// A sink that builds nothing: it reads a document only to know that it is well formed (every
+/// mapping's keys distinct), for documents whose content nobody will look at.
+#[derive(Debug)]
+pub struct SkimSink;
+
+impl<'a> Sink<'a> for SkimSink {
+    type Out = ();
+    type Entry = Cow<'a, str>;
+    fn null(&mut self, _: (u32, u32)) {}
+    fn bool(&mut self, _: bool, _: (u32, u32)) {}
+    fn int(&mut self, _: i64, _: (u32, u32)) {}
+    fn str(&mut self, _: Cow<'a, str>, _: (u32, u32)) {}
+    fn seq(&mut self, _: Vec<()>, _: (u32, u32)) {}
+    fn entry(&mut self, key: Cow<'a, str>, _: (u32, u32), _: ()) -> Cow<'a, str> {
+        key
+    }
+    fn map(&mut self, mut entries: Vec<Cow<'a, str>>, _: (u32, u32)) -> Option<()> {
+        entries.sort_unstable();
+        entries.windows(2).all(|w| w[0] != w[1]).then_some(())
+    }
+}
+
 /// Limits the reader honours by declining: the full parser reports them by name.
 #[derive(Clone, Copy, Debug)]
 pub struct Bounds {
@@ -41,10 +66,21 @@ pub struct Bounds {
 
 /// Reads `text` (one document, BOM already removed) into `sink`'s tree, or declines.
 pub fn read<'a, S: Sink<'a>>(text: &'a str, bounds: Bounds, sink: &mut S) -> Option<S::Out> {
+    read_from(text, 0, bounds, sink)
+}
+
+/// As [`read`], for a document that starts after `lines_before` lines of its stream: every
+/// position is the stream's.
+pub fn read_from<'a, S: Sink<'a>>(
+    text: &'a str,
+    lines_before: usize,
+    bounds: Bounds,
+    sink: &mut S,
+) -> Option<S::Out> {
     let mut lines = Lines {
         text,
         next: 0,
-        no: 0,
+        no: lines_before,
         content_seen: false,
         marker_seen: false,
     };
@@ -302,6 +338,8 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 let colon = (line.no, line.column(line.indent + key_len));
                 self.advance()?;
                 self.value_below(indent, true, colon, depth + 1)?
+            } else if rest.starts_with('|') {
+                self.literal(indent, rest_at, depth + 1)?
             } else {
                 let v = self.scalar(rest_at, depth + 1)?;
                 self.advance()?;
@@ -325,6 +363,19 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
         depth: usize,
     ) -> Option<S::Out> {
         match &self.line {
+            // a one-line value written on the line below its key (`annotations:` then `{}`)
+            Some(next)
+                if in_map
+                    && next.indent > indent
+                    && !next.is_dash()
+                    && key_end(next.body()).is_none() =>
+            {
+                let from = next.indent;
+                let v = self.scalar(from, depth)?;
+                self.advance()?;
+                self.no_continuation(indent)?;
+                Some(v)
+            }
             Some(next) if next.indent > indent => self.block(next.indent, depth),
             Some(next) if in_map && next.indent == indent && next.is_dash() => {
                 self.seq(indent, depth, true)
@@ -334,6 +385,98 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
                 Some(self.sink.null(empty_at))
             }
         }
+    }
+
+    /// A literal block scalar (`key: |`, `|-`, `|+`) whose indicator is at byte `from` of the
+    /// current line, under a key at `indent`: its lines read raw (comments and blank lines are
+    /// its text), up to the first line indented less than its content. An indentation indicator,
+    /// an empty scalar, or a blank line holding more spaces than the content's indentation is
+    /// the full parser's.
+    fn literal(&mut self, indent: usize, from: usize, depth: usize) -> Option<S::Out> {
+        self.count(depth)?;
+        let line = self.line.as_ref()?;
+        let header = &line.raw[from + 1..];
+        let (chomp, rest) = match header.as_bytes().first() {
+            Some(b'-') => (Chomp::Strip, &header[1..]),
+            Some(b'+') => (Chomp::Keep, &header[1..]),
+            _ => (Chomp::Clip, header),
+        };
+        let after = rest.trim_start_matches(' ');
+        if !(after.is_empty() || (after.starts_with('#') && after.len() < rest.len())) {
+            return None;
+        }
+        let text = self.lines.text;
+        let bytes = text.as_bytes();
+        let mut next = self.lines.next;
+        let mut no = self.lines.no;
+        let mut content_indent: Option<usize> = None;
+        let mut at = (0, 0);
+        let mut out = String::new();
+        // line breaks of blank lines not yet known to be inside the text (trailing ones)
+        let mut pending = 0usize;
+        while next <= bytes.len() {
+            let (end, _) = line_end(bytes, next)?;
+            let raw = &text[next..end];
+            if raw.chars().any(unusual_char) {
+                return None;
+            }
+            let spaces = raw.bytes().take_while(|&b| b == b' ').count();
+            let blank = spaces == raw.len();
+            if blank {
+                // a blank line with more spaces than the text's indentation holds text (spaces)
+                // of its own, and before the first line it is an error: the full parser's
+                if content_indent.is_none_or(|n| spaces > n) && spaces > indent {
+                    return None;
+                }
+                if end == bytes.len() {
+                    break; // the text's end, not a line
+                }
+                pending += 1;
+                next = end + 1;
+                no += 1;
+                continue;
+            }
+            let n = match content_indent {
+                Some(n) => n,
+                None if spaces > indent => {
+                    // the full parser places the scalar where its text begins
+                    at = (u32::try_from(no + 1).ok()?, u32::try_from(spaces + 1).ok()?);
+                    content_indent = Some(spaces);
+                    spaces
+                }
+                None => return None, // an empty scalar
+            };
+            if spaces < n {
+                break;
+            }
+            for _ in 0..pending {
+                out.push('\n');
+            }
+            pending = 0;
+            out.push_str(&raw[n..]);
+            out.push('\n');
+            if end == bytes.len() {
+                next = end + 1;
+                no += 1;
+                break;
+            }
+            next = end + 1;
+            no += 1;
+        }
+        content_indent?;
+        match chomp {
+            Chomp::Clip => {}
+            Chomp::Strip => {
+                out.pop();
+            }
+            Chomp::Keep => out.extend(std::iter::repeat_n('\n', pending)),
+        }
+        // the lines below the scalar: back to the reader's own line scan, from the line that
+        // ended it (the blank lines before that line are the scan's to skip, and were counted)
+        self.lines.next = next;
+        self.lines.no = no;
+        self.advance()?;
+        Some(self.sink.str(Cow::Owned(out), at))
     }
 
     /// After a scalar on its own line, a deeper line would continue it (a multi-line scalar) or
@@ -356,10 +499,37 @@ impl<'a, S: Sink<'a>> Reader<'a, '_, S> {
             Scalar::Bool(b) => self.sink.bool(b, at),
             Scalar::Int(i) => self.sink.int(i, at),
             Scalar::Str(s) => self.sink.str(s, at),
-            Scalar::Seq => self.sink.seq(Vec::new(), at),
+            Scalar::Seq(items) => {
+                let line = self.line.as_ref()?;
+                let places: Vec<(u32, u32)> = items
+                    .iter()
+                    .map(|(_, offset)| (line.no, line.column(from + offset)))
+                    .collect();
+                let mut out = Vec::with_capacity(items.len());
+                for ((item, _), at) in items.into_iter().zip(places) {
+                    self.count(depth + 1)?;
+                    out.push(match item {
+                        Scalar::Null => self.sink.null(at),
+                        Scalar::Bool(b) => self.sink.bool(b, at),
+                        Scalar::Int(i) => self.sink.int(i, at),
+                        Scalar::Str(s) => self.sink.str(s, at),
+                        Scalar::Seq(_) | Scalar::Map => return None,
+                    });
+                }
+                self.sink.seq(out, at)
+            }
             Scalar::Map => self.sink.map(Vec::new(), at)?,
         })
     }
+}
+
+/// How a block scalar ends: its last line break kept (clip), dropped (strip), or every trailing
+/// line break kept.
+#[derive(Clone, Copy)]
+enum Chomp {
+    Clip,
+    Strip,
+    Keep,
 }
 
 /// A scalar that fills the rest of a line (a comment may follow it).
@@ -371,7 +541,10 @@ fn read_scalar(text: &str) -> Option<Scalar<'_>> {
         let (s, used) = single_quoted(q)?;
         (Scalar::Str(s), &q[used..])
     } else if let Some(rest) = text.strip_prefix("[]") {
-        (Scalar::Seq, rest)
+        (Scalar::Seq(Vec::new()), rest)
+    } else if text.starts_with('[') {
+        let (items, used) = flow_seq(text)?;
+        (Scalar::Seq(items), &text[used..])
     } else if let Some(rest) = text.strip_prefix("{}") {
         (Scalar::Map, rest)
     } else {
@@ -389,8 +562,70 @@ enum Scalar<'a> {
     Bool(bool),
     Int(i64),
     Str(Cow<'a, str>),
-    Seq,
+    /// `[]`, or a one-line flow list of scalars, each with its byte offset in the text.
+    Seq(Vec<(Scalar<'a>, usize)>),
+    /// `{}`.
     Map,
+}
+
+/// A flow list of scalars on one line, `[a, "b", 'c']` (spaces around items and after `[` are
+/// the writer's): its items with their byte offsets, and the bytes used through `]`. Anything
+/// else a flow list may hold (nested collections, `key: value` pairs, empty items, a trailing
+/// comma, a plain item with a flow indicator) is the full parser's.
+fn flow_seq(text: &str) -> Option<(Vec<(Scalar<'_>, usize)>, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = 1;
+    let skip = |at: &mut usize| {
+        while bytes.get(*at) == Some(&b' ') {
+            *at += 1;
+        }
+    };
+    let mut items = Vec::new();
+    skip(&mut at);
+    loop {
+        let start = at;
+        let item = match bytes.get(at)? {
+            b'"' => {
+                let (s, used) = double_quoted(&text[at + 1..])?;
+                at += 1 + used;
+                Scalar::Str(s)
+            }
+            b'\'' => {
+                let (s, used) = single_quoted(&text[at + 1..])?;
+                at += 1 + used;
+                Scalar::Str(s)
+            }
+            _ => {
+                let len = bytes[at..].iter().position(|&b| matches!(b, b',' | b']'))?;
+                let plain = text[at..at + len].trim_end_matches(' ');
+                if plain.is_empty()
+                    || plain.bytes().any(|b| {
+                        matches!(b, b'[' | b']' | b'{' | b'}' | b'#' | b'"' | b'\'' | b':')
+                    })
+                {
+                    return None;
+                }
+                at += plain.len();
+                match resolve_plain(plain)? {
+                    v @ (Scalar::Null | Scalar::Bool(_) | Scalar::Int(_) | Scalar::Str(_)) => v,
+                    Scalar::Seq(_) | Scalar::Map => return None,
+                }
+            }
+        };
+        items.push((item, start));
+        skip(&mut at);
+        match bytes.get(at)? {
+            b']' => return Some((items, at + 1)),
+            b',' => {
+                at += 1;
+                skip(&mut at);
+                if matches!(bytes.get(at), Some(b']') | Some(b',') | None) {
+                    return None; // a trailing comma or an empty item
+                }
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The key of a `key: value` line and its length in bytes (the `:` follows it), or `None` when the
@@ -452,6 +687,12 @@ fn resolve_plain(s: &str) -> Option<Scalar<'_>> {
                 && (digits == "0" || !digits.starts_with('0'))
             {
                 Scalar::Int(s.parse().ok()?)
+            } else if first != '-' && dotted_digits(s) {
+                // `10.96.0.12`, `1.2.3`: two dots make no number in either YAML
+                Scalar::Str(s.into())
+            } else if first != '-' && inner_dash_text(s) {
+                // `6f1c0d2e-0000-4000-...` (a uid): no number or date form has a `-` there
+                Scalar::Str(s.into())
             } else if first != '-'
                 && s.chars().any(|c| {
                     !(c.is_ascii_hexdigit()
@@ -474,6 +715,33 @@ fn resolve_plain(s: &str) -> Option<Scalar<'_>> {
         }
         _ => return None,
     })
+}
+
+/// Digits and at least two dots, nothing else: an address or a version, text to every YAML.
+fn dotted_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && s.bytes().filter(|&b| b == b'.').count() >= 2
+}
+
+/// Whether a plain scalar that starts with a digit holds a `-` that no YAML 1.1 number or
+/// timestamp could: after the first byte, not after an exponent's `e`, and not the `-` of a date's
+/// four-digit year (`2026-11-30` is the full parser's to read).
+fn inner_dash_text(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let Some(dash) = bytes.iter().skip(1).position(|&b| b == b'-').map(|i| i + 1) else {
+        return false;
+    };
+    let year = dash == 4 && bytes[..4].iter().all(u8::is_ascii_digit);
+    // `1.5e-3`: an exponent's sign, after a mantissa of digits (`6f1c0d2e-0000` is no number)
+    let exponent = matches!(bytes[dash - 1], b'e' | b'E')
+        && bytes[..dash - 1]
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'_'));
+    !year
+        && !exponent
+        && find_pair(s, b':', b' ').is_none()
+        && !s.ends_with(':')
+        && !bytes.contains(&b'#')
 }
 
 /// A one-line double-quoted scalar after its opening quote: the text and the bytes used, closing

@@ -90,23 +90,82 @@ pub fn read(
     let mut duplicates = Vec::new();
     for name in names {
         let (shown, bytes) = read_named(name, limits.max_file_bytes, read)?;
-        let file = sources.files.len() as u32;
-        let stream = crate::source::parse_stream(&bytes, &shown, file, limits)?;
-        sources
-            .files
-            .push(SourceFile::new(shown.clone(), stream.text));
-        duplicates.extend(stream.duplicates);
-        for doc in stream.docs {
-            collect(doc, &mut objects).map_err(|(origin, message)| {
-                let (line, column) = match origin {
-                    Origin::File { line, column, .. } => (Some(line), Some(column)),
-                    _ => (None, None),
-                };
-                InputError::new(InputErrorKind::Invalid, shown.clone(), message).at(line, column)
-            })?;
-        }
+        read_bytes(
+            &shown,
+            &bytes,
+            sources,
+            limits,
+            &mut objects,
+            &mut duplicates,
+        )?;
     }
     Ok((objects, duplicates))
+}
+
+/// The objects of one input already in memory (post-render's stream), as [`read`] reads a file
+/// named `shown`, appended to `objects` and `duplicates`.
+pub fn read_bytes(
+    shown: &str,
+    bytes: &[u8],
+    sources: &mut Sources,
+    limits: &Limits,
+    objects: &mut Vec<Object>,
+    duplicates: &mut Vec<Duplicate>,
+) -> Result<(), InputError> {
+    let file = sources.files.len() as u32;
+    let stream = crate::source::parse_stream_keeping(bytes, shown, file, limits, &worth_a_tree)?;
+    sources
+        .files
+        .push(SourceFile::new(shown.to_string(), stream.text));
+    duplicates.extend(stream.duplicates);
+    for doc in stream.docs {
+        collect(doc, objects).map_err(|(origin, message)| {
+            let (line, column) = match origin {
+                Origin::File { line, column, .. } => (Some(line), Some(column)),
+                _ => (None, None),
+            };
+            InputError::new(InputErrorKind::Invalid, shown.to_string(), message).at(line, column)
+        })?;
+    }
+    Ok(())
+}
+
+/// Kinds no check reads (workloads, RBAC, storage): a whole Helm render is mostly these, and
+/// their documents are only checked for being well formed, not built into trees.
+const UNREAD_KINDS: [&str; 18] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ServiceAccount",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "NetworkPolicy",
+    "CustomResourceDefinition",
+];
+
+/// Whether a document is worth a tree: any whose top-level `kind:` is not one of
+/// [`UNREAD_KINDS`] (a document whose kind cannot be seen on a line of its own is kept).
+fn worth_a_tree(doc: &str) -> bool {
+    let line = if doc.starts_with("kind:") {
+        Some(0)
+    } else {
+        memchr::memmem::find(doc.as_bytes(), b"\nkind:").map(|at| at + 1)
+    };
+    let Some(at) = line else { return true };
+    let rest = &doc[at + "kind:".len()..];
+    let value = rest.split('\n').next().unwrap_or("").trim();
+    let value = value.trim_matches(|c| c == '"' || c == '\'');
+    !UNREAD_KINDS.contains(&value)
 }
 
 /// The Kubernetes objects among documents (others are skipped): for the objects a wrapper's
@@ -175,6 +234,20 @@ fn collect(doc: Node, out: &mut Vec<Object>) -> Result<(), (Origin, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_unread_kinds_are_skimmed() {
+        assert!(!worth_a_tree(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {}\n"
+        ));
+        assert!(!worth_a_tree("kind: \"Role\"\n"));
+        assert!(worth_a_tree("apiVersion: v1\nkind: Service\n"));
+        assert!(worth_a_tree("apiVersion: v1\nkind: List\nitems: []\n"));
+        // a kind that is not at the top level, or no kind at all: kept
+        assert!(worth_a_tree("spec:\n  kind: Deployment\n"));
+        assert!(worth_a_tree("global: {}\n"));
+    }
+
     use super::*;
 
     fn objects(text: &str) -> Result<Vec<Object>, InputError> {

@@ -58,7 +58,9 @@ pub fn too_large(max: usize) -> String {
 pub fn read_path(name: &str, max: usize) -> Result<Vec<u8>, InputError> {
     let unreadable = |message: String| InputError::new(InputErrorKind::Unreadable, name, message);
     let bounded = |r: &mut dyn Read, what: &str| -> Result<Vec<u8>, InputError> {
-        let mut buf = Vec::new();
+        // room up front, so that a stream (a Helm render on a pipe) is not copied at every
+        // doubling: untouched capacity costs no memory until it is written
+        let mut buf = Vec::with_capacity(max.saturating_add(1).min(4 << 20));
         let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
         r.take(limit)
             .read_to_end(&mut buf)

@@ -7,4 +7,4 @@ pub mod release;
 pub mod routes;
 pub mod stream;
 
-pub use crate::inputs::manifests::{Object, read, str_of};
+pub use crate::inputs::manifests::{Object, read, read_bytes, str_of};

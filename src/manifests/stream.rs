@@ -46,6 +46,12 @@ pub fn span_of(spans: &[DocSpan], line: u32) -> Option<&DocSpan> {
 /// as new documents at the end. Every other byte is kept.
 pub fn splice(text: &str, replace: Option<&DocSpan>, with: &str) -> String {
     let mut out = String::with_capacity(text.len() + with.len() + 8);
+    splice_into(&mut out, text, replace, with);
+    out
+}
+
+/// [`splice`], written at the end of `out`.
+pub fn splice_into(out: &mut String, text: &str, replace: Option<&DocSpan>, with: &str) {
     match replace {
         Some(span) => {
             out.push_str(&text[..span.bytes.start]);
@@ -61,7 +67,6 @@ pub fn splice(text: &str, replace: Option<&DocSpan>, with: &str) -> String {
             out.push_str(with);
         }
     }
-    out
 }
 
 /// The comment lines that open a document (`# Source: airbyte/templates/ingress.yaml`), kept when

@@ -51,51 +51,66 @@ pub fn post_render(opts: &PostRenderOptions, input: &[u8]) -> Result<PostRendere
             opts.target.name()
         )));
     }
-    let stream = read_stream(opts, input)?;
+    let mut stream = read_stream(opts, input)?;
     let release = find_release(opts, &stream)?;
     let intent = take_intent(opts, &stream, &release)?;
-    let mut checked = check(opts, &stream, &release, intent)?;
+    let mut checked = check(opts, &mut stream, &release, intent)?;
     let plan = match checked.plan.take() {
         Some(plan) if !findings::failing(&checked.findings, opts.strict) => plan,
         _ => return Ok(checked.stopped(release.inferred)),
     };
     if opts.target == targets::Target::Chart {
-        let output = format!("{}{}", stream.bom, stream.text);
+        let output = format!("{}{}", stream.bom, checked.text());
         return Ok(checked.done(output, release.inferred));
     }
-    let spliced = replace_or_add(opts, &stream, &release, &plan)?;
-    check_output(opts, &stream, &release, &spliced, &mut checked)?;
+    let spliced = replace_or_add(opts, &stream, &plan, checked.text())?;
+    check_output(opts, &stream, &spliced, &mut checked)?;
     let mut inferred = release.inferred;
     inferred.push(spliced.said());
     Ok(match findings::failing(&checked.findings, opts.strict) {
         true => checked.stopped(inferred),
-        false => checked.done(write(&stream, &spliced), inferred),
+        false => {
+            let output = write(stream.bom, checked.text(), &spliced);
+            checked.done(output, inferred)
+        }
     })
 }
 
-/// The stream as read: its text, its objects, and what they say of the releases in it.
+/// The stream as read: its objects, what they say of the releases in it, and its text (the first
+/// of its sources; one copy of it, handed on to the checks with the sources).
 struct Stream {
-    text: String,
     /// A byte order mark the stream began with, handed back as it came.
     bom: &'static str,
     objects: Vec<manifests::Object>,
     duplicates: Vec<values::Duplicate>,
     inventory: manifests::inventory::Inventory,
     sources: values::Sources,
+    /// Where the target's objects go, found before the objects move on to the checks.
+    placement: Placement,
+}
+
+/// What splicing needs of the stream's objects.
+#[derive(Debug, Default)]
+struct Placement {
+    /// The line where the chart's Ingress begins, if the stream has one.
+    ingress_line: Option<u32>,
+    /// The template Helm 4 files the target's objects under, when the stream names templates.
+    template: Option<String>,
 }
 
 /// Stage 1: the stream's objects, every document of it, within the limits.
 fn read_stream(opts: &PostRenderOptions, input: &[u8]) -> Result<Stream, Failure> {
     let mut sources = values::Sources::default();
-    let mut read = |_: &str, _: usize| Ok(input.to_vec());
-    let (objects, duplicates) =
-        manifests::read(&["-".to_string()], &mut sources, &opts.limits, &mut read)
-            .map_err(Failure::Input)?;
-    let text = sources
-        .files
-        .first()
-        .map(|f| f.text.clone())
-        .unwrap_or_default();
+    let (mut objects, mut duplicates) = (Vec::new(), Vec::new());
+    manifests::read_bytes(
+        "<stdin>",
+        input,
+        &mut sources,
+        &opts.limits,
+        &mut objects,
+        &mut duplicates,
+    )
+    .map_err(Failure::Input)?;
     let inventory = manifests::inventory::inventory(&objects);
     let bom = if input.starts_with("\u{feff}".as_bytes()) {
         "\u{feff}"
@@ -103,12 +118,12 @@ fn read_stream(opts: &PostRenderOptions, input: &[u8]) -> Result<Stream, Failure
         ""
     };
     Ok(Stream {
-        text,
         bom,
         objects,
         duplicates,
         inventory,
         sources,
+        placement: Placement::default(),
     })
 }
 
@@ -221,9 +236,16 @@ struct Judged {
     plan: Option<plan::Plan>,
     /// What the checks of the stream's other routes need again for the output.
     ctx: rules::manifests::Context,
+    /// The stream's objects but the chart's Ingress, checked again beside the target's.
+    others: Vec<manifests::Object>,
 }
 
 impl Judged {
+    /// The stream's text: the first of the sources.
+    fn text(&self) -> &str {
+        self.sources.files.first().map_or("", |f| f.text.as_str())
+    }
+
     fn stopped(mut self, inferred: Vec<String>) -> PostRendered {
         findings::sort(&mut self.findings);
         PostRendered {
@@ -249,7 +271,7 @@ impl Judged {
 /// routes to Airbyte (an umbrella chart's own Ingress, say) as `validate -m` checks them.
 fn check(
     opts: &PostRenderOptions,
-    stream: &Stream,
+    stream: &mut Stream,
     release: &Release,
     (run, root): (RunOptions, Node),
 ) -> Result<Judged, Failure> {
@@ -270,7 +292,8 @@ fn check(
         .collect();
     let loaded = Loaded {
         root,
-        sources: stream.sources.clone(),
+        // the sources move on with the checks (the stream's text among them): never copied
+        sources: std::mem::take(&mut stream.sources),
         notices: Vec::new(),
     };
     let checked = check_loaded(&run, loaded, noted)?;
@@ -278,7 +301,7 @@ fn check(
     let sources = checked.loaded.sources;
     findings.extend(duplicate_findings(
         &stream.objects,
-        stream.duplicates.clone(),
+        std::mem::take(&mut stream.duplicates),
         &sources,
     ));
     let url = stream
@@ -308,18 +331,33 @@ fn check(
         sources,
         plan: checked.plan,
         ctx,
+        others,
     })
 }
 
-/// The stream's objects but the chart's Ingress (which was checked as values).
-fn others(stream: &Stream, release: &Release) -> Vec<manifests::Object> {
-    stream
+/// The stream's objects but the chart's Ingress (which was checked as values), moved out of the
+/// stream once what splicing needs of them is kept in its placement.
+fn others(stream: &mut Stream, release: &Release) -> Vec<manifests::Object> {
+    use manifests::release as rel;
+    let chart_ingress = release.values.chart_ingress;
+    let annotated = stream
         .objects
         .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != release.values.chart_ingress)
-        .map(|(_, o)| o.clone())
-        .collect()
+        .any(|o| o.annotations().contains_key(rel::FILENAME_ANNOTATION));
+    stream.placement = Placement {
+        ingress_line: chart_ingress.and_then(|i| match stream.objects[i].origin() {
+            Origin::File { line, .. } => Some(line),
+            _ => None,
+        }),
+        template: annotated.then(|| {
+            rel::ingress_template(&stream.objects, &release.values.release, chart_ingress)
+        }),
+    };
+    let mut objects = std::mem::take(&mut stream.objects);
+    if let Some(i) = chart_ingress {
+        objects.remove(i);
+    }
+    objects
 }
 
 /// The target's objects, and where they go in the stream.
@@ -355,25 +393,16 @@ impl Spliced {
 fn replace_or_add(
     opts: &PostRenderOptions,
     stream: &Stream,
-    release: &Release,
     plan: &plan::Plan,
+    text: &str,
 ) -> Result<Spliced, Failure> {
     use manifests::{release as rel, stream as st};
     let rendered = opts.target.render(plan)?;
-    let annotated = stream
-        .objects
-        .iter()
-        .any(|o| o.annotations().contains_key(rel::FILENAME_ANNOTATION));
-    let chart_ingress = release.values.chart_ingress;
-    let replaced = chart_ingress.and_then(|i| {
-        let line = match stream.objects[i].origin() {
-            Origin::File { line, .. } => line,
-            _ => 0,
-        };
-        st::span_of(&st::spans(&stream.text), line).cloned()
-    });
-    let file = annotated
-        .then(|| rel::ingress_template(&stream.objects, &release.values.release, chart_ingress));
+    let replaced = stream
+        .placement
+        .ingress_line
+        .and_then(|line| st::span_of(&st::spans(text), line).cloned());
+    let file = stream.placement.template.clone();
     let mut docs = Vec::with_capacity(rendered.docs.len());
     for doc in &rendered.docs {
         docs.push(match &file {
@@ -388,7 +417,7 @@ fn replace_or_add(
     if file.is_none() {
         // as `helm template` prints: the replaced document's `# Source:` line, then ours
         if let Some(span) = &replaced {
-            with.push_str(st::leading_comments(&stream.text[span.bytes.clone()]));
+            with.push_str(st::leading_comments(&text[span.bytes.clone()]));
         }
         with.push_str(&render::document::header(opts.target.name()));
     }
@@ -409,7 +438,6 @@ fn replace_or_add(
 fn check_output(
     opts: &PostRenderOptions,
     stream: &Stream,
-    release: &Release,
     spliced: &Spliced,
     judged: &mut Judged,
 ) -> Result<(), Failure> {
@@ -422,7 +450,7 @@ fn check_output(
         &mut read_back,
     )
     .map_err(|e| Failure::Internal(format!("the rendered objects do not read back: {e}")))?;
-    let mut all = others(stream, release);
+    let mut all = std::mem::take(&mut judged.others);
     all.extend(ours);
     let routing = manifests::routes::routing(&all);
     let said: Vec<Rule> = judged.findings.iter().map(|f| f.rule).collect();
@@ -436,12 +464,11 @@ fn check_output(
 }
 
 /// Stage 7: the stream handed back, every byte of it as it came but the spliced part.
-fn write(stream: &Stream, spliced: &Spliced) -> String {
-    format!(
-        "{}{}",
-        stream.bom,
-        manifests::stream::splice(&stream.text, spliced.replaced.as_ref(), &spliced.with)
-    )
+fn write(bom: &str, text: &str, spliced: &Spliced) -> String {
+    let mut out = String::with_capacity(bom.len() + text.len() + spliced.with.len() + 8);
+    out.push_str(bom);
+    manifests::stream::splice_into(&mut out, text, spliced.replaced.as_ref(), &spliced.with);
+    out
 }
 
 /// The stream a stopped post-render hands Helm 4 instead of the release: one object that Helm's
@@ -557,10 +584,10 @@ mod tests {
             "\"https://airbyte.corp.example\"",
             "\"airbyte.corp.example\"",
         );
-        let s = read_stream(&o, bad.as_bytes()).unwrap();
+        let mut s = read_stream(&o, bad.as_bytes()).unwrap();
         let r = find_release(&o, &s).unwrap();
         let intent = take_intent(&o, &s, &r).unwrap();
-        let j = check(&o, &s, &r, intent).unwrap();
+        let j = check(&o, &mut s, &r, intent).unwrap();
         let f = j
             .findings
             .iter()
@@ -573,15 +600,16 @@ mod tests {
     fn replace_or_add_puts_the_objects_where_the_chart_s_ingress_was() {
         let place = |stream: &str| {
             let o = opts(Target::Traefik);
-            let s = read_stream(&o, stream.as_bytes()).unwrap();
+            let mut s = read_stream(&o, stream.as_bytes()).unwrap();
             let r = find_release(&o, &s).unwrap();
             let intent = take_intent(&o, &s, &r).unwrap();
-            let plan = check(&o, &s, &r, intent).unwrap().plan.unwrap();
-            let spliced = replace_or_add(&o, &s, &r, &plan).unwrap();
+            let judged = check(&o, &mut s, &r, intent).unwrap();
+            let plan = judged.plan.as_ref().unwrap();
+            let spliced = replace_or_add(&o, &s, plan, judged.text()).unwrap();
             (
                 spliced.replaced.is_some(),
                 spliced.said(),
-                write(&s, &spliced),
+                write(s.bom, judged.text(), &spliced),
             )
         };
         let (replaced, said, out) = place(STREAM);

@@ -15,7 +15,7 @@ pub use map::{DuplicateKey, Map};
 pub use merge::{coalesce_defaults, merge_into};
 pub use yaml::{
     Document, Duplicate, Limits, Stream, check_fast_reader, parse_document, parse_stream,
-    read_fast, source_text,
+    parse_stream_keeping, read_fast, source_text,
 };
 
 /// Where a value came from: a position in a values file, a `--set*` argument, or the chart's defaults.

@@ -243,35 +243,78 @@ pub fn parse_stream(
     file: u32,
     limits: &Limits,
 ) -> Result<Stream, InputError> {
+    parse_stream_keeping(bytes, name, file, limits, &|_| true)
+}
+
+/// As [`parse_stream`], building trees only for the documents `keep` wants (it sees each
+/// document's text): the others are read for their well-formedness alone, and left out of
+/// `docs`. A document the fast reader declines is read in full either way.
+pub fn parse_stream_keeping(
+    bytes: &[u8],
+    name: &str,
+    file: u32,
+    limits: &Limits,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Stream, InputError> {
     let err = located(name);
     let text = checked_text(bytes, limits, &err)?;
-    // plain block-style documents are read one by one by the fast reader; if it declines any, the
-    // full parser reads the whole stream once
-    let fast: Option<Vec<Node>> = crate::blockyaml::documents(text)
-        .into_iter()
-        .map(|chunk| {
-            let lines_before = text[..chunk.as_ptr() as usize - text.as_ptr() as usize]
-                .bytes()
-                .filter(|b| *b == b'\n')
-                .count() as u32;
-            let mut node = read_block_yaml(chunk, file, limits)?;
-            shift_lines(&mut node, lines_before);
-            Some(node)
-        })
-        .collect();
-    let (docs, dups) = match fast {
-        Some(docs) => (docs, Vec::new()),
-        None => {
-            let (docs, dups) = read_documents(text, file, limits, &err)?;
-            let docs = docs
-                .into_iter()
-                .filter(|d| d.value != Value::Null)
-                .collect();
-            (docs, dups)
-        }
+    // plain block-style documents are read one by one by the fast reader; the documents it
+    // declines are read by the full parser, in one pass over the stream with the others blanked
+    // out (their lines kept, so every position stays where it is, and the alias budget is the
+    // stream's, not a document's)
+    let chunks = crate::blockyaml::documents(text);
+    let mut lines_before = 0u32;
+    let mut counted_to = 0usize;
+    // per document: read fast (`Some(Some)`), skimmed and left out (`Some(None)`), or declined
+    let mut fast: Vec<Option<Option<Node>>> = Vec::with_capacity(chunks.len());
+    let bounds = crate::blockyaml::Bounds {
+        max_depth: limits.max_depth,
+        max_nodes: limits.max_nodes,
     };
-    for d in &docs {
-        scalars_within(d, limits, &err)?;
+    for chunk in &chunks {
+        let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
+        lines_before +=
+            memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..start]).count() as u32;
+        counted_to = start;
+        fast.push(if keep(chunk) {
+            read_block_yaml_from(chunk, lines_before, file, limits).map(Some)
+        } else {
+            crate::blockyaml::read(chunk, bounds, &mut crate::blockyaml::SkimSink).map(|()| None)
+        });
+    }
+    let (docs, dups) = if fast.iter().all(Option::is_some) {
+        (fast.into_iter().flatten().flatten().collect(), Vec::new())
+    } else {
+        let mut rest = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (chunk, read) in chunks.iter().zip(&fast) {
+            if read.is_some() {
+                let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
+                rest.push_str(&text[copied..start]);
+                rest.extend(chunk.bytes().filter(|&b| b == b'\n').map(|_| '\n'));
+                copied = start + chunk.len();
+            }
+        }
+        rest.push_str(&text[copied..]);
+        let (slow, dups) = read_documents(&rest, file, limits, &err)?;
+        let mut docs: Vec<Node> = fast
+            .into_iter()
+            .flatten()
+            .flatten()
+            .chain(slow.into_iter().filter(|d| d.value != Value::Null))
+            .collect();
+        // back in stream order: every document's first line is its own
+        docs.sort_by_key(|d| match d.origin {
+            Origin::File { line, column, .. } => (line, column),
+            _ => (0, 0),
+        });
+        (docs, dups)
+    };
+    // no scalar can be longer than the text it is in
+    if text.len() > limits.max_scalar_bytes {
+        for d in &docs {
+            scalars_within(d, limits, &err)?;
+        }
     }
     let at = |(line, column): (u32, u32)| Origin::File { file, line, column };
     let duplicates = dups
@@ -290,21 +333,6 @@ pub fn parse_stream(
         text: text.to_string(),
         duplicates,
     })
-}
-
-/// Moves every position in `node` down by `lines` (a document read on its own, placed back in
-/// its stream).
-fn shift_lines(node: &mut Node, lines: u32) {
-    for o in [&mut node.origin, &mut node.key_origin] {
-        if let Origin::File { line, .. } = o {
-            *line += lines;
-        }
-    }
-    match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| shift_lines(n, lines)),
-        Value::Map(m) => m.values_mut().for_each(|n| shift_lines(n, lines)),
-        _ => {}
-    }
 }
 
 /// The path of the mapping entry whose key was written at `origin`.
@@ -433,11 +461,16 @@ fn read_documents(
 /// The fast path: files in plain block style (most values files) are read without the full
 /// parser; `None` sends everything else to it. See [`crate::blockyaml`].
 fn read_block_yaml(text: &str, file: u32, limits: &Limits) -> Option<Node> {
+    read_block_yaml_from(text, 0, file, limits)
+}
+
+/// As [`read_block_yaml`], for a document after `lines_before` lines of its stream.
+fn read_block_yaml_from(text: &str, lines_before: u32, file: u32, limits: &Limits) -> Option<Node> {
     let bounds = crate::blockyaml::Bounds {
         max_depth: limits.max_depth,
         max_nodes: limits.max_nodes,
     };
-    crate::blockyaml::read(text, bounds, &mut NodeSink { file })
+    crate::blockyaml::read_from(text, lines_before as usize, bounds, &mut NodeSink { file })
         .filter(|root| matches!(root.value, Value::Map(_)))
 }
 
@@ -1000,5 +1033,100 @@ mod tests {
             d.root.to_json(),
             serde_json::json!({"a": true, "b": false, "c": 493, "d": "0755", "e": 1000})
         );
+    }
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the full parser alone reads of a stream: the reference for the mixed reading.
+    fn full(text: &str) -> Vec<Node> {
+        let err = located("s");
+        let (docs, _) = read_documents(text, 0, &Limits::default(), &err).unwrap();
+        docs.into_iter()
+            .filter(|d| d.value != Value::Null)
+            .collect()
+    }
+
+    /// Documents the fast reader takes and documents it leaves to the full parser (an anchor, a
+    /// block scalar, a flow map, a list on two lines), with comments between them.
+    const POOL: [&str; 8] = [
+        "a: 1\nb: [x, \"y\"]\n",
+        "# only a comment\n",
+        "c: &k v\nd: *k\n",
+        "e: |\n  text\n  more\nf: 2\n",
+        "g:\n  {}\nh: 6f1c0d2e-0000-4000\n",
+        "i: {j: 1}\n",
+        "k: [1,\n  2]\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever mix of documents a stream holds, reading the fast ones fast and the rest
+        /// with the full parser gives what the full parser alone gives, positions included.
+        #[test]
+        fn a_mixed_stream_reads_as_the_full_parser_reads_it(
+            picks in prop::collection::vec(0..POOL.len(), 1..8),
+            leading in any::<bool>(),
+        ) {
+            // a stream of comments only is an empty file, an input error either way
+            prop_assume!(picks.iter().any(|&i| i != 1));
+            let mut text = if leading { "---\n".to_string() } else { String::new() };
+            let docs: Vec<&str> = picks.iter().map(|&i| POOL[i]).collect();
+            text.push_str(&docs.join("---\n"));
+            let stream = parse_stream(text.as_bytes(), "s", 0, &Limits::default()).unwrap();
+            prop_assert_eq!(stream.docs, full(&text));
+        }
+    }
+
+    /// Documents a caller does not want as trees are skimmed and left out; everything else is
+    /// as the full parser reads it, and a skimmed document that is not well formed is still an
+    /// error (or, with a key given twice, read in full so the duplicate is said).
+    #[test]
+    fn skimmed_documents_are_left_out_but_still_checked() {
+        let keep = |d: &str| !d.contains("kind: Deployment");
+        let deployment = "kind: Deployment\nspec:\n  replicas: 1\n";
+        let text = format!("{}---\n{deployment}---\n{}", POOL[0], POOL[7]);
+        let s = parse_stream_keeping(text.as_bytes(), "s", 0, &Limits::default(), &keep).unwrap();
+        let want: Vec<Node> = full(&text).into_iter().filter(|d| {
+            !matches!(&d.value, Value::Map(m) if m.get("kind").is_some_and(|k| k.value == Value::Str("Deployment".into())))
+        }).collect();
+        assert_eq!(s.docs, want);
+        assert_eq!(s.docs.len(), 2);
+        let broken = format!("{}---\nkind: Deployment\nspec: [\n", POOL[0]);
+        assert!(
+            parse_stream_keeping(broken.as_bytes(), "s", 0, &Limits::default(), &keep).is_err()
+        );
+        let twice = format!("{}---\nkind: Deployment\nspec: 1\nspec: 2\n", POOL[0]);
+        let s = parse_stream_keeping(twice.as_bytes(), "s", 0, &Limits::default(), &keep).unwrap();
+        assert_eq!(s.duplicates.len(), 1);
+    }
+
+    /// The real chart's whole render: most documents fast, a few (a ConfigMap's block scalar, a
+    /// list written over two lines) by the full parser; the result is the full parser's.
+    #[test]
+    fn a_whole_chart_render_reads_as_the_full_parser_reads_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/conformance/full-render");
+        let mut seen = 0;
+        for chart in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            for case in std::fs::read_dir(chart.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let Ok(text) = std::fs::read_to_string(case.path().join("rendered.yaml")) else {
+                    continue;
+                };
+                let stream = parse_stream(text.as_bytes(), "s", 0, &Limits::default()).unwrap();
+                assert_eq!(stream.docs, full(&text), "{}", case.path().display());
+                seen += 1;
+            }
+        }
+        assert!(seen >= 4, "only {seen} renders");
     }
 }
