@@ -225,6 +225,10 @@ pub struct Service {
     pub number: u16,
 }
 
+/// The name of the port of every Service a route may reach (server, connector builder, Keycloak),
+/// in every chart this tool knows: a route may name it instead of the number.
+pub const PORT_NAME: &str = "http";
+
 /// The Keycloak Service's HTTP port (`keycloak.service.port`, not overridable in the chart).
 pub const KEYCLOAK_PORT: u16 = 8180;
 /// `server.service.port`'s default.

@@ -40,6 +40,8 @@ pub struct Verdict {
     /// Whether the annotation is set (blame it) or missing, so that the controller's default
     /// applies (blame what chose the controller: the class).
     pub set: bool,
+    /// The key is at fault, not its value (a name the controller does not read).
+    pub on_key: bool,
     pub message: String,
     pub help: String,
 }
@@ -141,6 +143,7 @@ fn verdict(rule: Rule, key: &str, set: bool, message: String, help: String) -> V
         rule,
         key: key.to_string(),
         set,
+        on_key: false,
         message,
         help,
     }

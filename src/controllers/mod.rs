@@ -5,6 +5,7 @@
 
 pub mod floors;
 pub mod istio;
+pub mod keys;
 pub mod paths;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,37 @@ const PREFIXES: &[(&str, Family)] = &[
     ("alb.networking.azure.io/", Family::Agc),
     ("kubernetes.azure.com/", Family::AksAppRouting),
 ];
+
+/// ingress-nginx's snippet annotations, rated Critical: raw NGINX configuration.
+pub const NGINX_SNIPPETS: &[&str] = &[
+    "configuration-snippet",
+    "server-snippet",
+    "auth-snippet",
+    "stream-snippet",
+    "modsecurity-snippet",
+];
+
+/// Whether an annotation injects raw proxy configuration: ingress-nginx's snippets, the HAProxy
+/// controllers' config snippets (`haproxy.org/backend-config-snippet`, haproxy-ingress's
+/// `config-backend`, ...).
+pub fn is_snippet(key: &str) -> bool {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    match family_of(key) {
+        Some(Family::IngressNginx) => NGINX_SNIPPETS.contains(&name),
+        Some(Family::Haproxy) => {
+            name.ends_with("config-snippet")
+                || matches!(
+                    name,
+                    "config-backend"
+                        | "config-frontend"
+                        | "config-defaults"
+                        | "config-global"
+                        | "config-tcp"
+                )
+        }
+        _ => key.starts_with("ingress.kubernetes.io/") && name.ends_with("config-snippet"),
+    }
+}
 
 /// The deprecated class annotation.
 pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";

@@ -136,7 +136,13 @@ impl Rule {
             | V1WebappIngress
             | ValueInvalid
             | WrongType
-            | AksNginxEol => true,
+            | AksNginxEol
+            | AlbHealthcheck
+            | AnnotationInert
+            | AnnotationMultiline
+            | ConnectTimeoutCapped
+            | HostHeaderRewritten
+            | NameInvalid => true,
             AksKeyvaultIdentity
             | AlbCertificateDiscovery
             | AlbTargetType
@@ -179,7 +185,13 @@ impl Rule {
             | UrlHttpsWithoutTls
             | UrlMissing
             | UsageError
-            | ValueIgnored => false,
+            | ValueIgnored
+            | AlbSchemeInternal
+            | ClassMissing
+            | HttpListenerAttached
+            | NoAirbyteRoute
+            | RoutesNothing
+            | UrlHttpWithTls => false,
         }
     }
 }
@@ -194,6 +206,12 @@ catalog! {
     AlbCertificateDiscovery "alb-certificate-discovery" Info Target
         "no `--alb-certificate-arn`: the AWS Load Balancer Controller looks for an ACM certificate matching the TLS hosts"
         "pass `--alb-certificate-arn ARN` to choose the certificate yourself";
+    AlbHealthcheck "alb-healthcheck" Warning Served
+        "an ALB health check or protocol Airbyte's server cannot pass (another path than `/api/v1/health`, success codes without 200, HTTPS to a plain-HTTP server): every target unhealthy, 502s"
+        "set `alb.ingress.kubernetes.io/healthcheck-path: /api/v1/health` and leave the success codes and protocols at their defaults";
+    AlbSchemeInternal "alb-scheme-internal" Info Served
+        "an ALB Ingress without `alb.ingress.kubernetes.io/scheme`: AWS's default `internal` is reachable only from inside the VPC"
+        "set `alb.ingress.kubernetes.io/scheme: internet-facing` or `internal`, to say which";
     AlbTargetType "alb-target-type" Error Served
         "an ALB Ingress without `target-type: ip`: the default `instance` needs a NodePort Service, and Airbyte's server Service is ClusterIP"
         "set `alb.ingress.kubernetes.io/target-type: ip`";
@@ -206,9 +224,15 @@ catalog! {
     AnnotationHighRisk "annotation-high-risk" Warning Ingress
         "an ingress-nginx annotation rated High risk (configuration injection)"
         "keep it only if needed, on ingress-nginx v1.11.5/v1.12.1 or later";
+    AnnotationInert "annotation-inert" Warning Served
+        "an annotation the controller does not read: another controller's prefix, a key of its ConfigMap, or a name it has no annotation for"
+        "write the controller's own annotation (the message names it), or set the ConfigMap key in the controller's ConfigMap";
     AnnotationKeyInvalid "annotation-key-invalid" Error Ingress
         "an annotation key that is not a valid Kubernetes key: the API server rejects the Ingress"
         "write `prefix.example.com/name`";
+    AnnotationMultiline "annotation-multiline" Warning Served
+        "an annotation value with a line break: controllers copy values into their configuration, where a line break starts a directive of its own"
+        "write the value on one line";
     AnnotationNotString "annotation-not-string" Error Values
         "an annotation value is a number or boolean; the API server accepts only strings"
         "quote the value in YAML, or pass it with `--set-string` instead of `--set`";
@@ -245,6 +269,12 @@ catalog! {
     ClassInvalid "class-invalid" Error Ingress
         "`className` is not a valid IngressClass name: the API server rejects the Ingress"
         "use the name of an IngressClass in the cluster";
+    ClassMissing "class-missing" Warning ChartIngress
+        "an Ingress with no class (`ingressClassName` or the legacy annotation): only the cluster's default IngressClass picks it up, and that controller's defaults (60 s, 1m on ingress-nginx) break Airbyte"
+        "set the class (`ingress.className`, `spec.ingressClassName`) and that controller's timeouts and body size";
+    ConnectTimeoutCapped "connect-timeout-capped" Info Served
+        "`proxy-connect-timeout` above NGINX's cap of about 75 seconds: the longer timeout is not applied"
+        "set it to at most 75 (15 is plenty inside a cluster); long requests need the read and send timeouts";
     CookieSecureOverHttp "cookie-secure-over-http" Warning Values
         "`global.airbyteUrl` is `http` while login cookies require HTTPS: login fails with \"the server failed to set a cookie\""
         "serve Airbyte over HTTPS, or set `global.auth.security.cookieSecureSetting: false`";
@@ -269,6 +299,9 @@ catalog! {
     HostFromUrl "host-from-url" Info Target
         "the values list no ingress hosts, so a bring-your-own target serves the host of `global.airbyteUrl` (and TLS when it is `https`)"
         "nothing to do if that is the host people use; list `ingress.hosts` to serve others";
+    HostHeaderRewritten "host-header-rewritten" Warning Manifests
+        "a route rewrites the `Host` header to another host: Airbyte then sees a host other than the one the browser asked for"
+        "remove the filter: Airbyte needs the request's own host";
     HostInvalid "host-invalid" Error Ingress
         "a host that is not a valid DNS name for an Ingress (scheme, port, path, uppercase, `_`, misplaced `*`)"
         "write a DNS name such as `airbyte.example.com`; a wildcard only as `*.example.com`";
@@ -278,6 +311,9 @@ catalog! {
     HostsMissing "hosts-missing" Error Ingress
         "nothing names the host to serve: the chart's Ingress is enabled with no hosts, or a bring-your-own target has neither `ingress.hosts` nor `global.airbyteUrl`"
         "set `global.airbyteUrl: https://airbyte.example.com` (a bring-your-own target serves its host), or add a host with `/` to `backend: server`";
+    HttpListenerAttached "http-listener-attached" Warning Manifests
+        "an HTTPRoute to Airbyte attached (no `sectionName`) to every listener of a Gateway that has a plain-HTTP one: Airbyte is served over HTTP too, with no redirect"
+        "attach the route to the HTTPS listener (`sectionName`), and give the HTTP listener a route that redirects to HTTPS";
     IngressNginxRetired "ingress-nginx-retired" Info Served
         "ingress-nginx was retired in March 2026: no more releases or security fixes"
         "plan the move to Gateway API, Traefik or your cloud's controller";
@@ -323,6 +359,12 @@ catalog! {
     MultipleDocuments "multiple-documents" Info Input
         "a values file holds several YAML documents (`---`): Helm merges each over the ones before it, which is rarely meant"
         "keep one document per values file, or pass the parts as separate `-f` files";
+    NameInvalid "name-invalid" Error Values
+        "`fullnameOverride` or `nameOverride` is not a name the API server takes for the chart's objects"
+        "use lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters";
+    NoAirbyteRoute "no-airbyte-route" Error Manifests
+        "none of the routes in the manifests goes to an Airbyte Service or serves `global.airbyteUrl`'s host: nothing reaches Airbyte through them"
+        "route `/` to `<release>-airbyte-server-svc` (port 8001), or pass the manifests that do";
     PathInvalid "path-invalid" Error Ingress
         "a Prefix or Exact path that does not start with `/` or uses characters ingress-nginx rejects"
         "use a plain path such as `/`; regular expressions need ImplementationSpecific";
@@ -338,6 +380,9 @@ catalog! {
     RootRouteMissing "root-route-missing" Error Ingress
         "no route for `/` to the server (in any form the class's controller reads as a catch-all): Airbyte cannot be served under a sub-path"
         "add `{path: /, pathType: Prefix, backend: server}`";
+    RoutesNothing "routes-nothing" Warning Manifests
+        "an Ingress, IngressRoute, HTTPRoute or VirtualService with no rule, path or default backend: it routes nothing"
+        "add the rules (`/` to `<release>-airbyte-server-svc`), or delete the object";
     SetEmptyValue "set-empty-value" Warning Input
         "a `--set` flag gives an empty value, which is usually a shell variable that was not set"
         "check the variable; to set an empty string on purpose, write `--set-string KEY=`";
@@ -371,6 +416,9 @@ catalog! {
     UrlHostMismatch "url-host-mismatch" Error Ingress
         "`global.airbyteUrl`'s host is not an ingress host: links, redirects and login cookies point elsewhere"
         "make `global.airbyteUrl` and `ingress.hosts[].host` name the same host";
+    UrlHttpWithTls "url-http-with-tls" Warning Ingress
+        "`global.airbyteUrl` is `http` while TLS is configured for its host: links and login redirects go to HTTP, and cookies break"
+        "write `global.airbyteUrl: https://HOST`";
     UrlHttpsWithoutTls "url-https-without-tls" Warning Ingress
         "`global.airbyteUrl` is `https` but nothing serves a certificate for its host"
         "add an `ingress.tls` entry for the host, or a controller certificate annotation (ALB certificate-arn, AKS Key Vault)";

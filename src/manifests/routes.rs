@@ -39,6 +39,8 @@ pub enum PortRef {
 pub struct BackendRef {
     pub name: String,
     pub port: Option<PortRef>,
+    /// Where the port is written (the backend's own place when it names none).
+    pub port_origin: Origin,
     pub namespace: Option<String>,
     pub origin: Origin,
     /// The backend in its object: `spec.rules[0].http.paths[1].backend`.
@@ -68,6 +70,11 @@ pub struct Route {
     pub listener: String,
     /// A timeout on the route itself (HTTPRoute `timeouts.request`, VirtualService `timeout`).
     pub timeout: Option<(String, Origin, Path)>,
+    /// What rewrites the request path on its way (a Traefik Middleware, an HTTPRoute
+    /// `URLRewrite` filter, a VirtualService `rewrite`): what it is, where it is written.
+    pub rewrites: Vec<(String, Origin, Path)>,
+    /// A `Host` header the route sets on the way to the backend, and where.
+    pub host_set: Option<(String, Origin, Path)>,
 }
 
 /// Hosts a certificate is served for.
@@ -96,6 +103,10 @@ pub struct Routing {
     pub legacy: Vec<Legacy>,
     /// The objects that route at all (Ingress, IngressRoute, HTTPRoute, VirtualService).
     pub routers: Vec<usize>,
+    /// HTTPRoutes attached without a `sectionName` to a Gateway of this stream that has both a
+    /// plain-HTTP and an HTTPS listener: (route, where the parentRef is written, the Gateway's
+    /// label, the HTTP listener's name).
+    pub http_exposed: Vec<(usize, Origin, String, String)>,
 }
 
 fn int(n: &Node) -> Option<u16> {
@@ -151,7 +162,7 @@ pub fn routing(objects: &[Object]) -> Routing {
                     });
                 }
                 r.routers.push(i);
-                ingress_route(i, o, &mut r);
+                ingress_route(i, o, objects, &mut r);
             }
             ("gateway.networking.k8s.io", "HTTPRoute") => {
                 r.routers.push(i);
@@ -203,9 +214,11 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                         .map(|n| PortRef::Name(n.into()))
                 })
         });
+        let port_node = get(svc, "port").and_then(|p| get(p, "number").or_else(|| get(p, "name")));
         Some(BackendRef {
             name: get(svc, "name").and_then(str_of)?.to_string(),
             port,
+            port_origin: port_node.map_or(b.origin, |n| n.origin),
             namespace: o.namespace.clone(),
             origin: get(svc, "name").map_or(b.origin, |n| n.origin),
             at: at.key("service"),
@@ -225,6 +238,8 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             at,
             listener: listener.into(),
             timeout: None,
+            rewrites: Vec::new(),
+            host_set: None,
         });
     }
     let mut object_hosts = Vec::new();
@@ -261,6 +276,8 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                 at,
                 listener: listener.into(),
                 timeout: None,
+                rewrites: Vec::new(),
+                host_set: None,
             });
         }
     }
@@ -304,7 +321,50 @@ fn matcher_args<'a>(rule: &'a str, name: &str) -> Vec<&'a str> {
     out
 }
 
-fn ingress_route(i: usize, o: &Object, r: &mut Routing) {
+/// The path rewrites of a Traefik route's Middlewares (`replacePath`, `replacePathRegex`,
+/// `stripPrefix`, `stripPrefixRegex`, `addPrefix`), found among the stream's Middlewares.
+fn traefik_rewrites(
+    route: &Node,
+    at: &Path,
+    o: &Object,
+    objects: &[Object],
+) -> Vec<(String, Origin, Path)> {
+    let mut out = Vec::new();
+    for (mi, m) in seq(get(route, "middlewares")).iter().enumerate() {
+        let Some(name) = get(m, "name").and_then(str_of) else {
+            continue;
+        };
+        let ns = get(m, "namespace")
+            .and_then(str_of)
+            .or(o.namespace.as_deref());
+        let Some(mw) = objects.iter().find(|x| {
+            x.kind == "Middleware"
+                && x.name == name
+                && (ns.is_none() || x.namespace.is_none() || x.namespace.as_deref() == ns)
+        }) else {
+            continue;
+        };
+        for kind in [
+            "replacePath",
+            "replacePathRegex",
+            "stripPrefix",
+            "stripPrefixRegex",
+            "addPrefix",
+        ] {
+            if mw.at(&format!("spec.{kind}")).is_some() {
+                let origin = get(m, "name").map_or(m.origin, |n| n.origin);
+                out.push((
+                    format!("the Middleware `{name}` (`{kind}`)"),
+                    origin,
+                    at.key("middlewares").index(mi),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn ingress_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
     let listener = strings(o.at("spec.entryPoints")).join(",");
     let mut object_hosts = Vec::new();
     for (ri, route) in seq(o.at("spec.routes")).iter().enumerate() {
@@ -347,6 +407,7 @@ fn ingress_route(i: usize, o: &Object, r: &mut Routing) {
             Some(BackendRef {
                 name: get(s, "name").and_then(str_of)?.to_string(),
                 port,
+                port_origin: get(s, "port").map_or(s.origin, |n| n.origin),
                 namespace: get(s, "namespace")
                     .and_then(str_of)
                     .map(str::to_string)
@@ -358,6 +419,7 @@ fn ingress_route(i: usize, o: &Object, r: &mut Routing) {
                     .map(str::to_string),
             })
         });
+        let rewrites = traefik_rewrites(route, &at, o, objects);
         for (path, matching) in paths {
             r.routes.push(Route {
                 object: i,
@@ -370,6 +432,8 @@ fn ingress_route(i: usize, o: &Object, r: &mut Routing) {
                 backend: backend.clone(),
                 listener: listener.clone(),
                 timeout: None,
+                rewrites: rewrites.clone(),
+                host_set: None,
             });
         }
     }
@@ -430,6 +494,7 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                 Some(BackendRef {
                     name: get(b, "name").and_then(str_of)?.to_string(),
                     port: get(b, "port").and_then(int).map(PortRef::Number),
+                    port_origin: get(b, "port").map_or(b.origin, |n| n.origin),
                     namespace: get(b, "namespace")
                         .and_then(str_of)
                         .map(str::to_string)
@@ -444,6 +509,47 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             .and_then(|t| {
                 str_of(t).map(|s| (s.to_string(), t.origin, at.key("timeouts").key("request")))
             });
+        let mut rewrites = Vec::new();
+        let mut host_set = None;
+        for (fi, f) in seq(get(rule, "filters")).iter().enumerate() {
+            let f_at = at.key("filters").index(fi);
+            match get(f, "type").and_then(str_of) {
+                Some("URLRewrite")
+                    if get(f, "urlRewrite").and_then(|u| get(u, "path")).is_some() =>
+                {
+                    rewrites.push(("a `URLRewrite` filter".to_string(), f.origin, f_at));
+                }
+                Some("URLRewrite") => {
+                    if let Some(h) = get(f, "urlRewrite").and_then(|u| get(u, "hostname")) {
+                        host_set = str_of(h).map(|v| {
+                            (
+                                v.to_string(),
+                                h.origin,
+                                f_at.key("urlRewrite").key("hostname"),
+                            )
+                        });
+                    }
+                }
+                Some("RequestHeaderModifier") => {
+                    let m = get(f, "requestHeaderModifier");
+                    for (si, h) in seq(m.and_then(|m| get(m, "set"))).iter().enumerate() {
+                        if get(h, "name")
+                            .and_then(str_of)
+                            .is_some_and(|n| n.eq_ignore_ascii_case("host"))
+                            && let Some(v) = get(h, "value")
+                        {
+                            let p = f_at
+                                .key("requestHeaderModifier")
+                                .key("set")
+                                .index(si)
+                                .key("value");
+                            host_set = str_of(v).map(|s| (s.to_string(), v.origin, p));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         let rule = RuleRoutes {
             object: i,
             hosts: &hostnames,
@@ -451,6 +557,8 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             backend: &backend,
             listener: &listener,
             timeout: &timeout,
+            rewrites: &rewrites,
+            host_set: &host_set,
         };
         rule.push(matches, &mut r.routes);
     }
@@ -469,6 +577,28 @@ fn http_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             r.tls_unknown.push(i);
             continue;
         };
+        let protocols: Vec<(Option<&str>, Option<&str>)> = seq(gw.at("spec.listeners"))
+            .iter()
+            .map(|l| {
+                (
+                    get(l, "name").and_then(str_of),
+                    get(l, "protocol").and_then(str_of),
+                )
+            })
+            .collect();
+        let plain = protocols.iter().find(|(_, p)| *p == Some("HTTP"));
+        let secure = protocols.iter().any(|(_, p)| *p == Some("HTTPS"));
+        if section.is_none()
+            && secure
+            && let Some((name, _)) = plain
+        {
+            r.http_exposed.push((
+                i,
+                get(p, "name").map_or(p.origin, |n| n.origin),
+                gw.label(),
+                name.unwrap_or("").to_string(),
+            ));
+        }
         for l in seq(gw.at("spec.listeners")) {
             let listener_name = get(l, "name").and_then(str_of);
             if section.is_some() && section != listener_name {
@@ -497,6 +627,8 @@ struct RuleRoutes<'a> {
     backend: &'a Option<BackendRef>,
     listener: &'a str,
     timeout: &'a Option<(String, Origin, Path)>,
+    rewrites: &'a [(String, Origin, Path)],
+    host_set: &'a Option<(String, Origin, Path)>,
 }
 
 impl RuleRoutes<'_> {
@@ -514,6 +646,8 @@ impl RuleRoutes<'_> {
                 backend: self.backend.clone(),
                 listener: self.listener.to_string(),
                 timeout: self.timeout.clone(),
+                rewrites: self.rewrites.to_vec(),
+                host_set: self.host_set.clone(),
             });
         }
     }
@@ -562,6 +696,9 @@ fn virtual_service(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                         .and_then(|p| get(p, "number"))
                         .and_then(int)
                         .map(PortRef::Number),
+                    port_origin: get(dest, "port")
+                        .and_then(|p| get(p, "number"))
+                        .map_or(dest.origin, |n| n.origin),
                     namespace,
                     origin: get(dest, "host").map_or(dest.origin, |n| n.origin),
                     at: at.key("route").index(di).key("destination"),
@@ -570,6 +707,15 @@ fn virtual_service(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             });
         let timeout = get(http, "timeout")
             .and_then(|t| str_of(t).map(|s| (s.to_string(), t.origin, at.key("timeout"))));
+        let rewrite = get(http, "rewrite");
+        let rewrites: Vec<(String, Origin, Path)> = rewrite
+            .filter(|w| get(w, "uri").is_some() || get(w, "uriRegexRewrite").is_some())
+            .map(|w| ("its `rewrite`".to_string(), w.origin, at.key("rewrite")))
+            .into_iter()
+            .collect();
+        let host_set = rewrite.and_then(|w| get(w, "authority")).and_then(|a| {
+            str_of(a).map(|v| (v.to_string(), a.origin, at.key("rewrite").key("authority")))
+        });
         let rule = RuleRoutes {
             object: i,
             hosts: &hosts,
@@ -577,6 +723,8 @@ fn virtual_service(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             backend: &backend,
             listener: &listener,
             timeout: &timeout,
+            rewrites: &rewrites,
+            host_set: &host_set,
         };
         rule.push(matches, &mut r.routes);
     }

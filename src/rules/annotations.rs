@@ -6,18 +6,13 @@ use super::Ctx;
 use crate::controllers::{
     CLASS_ANNOTATION, Family, effective_class, equivalent, families_for_class, family_of,
     floors::{self, Annotations},
+    keys,
 };
 use crate::findings::{Finding, Rule};
 use crate::names::{dns_subdomain_ok, qualified_name_ok};
 use crate::values::Path;
 
-const CRITICAL_SNIPPETS: &[&str] = &[
-    "configuration-snippet",
-    "server-snippet",
-    "auth-snippet",
-    "stream-snippet",
-    "modsecurity-snippet",
-];
+use crate::controllers::NGINX_SNIPPETS as CRITICAL_SNIPPETS;
 const HIGH_RISK: &[&str] = &[
     "auth-url",
     "auth-signin",
@@ -121,6 +116,15 @@ pub fn check_risks(ctx: &mut Ctx) {
 /// What is wrong with an annotation whatever its value: ingress-nginx snippets (Critical),
 /// High-risk keys, and `rewrite-target` on Airbyte's routes. (rule, message, help).
 pub(super) fn risk(key: &str) -> Option<(Rule, String, &'static str)> {
+    if crate::controllers::is_snippet(key) && !key.starts_with("nginx.ingress.kubernetes.io/") {
+        return Some((
+            Rule::SnippetCritical,
+            format!(
+                "annotation `{key}` injects raw HAProxy configuration: whoever can edit the Ingress can change the proxy for every route it serves, and no other controller reads it"
+            ),
+            "remove it and use the controller's dedicated annotations (`timeout-server`, `check-http`, ...)",
+        ));
+    }
     let name = key.strip_prefix("nginx.ingress.kubernetes.io/")?;
     Some(if CRITICAL_SNIPPETS.contains(&name) {
         (
@@ -146,9 +150,33 @@ pub(super) fn risk(key: &str) -> Option<(Rule, String, &'static str)> {
             ),
             "remove it; route `/` to the server unchanged",
         )
+    } else if name == "app-root" {
+        (
+            Rule::RewriteTarget,
+            format!(
+                "annotation `{key}` redirects `/` to another path: Airbyte's UI is served from `/` and its own links go there"
+            ),
+            "remove it; Airbyte is served from the root of its host",
+        )
     } else {
         return None;
     })
+}
+
+/// The chart's Ingress with no class at all: only a default IngressClass makes a controller take
+/// it (the API server writes the default's name into it at creation; ingress-nginx otherwise
+/// ignores it unless started with `--watch-ingress-without-class`).
+pub fn class_missing(ctx: &mut Ctx) {
+    let plan = ctx.plan;
+    if effective_class(plan.class.as_deref(), &plan.annotations).is_some() {
+        return;
+    }
+    let f = ctx.value(
+        Rule::ClassMissing,
+        Path::parse("ingress.enabled"),
+        "the chart's Ingress names no class (`ingress.className`): only the cluster's default IngressClass, if there is one, makes a controller serve it, and nothing checks that controller's settings; if it is ingress-nginx, its defaults answer 504 after 60 s and 413 above 1m",
+    );
+    ctx.push(f.help("set `ingress.className` (e.g. `nginx`, `alb`, `traefik`) and that controller's timeouts and body size in `ingress.annotations`"));
 }
 
 /// The served class and annotations: the right family for the class, and Airbyte's floors.
@@ -173,11 +201,16 @@ pub fn check_served(ctx: &mut Ctx) {
         family_mismatch(ctx, class, families);
     }
     let class_path = class_path(ctx);
-    for v in floors::judge(primary, served, &plan.intent) {
+    let verdicts = floors::judge(primary, served, &plan.intent)
+        .into_iter()
+        .chain(keys::judge(primary, served));
+    for v in verdicts {
         let p = ann_path().key(&v.key);
-        // a value the user wrote (or overrode) is blamed there; a missing one on the class that
-        // chose the controller whose default applies
-        let origin = if v.set {
+        // a key that does nothing is blamed on the key; a value the user wrote (or overrode)
+        // there; a missing one on the class that chose the controller whose default applies
+        let origin = if v.on_key {
+            ctx.key_origin(&p)
+        } else if v.set {
             ctx.origin(&p)
         } else {
             ctx.origin(&class_path)

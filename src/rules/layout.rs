@@ -145,3 +145,40 @@ fn v1_webapp_ingress(root: &Node, out: &mut Vec<Finding>) {
     };
     out.push(finding.help(migrate));
 }
+
+/// `fullnameOverride` and `nameOverride`: the chart names its objects after them (cut to 63
+/// characters, a trailing `-` dropped), so each must be a name the API server takes.
+pub fn names(ctx: &mut super::Ctx) {
+    for key in ["fullnameOverride", "nameOverride"] {
+        let path = Path::parse(key);
+        let Some(crate::values::Value::Str(v)) = ctx.root.at(&path).map(|n| &n.value) else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        let cut: String = v.chars().take(63).collect();
+        let cut = cut.trim_end_matches('-');
+        if crate::names::dns_label_ok(cut) {
+            continue;
+        }
+        let suggestion: String = v
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string();
+        let f = ctx.value(
+            Rule::NameInvalid,
+            path,
+            format!("`{key}` `{v}` is not a name the API server takes: the chart names its objects after it (lowercase letters, digits and `-`, starting and ending with a letter or digit)"),
+        );
+        let help = if suggestion.is_empty() {
+            format!("remove `{key}`")
+        } else {
+            format!("write `{key}: {suggestion}`")
+        };
+        ctx.push(f.help(help));
+    }
+}

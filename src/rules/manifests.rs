@@ -29,6 +29,9 @@ pub struct Context {
     /// `global.airbyteUrl` and where it was written.
     pub url: Option<(String, Origin)>,
     pub ports: Ports,
+    /// Whether the objects are meant to route to Airbyte (`validate -m`), so that finding no route
+    /// to it is an error; post-render checks a stream's other objects beside its own.
+    pub must_route: bool,
 }
 
 /// Every finding about the objects.
@@ -60,6 +63,15 @@ pub fn check(
         .filter(|r| is_airbyte_route(r, ctx))
         .collect();
     let mut routers: Vec<usize> = airbyte.iter().map(|r| r.object).collect();
+    // a router that routes nothing is checked as if it were Airbyte's: its settings are what
+    // someone meant for it
+    let empty: Vec<usize> = routing
+        .routers
+        .iter()
+        .copied()
+        .filter(|i| !routing.routes.iter().any(|r| r.object == *i))
+        .collect();
+    routers.extend(&empty);
     routers.sort_unstable();
     routers.dedup();
     for &i in &routers {
@@ -67,6 +79,39 @@ pub fn check(
         if o.kind == "Ingress" {
             ingress_settings(o, &mut out);
         }
+    }
+    for &i in &empty {
+        let o = &objects[i];
+        let at = o.at("spec").map_or(o.origin(), |n| n.origin);
+        out.push(
+            Finding::new(
+                Rule::RoutesNothing,
+                Path::parse("spec"),
+                at,
+                format!("{} routes nothing: it has no rule with a path and no default backend, so no request reaches Airbyte through it", o.label()),
+            ),
+        );
+    }
+    if ctx.must_route && airbyte.is_empty() && !routing.routers.is_empty() {
+        let first = &objects[routing.routers[0]];
+        let names: Vec<String> = routing
+            .routers
+            .iter()
+            .take(5)
+            .map(|&i| objects[i].label())
+            .collect();
+        let why = match &ctx.url {
+            Some((u, _)) => format!(" or serves the host of `global.airbyteUrl` (`{u}`)"),
+            None => String::new(),
+        };
+        out.push(
+            Finding::new(
+                Rule::NoAirbyteRoute,
+                Path::default(),
+                first.origin(),
+                format!("nothing routes to Airbyte: no route of {} goes to an Airbyte Service (`<release>-airbyte-server-svc`){why}, so none of Airbyte's needs could be checked", names.join(", ")),
+            ),
+        );
     }
     for r in &airbyte {
         let o = &objects[r.object];
@@ -84,6 +129,47 @@ pub fn check(
         if let Some((value, origin, at)) = &r.timeout {
             route_timeout(o, value, *origin, at.clone(), &mut out);
         }
+        for (what, origin, at) in &r.rewrites {
+            out.push(
+                Finding::new(
+                    Rule::RewriteTarget,
+                    at.clone(),
+                    *origin,
+                    format!("{}: {what} rewrites the path of `{}` on its way to Airbyte: its UI and API expect their own paths and break when they are rewritten", o.label(), r.path),
+                )
+                .help("remove the rewrite; route `/` to the server unchanged"),
+            );
+        }
+        if let Some((value, origin, at)) = &r.host_set {
+            let own = r.hosts.iter().any(|h| h.eq_ignore_ascii_case(value));
+            if !own {
+                out.push(
+                    Finding::new(
+                        Rule::HostHeaderRewritten,
+                        at.clone(),
+                        *origin,
+                        format!("{}: the route sets the `Host` header to `{value}`: Airbyte then sees another host than the one the browser asked for", o.label()),
+                    ),
+                );
+            }
+        }
+    }
+    let mut exposed_seen = Vec::new();
+    for (i, origin, gateway, listener) in &routing.http_exposed {
+        if !airbyte.iter().any(|r| r.object == *i) || exposed_seen.contains(i) {
+            continue;
+        }
+        exposed_seen.push(*i);
+        let o = &objects[*i];
+        out.push(
+            Finding::new(
+                Rule::HttpListenerAttached,
+                Path::parse("spec.parentRefs"),
+                *origin,
+                format!("{}: attached with no `sectionName` to {gateway}, it binds to the plain-HTTP listener `{listener}` too: Airbyte is served over HTTP, with no redirect to HTTPS", o.label()),
+            )
+            .help(format!("attach it to the HTTPS listener (`sectionName`), and give `{listener}` a route that redirects to HTTPS")),
+        );
     }
     transports(objects, &airbyte, &mut out);
     extensions(objects, &mut out);
@@ -139,14 +225,30 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
         .or_else(|| ann.get(CLASS_ANNOTATION).map(String::as_str));
     if let Some(legacy) = ann.get(CLASS_ANNOTATION) {
         let origin = ann_node(CLASS_ANNOTATION).map_or(o.origin(), |n| n.key_origin);
+        let (message, help) = match class_node.and_then(str_of) {
+            Some(field) => (
+                format!(
+                    "{}: both `spec.ingressClassName: {field}` and the deprecated annotation `{CLASS_ANNOTATION}: {legacy}` are set; ingress-nginx reads the field first, the AWS Load Balancer Controller the annotation",
+                    o.label()
+                ),
+                "delete the annotation; `spec.ingressClassName` is the field".to_string(),
+            ),
+            None => (
+                format!(
+                    "{}: the class is set with the deprecated annotation `{CLASS_ANNOTATION}: {legacy}`",
+                    o.label()
+                ),
+                format!("write `spec.ingressClassName: {legacy}` and delete the annotation"),
+            ),
+        };
         out.push(
             Finding::new(
                 Rule::ClassAnnotationDeprecated,
                 ann_path(CLASS_ANNOTATION),
                 origin,
-                format!("{}: the class is set with the deprecated annotation `{CLASS_ANNOTATION}: {legacy}`", o.label()),
+                message,
             )
-            .help(format!("write `spec.ingressClassName: {legacy}` and delete the annotation")),
+            .help(help),
         );
     }
     for key in ann.keys() {
@@ -162,6 +264,17 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
                 .help(help),
             );
         }
+    }
+    if class.is_none() {
+        out.push(
+            Finding::new(
+                Rule::ClassMissing,
+                Path::parse("spec.ingressClassName"),
+                o.at("spec").map_or(o.origin(), |n| n.origin),
+                format!("{}: no `spec.ingressClassName` (nor the legacy annotation): only the cluster's default IngressClass, if there is one, makes a controller serve it, and nothing checks that controller's settings; if it is ingress-nginx, its defaults answer 504 after 60 s and 413 above 1m", o.label()),
+            )
+            .help("set `spec.ingressClassName` (e.g. `nginx`, `alb`, `traefik`) and that controller's timeouts and body size"),
+        );
     }
     let Some((class, families)) = class.and_then(|c| families_for_class(c).map(|f| (c, f))) else {
         return;
@@ -197,9 +310,16 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
             .help(help),
         );
     }
-    for v in floors::judge(families[0], Annotations::Plain(&ann), &INTENT) {
-        let origin = match (v.set, ann_node(&v.key)) {
-            (true, Some(n)) => n.origin,
+    let verdicts = floors::judge(families[0], Annotations::Plain(&ann), &INTENT)
+        .into_iter()
+        .chain(crate::controllers::keys::judge(
+            families[0],
+            Annotations::Plain(&ann),
+        ));
+    for v in verdicts {
+        let origin = match (v.on_key, v.set, ann_node(&v.key)) {
+            (true, _, Some(n)) => n.key_origin,
+            (false, true, Some(n)) => n.origin,
             _ => class_origin,
         };
         out.push(
@@ -240,6 +360,17 @@ fn backend(
         )
         .help(help)
     };
+    // a wrong port is pointed at where the port is written
+    let port_finding = |message: String, help: String| {
+        Finding::new(
+            Rule::BackendPortWrong,
+            b.at.clone(),
+            b.port_origin,
+            format!("{}: {message}", o.label()),
+        )
+        .help(help)
+    };
+    let defined = inventory.service(&b.name).is_some();
     let fix = server
         .clone()
         .unwrap_or_else(|| "<release>-airbyte-server-svc".to_string());
@@ -281,7 +412,7 @@ fn backend(
             ));
             return;
         }
-        None if b.name.contains("airbyte") => {
+        None if b.name.contains("airbyte") && !defined => {
             // an Airbyte-looking name the chart never renders (`airbyte-server`, `airbyte-webapp`)
             out.push(finding(
                 Rule::BackendServiceUnknown,
@@ -290,10 +421,11 @@ fn backend(
             ));
             return;
         }
-        None => return,
-        Some(_) => {}
+        // a Service the manifests define themselves is known, whatever its name
+        None if !defined => return,
+        None | Some(_) => {}
     }
-    // the Service itself, when the stream holds the release's Services
+    // the Service itself, when the stream holds it or the release's Services
     let expected_port = match known.map(|k| k.1) {
         Some("keycloak") => airbyte::KEYCLOAK_PORT,
         Some("connector-builder") => ctx.ports.builder,
@@ -316,8 +448,7 @@ fn backend(
                         None => format!("`{p}`"),
                     })
                     .collect();
-                out.push(finding(
-                    Rule::BackendPortWrong,
+                out.push(port_finding(
                     format!(
                         "Service `{}` has no port {}; its ports: {}",
                         b.name,
@@ -352,10 +483,8 @@ fn backend(
             ));
             return;
         }
-        None => (
-            (known.map(|k| k.1) == Some("server") && line == ChartLine::V2_1).then_some("http"),
-            expected_port,
-        ),
+        // every Service the chart renders for a route names its port `http`
+        None => (Some(airbyte::PORT_NAME), expected_port),
     };
     let ok = match &b.port {
         None => true,
@@ -363,8 +492,7 @@ fn backend(
         Some(PortRef::Name(n)) => Some(n.as_str()) == port_name,
     };
     if !ok && let Some(port) = &b.port {
-        out.push(finding(
-            Rule::BackendPortWrong,
+        out.push(port_finding(
             format!(
                 "`{}` is reached on port {port_number}{}, not {}",
                 b.name,

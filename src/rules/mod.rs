@@ -91,6 +91,7 @@ pub fn check_plan(root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
     annotations::null_values(&mut ctx);
     url::check(&mut ctx);
     edition::edition(&mut ctx);
+    layout::names(&mut ctx);
     if ctx.applies(Scope::Ingress) {
         hosts::check(&mut ctx);
         annotations::check_names(&mut ctx);
@@ -102,6 +103,7 @@ pub fn check_plan(root: &Node, plan: &Plan, sources: &Sources) -> Vec<Finding> {
     }
     if ctx.applies(Scope::ChartIngress) {
         edition::enterprise_routes(&mut ctx);
+        annotations::class_missing(&mut ctx);
     }
     if ctx.applies(Scope::Target) {
         target::check(&mut ctx);

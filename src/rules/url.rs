@@ -16,6 +16,19 @@ pub fn check(ctx: &mut Ctx) {
         missing(ctx, url_path);
         return;
     };
+    let written = match ctx.root.at(&url_path).map(|n| &n.value) {
+        Some(crate::values::Value::Str(s)) => s.clone(),
+        _ => raw.clone(),
+    };
+    if let Some((why, fix)) = url_problem(&written, &raw) {
+        let f = ctx.value(
+            Rule::UrlInvalid,
+            url_path,
+            format!("`global.airbyteUrl` `{written}` {why}: links, login redirects and cookies are built from it as it is written"),
+        );
+        ctx.push(f.help(fix));
+        return;
+    }
     let Some(url) = parse_url(&raw) else {
         let hint = if raw.contains("://") {
             "write the scheme and the host: `https://HOST`".to_string()
@@ -129,6 +142,14 @@ pub fn check(ctx: &mut Ctx) {
         // a mismatched host is the root cause; TLS for the wrong name follows from it
         return;
     }
+    if scheme == "http" && tls_served(ctx, host) {
+        let f = ctx.value(
+            Rule::UrlHttpWithTls,
+            url_path.clone(),
+            format!("`global.airbyteUrl` is `http`, but TLS is configured for `{host}`: Airbyte writes `http://` into links and login redirects, browsers are sent off HTTPS, and the login cookie is set for the wrong scheme"),
+        );
+        ctx.push(f.help(format!("write `global.airbyteUrl: https://{host}`")));
+    }
     if scheme == "https" && !tls_served(ctx, host) {
         let f = ctx.value(
             Rule::UrlHttpsWithoutTls,
@@ -140,6 +161,54 @@ pub fn check(ctx: &mut Ctx) {
             host.split('.').next().unwrap_or("airbyte")
         )));
     }
+}
+
+/// What makes a URL unusable as Airbyte's, beyond its shape: spaces around or inside it, a user
+/// and password, a wildcard host, a port no TCP port can be. (why, fix); `None` when it is none of
+/// these (or not a URL at all, which is said elsewhere).
+fn url_problem(written: &str, trimmed: &str) -> Option<(String, String)> {
+    let clean = |u: &str| u.split_whitespace().collect::<String>();
+    if written != trimmed {
+        return Some((
+            "has spaces around it, which the chart keeps".into(),
+            format!("write `{trimmed}`"),
+        ));
+    }
+    if trimmed.chars().any(char::is_whitespace) {
+        return Some((
+            "holds a space".into(),
+            format!("write `{}`", clean(trimmed)),
+        ));
+    }
+    let (scheme, after) = trimmed.split_once("://")?;
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
+    if let Some((_, host)) = authority.rsplit_once('@') {
+        return Some((
+            "carries a user name (and password) before `@`: they are sent in every link, and browsers refuse them".into(),
+            format!("write `{scheme}://{host}`"),
+        ));
+    }
+    if authority.contains('*') {
+        return Some((
+            "has a wildcard host: Airbyte needs the one name people reach it under".into(),
+            format!("write the host itself, e.g. `{scheme}://airbyte.example.com`"),
+        ));
+    }
+    let port = authority.rsplit_once(':').map(|(_, p)| p)?;
+    if !authority.starts_with('[')
+        && port.chars().all(|c| c.is_ascii_digit())
+        && !port.is_empty()
+        && port.parse::<u16>().is_err()
+    {
+        return Some((
+            format!("has the port `{port}`, which is no TCP port (1-65535)"),
+            format!(
+                "drop the port: `{scheme}://{}`",
+                authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+            ),
+        ));
+    }
+    None
 }
 
 /// `global.airbyteUrl` is empty: an error wherever something serves Airbyte under a name.

@@ -98,6 +98,7 @@ pub fn check_manifests(
         chart,
         url,
         ports: plan.map(|p| p.ports).unwrap_or_default(),
+        must_route: true,
     };
     let mut findings = rules::manifests::check(&objects, &inventory, &routing, &ctx);
     findings.extend(duplicate_findings(&objects, duplicates, sources));

@@ -315,6 +315,7 @@ fn check(
         chart: release.chart,
         url,
         ports: checked.plan.as_ref().map(|p| p.ports).unwrap_or_default(),
+        must_route: false,
     };
     let others = others(stream, release);
     let routing = manifests::routes::routing(&others);
