@@ -261,7 +261,10 @@ fn alb(ann: Annotations<'_>, intent: &Intent, out: &mut Vec<Verdict>) {
             Rule::AlbTargetType,
             key,
             given.is_some(),
-            format!("`{key}` is `{}`: the default `instance` needs a NodePort Service, but Airbyte's server Service is ClusterIP, so the ALB registers no targets", given.unwrap_or("instance")),
+            match given {
+                Some(v) => format!("`{key}` is `{v}`: `instance` targets need a NodePort Service, but Airbyte's server Service is ClusterIP, so the ALB registers no targets"),
+                None => format!("`{key}` is not set: the default `instance` needs a NodePort Service, but Airbyte's server Service is ClusterIP, so the ALB registers no targets"),
+            },
             format!("set `{key}: ip`"),
         ));
     }

@@ -349,6 +349,30 @@ fn alb(ann: Annotations<'_>, out: &mut Vec<Verdict>) {
             ));
         }
     }
+    let redirect = "alb.ingress.kubernetes.io/ssl-redirect";
+    if let Some(port) = ann.get(redirect) {
+        let listen = "alb.ingress.kubernetes.io/listen-ports";
+        // the controller's default listeners: HTTPS:443 alone with a certificate, else HTTP:80
+        let http = match ann.get(listen) {
+            Some(l) => serde_json::from_str::<
+                Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+            >(l)
+            .map(|ports| ports.iter().any(|p| p.contains_key("HTTP")))
+            .unwrap_or(true),
+            None => ann
+                .get("alb.ingress.kubernetes.io/certificate-arn")
+                .is_none(),
+        };
+        if !http {
+            out.push(verdict(
+                Rule::AlbListenPorts,
+                redirect,
+                false,
+                format!("`{redirect}: \"{port}\"` redirects HTTP to HTTPS, but the ALB has no HTTP listener to redirect from (with a certificate and no `{listen}`, it listens on HTTPS:443 alone): `http://` requests get no answer"),
+                format!("set `{listen}: '[{{\"HTTP\": 80}}, {{\"HTTPS\": 443}}]'`"),
+            ));
+        }
+    }
     let scheme = "alb.ingress.kubernetes.io/scheme";
     if ann.get(scheme).is_none() {
         out.push(Verdict {
@@ -505,5 +529,13 @@ mod tests {
             [Rule::AlbHealthcheck]
         );
         assert_eq!(rules(&[]), [Rule::AlbSchemeInternal]);
+        let cert = ("alb.ingress.kubernetes.io/certificate-arn", "arn:aws:acm:x");
+        let redirect = ("alb.ingress.kubernetes.io/ssl-redirect", "443");
+        assert_eq!(rules(&[scheme, cert, redirect]), [Rule::AlbListenPorts]);
+        let both = (
+            "alb.ingress.kubernetes.io/listen-ports",
+            r#"[{"HTTP": 80}, {"HTTPS": 443}]"#,
+        );
+        assert!(rules(&[scheme, cert, redirect, both]).is_empty());
     }
 }

@@ -138,6 +138,7 @@ impl Rule {
             | WrongType
             | AksNginxEol
             | AlbHealthcheck
+            | AlbListenPorts
             | AnnotationInert
             | AnnotationMultiline
             | ConnectTimeoutCapped
@@ -209,6 +210,9 @@ catalog! {
     AlbHealthcheck "alb-healthcheck" Warning Served
         "an ALB health check or protocol Airbyte's server cannot pass (another path than `/api/v1/health`, success codes without 200, HTTPS to a plain-HTTP server): every target unhealthy, 502s"
         "set `alb.ingress.kubernetes.io/healthcheck-path: /api/v1/health` and leave the success codes and protocols at their defaults";
+    AlbListenPorts "alb-listen-ports" Warning Served
+        "ALB listeners that do not fit the Ingress's settings: an `ssl-redirect` with no HTTP listener to redirect from"
+        "set `alb.ingress.kubernetes.io/listen-ports` to an HTTP and an HTTPS listener: `[{\"HTTP\": 80}, {\"HTTPS\": 443}]`";
     AlbSchemeInternal "alb-scheme-internal" Info Served
         "an ALB Ingress without `alb.ingress.kubernetes.io/scheme`: AWS's default `internal` is reachable only from inside the VPC"
         "set `alb.ingress.kubernetes.io/scheme: internet-facing` or `internal`, to say which";

@@ -197,11 +197,23 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                 .collect()
         })
         .unwrap_or_default();
+    // routes collide only within one controller: the class says which (and a redirecting AGC
+    // extension makes a listener of its own)
+    let class = o
+        .str_at("spec.ingressClassName")
+        .map(str::to_string)
+        .or_else(|| {
+            o.annotations()
+                .get(crate::controllers::CLASS_ANNOTATION)
+                .cloned()
+        })
+        .unwrap_or_default();
     let listener = if redirected.is_empty() {
-        ""
+        format!("class:{class}")
     } else {
-        "redirect"
+        format!("class:{class}/redirect")
     };
+    let listener = listener.as_str();
     let backend_of = |b: &Node, at: Path| -> Option<BackendRef> {
         let svc = get(b, "service")?;
         let port = get(svc, "port").and_then(|p| {

@@ -173,7 +173,7 @@ pub fn check(
     }
     transports(objects, &airbyte, &mut out);
     extensions(objects, &mut out);
-    root_routes(objects, &airbyte, &mut out);
+    root_routes(objects, &airbyte, inventory, &mut out);
     duplicates(objects, &airbyte, &mut out);
     url(objects, &airbyte, routing, ctx, &mut out);
     if let Some(first) = routers
@@ -277,6 +277,29 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
         );
     }
     let Some((class, families)) = class.and_then(|c| families_for_class(c).map(|f| (c, f))) else {
+        // no class (or one this tool does not know): the annotations say which controller was
+        // meant when they are all of one family, and what that controller would not read is said
+        let mut fams: Vec<crate::controllers::Family> =
+            ann.keys().filter_map(|k| family_of(k)).collect();
+        fams.dedup();
+        if let [family] = fams.as_slice() {
+            for v in crate::controllers::keys::judge(*family, Annotations::Plain(&ann)) {
+                let origin = match (v.on_key, ann_node(&v.key)) {
+                    (true, Some(n)) => n.key_origin,
+                    (false, Some(n)) => n.origin,
+                    _ => o.origin(),
+                };
+                out.push(
+                    Finding::new(
+                        v.rule,
+                        ann_path(&v.key),
+                        origin,
+                        format!("{}: {}", o.label(), v.message),
+                    )
+                    .help(v.help),
+                );
+            }
+        }
         return;
     };
     for key in ann.keys() {
@@ -631,7 +654,12 @@ fn catch_all(o: &Object, r: &Route) -> bool {
 }
 
 /// Every host Airbyte is served on has a route for `/` to the server.
-fn root_routes(objects: &[Object], airbyte: &[&Route], out: &mut Vec<Finding>) {
+fn root_routes(
+    objects: &[Object],
+    airbyte: &[&Route],
+    inventory: &Inventory,
+    out: &mut Vec<Finding>,
+) {
     let mut hosts: Vec<(String, &Route)> = Vec::new();
     for r in airbyte.iter().filter(|r| r.backend.is_some()) {
         let keys = if r.hosts.is_empty() {
@@ -649,10 +677,16 @@ fn root_routes(objects: &[Object], airbyte: &[&Route], out: &mut Vec<Finding>) {
         let served = airbyte.iter().any(|r| {
             let on_host =
                 r.hosts.is_empty() || r.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host));
-            let to_server = r
-                .backend
-                .as_ref()
-                .is_some_and(|b| matches!(airbyte_service(&b.name), Some((_, "server"))));
+            // the chart's server Service, or a Service the manifests define by hand that is not
+            // one of Airbyte's others (plain-manifest installs name theirs as they like)
+            let to_server = r.backend.as_ref().is_some_and(|b| {
+                matches!(airbyte_service(&b.name), Some((_, "server")))
+                    || (airbyte_service(&b.name).is_none()
+                        && inventory.service(&b.name).is_some()
+                        && !["keycloak", "builder", "webapp"]
+                            .iter()
+                            .any(|w| b.name.contains(w)))
+            });
             on_host && to_server && catch_all(&objects[r.object], r)
         });
         if !served {
@@ -721,7 +755,16 @@ fn duplicates(objects: &[Object], airbyte: &[&Route], out: &mut Vec<Finding>) {
                 r.path.clone(),
                 r.matching,
             );
+            let same_object = |a: usize, b: usize| {
+                let (a, b) = (&objects[a], &objects[b]);
+                a.group() == b.group()
+                    && a.kind == b.kind
+                    && a.namespace == b.namespace
+                    && a.name == b.name
+            };
             match seen.get(&key) {
+                // one object read twice (two files, a copy beside a symlink) is one object
+                Some(first) if first.object != r.object && same_object(first.object, r.object) => {}
                 Some(first) if !(first.object == r.object && first.at == r.at) => {
                     let o = &objects[r.object];
                     out.push(

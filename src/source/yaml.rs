@@ -413,6 +413,17 @@ fn read_full_yaml(
     Ok((root, documents, dups))
 }
 
+/// The first tab in the indentation of a line at or after `from`: (line, column), 1-based.
+fn indent_tab(text: &str, from: u32) -> Option<(u32, u32)> {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1) as usize)
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start_matches([' ', '\t']).len()];
+            indent.find('\t').map(|c| (i as u32 + 1, c as u32 + 1))
+        })
+}
+
 /// Every document of `text`, each on its own, with the keys given twice.
 fn read_documents(
     text: &str,
@@ -428,11 +439,17 @@ fn read_documents(
         )
         .map_err(|e| {
             let loc = e.location().filter(|l| l.line() > 0);
-            err(
-                loc.map(|l| l.line() as u32),
-                loc.map(|l| l.column() as u32),
-                plain_message(&e, limits),
-            )
+            let message = plain_message(&e, limits);
+            // a tab where indentation goes: the parser notices it at the end of the line before,
+            // Helm (and the person reading) at the tab itself
+            let at = match loc {
+                Some(l) if message.contains("tab") => indent_tab(text, l.line() as u32)
+                    .unwrap_or((l.line() as u32, l.column() as u32)),
+                Some(l) => (l.line() as u32, l.column() as u32),
+                None => (0, 0),
+            };
+            let found = loc.is_some();
+            err(found.then_some(at.0), found.then_some(at.1), message)
         })
     };
     // The deserializer recurses once per nesting level, and a debug build spends tens of KiB of
@@ -1081,6 +1098,20 @@ mod stream_tests {
             let stream = parse_stream(text.as_bytes(), "s", 0, &Limits::default()).unwrap();
             prop_assert_eq!(stream.docs, full(&text));
         }
+    }
+
+    /// A tab in the indentation is said at its own line, as Helm says it.
+    #[test]
+    fn a_tab_is_placed_where_it_is() {
+        let text = "global:\n  airbyteUrl: https://a.example.com\ningress:\n  enabled: true\n\tclassName: nginx\n";
+        let Err(e) = parse_stream(text.as_bytes(), "v", 0, &Limits::default()) else {
+            panic!("a tab in the indentation was read")
+        };
+        assert_eq!((e.line, e.column), (Some(5), Some(1)), "{e}");
+        let Err(e) = parse_document(text.as_bytes(), "v", 0, &Limits::default()) else {
+            panic!("a tab in the indentation was read")
+        };
+        assert_eq!((e.line, e.column), (Some(5), Some(1)), "{e}");
     }
 
     /// Documents a caller does not want as trees are skimmed and left out; everything else is
