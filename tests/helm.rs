@@ -259,6 +259,130 @@ fn merged_values_equal_helms() {
     }
 }
 
+/// Our `values` and Helm's `template` on the same arguments: the same values, or both refuse.
+fn same_as_helm(helm: &Path, chart: &Path, args: &[String]) {
+    let ours = {
+        let mut argv = vec!["values".to_string()];
+        argv.extend(args.iter().cloned());
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        common::run(&argv)
+    };
+    let out = helm_template(helm, chart, args);
+    let helm_err = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        assert_eq!(
+            ours.code, 2,
+            "{args:?}: Helm refused ({helm_err}) but we gave\n{}",
+            ours.stdout
+        );
+        assert!(ours.stdout.is_empty(), "{args:?}: partial output");
+        return;
+    }
+    assert_eq!(
+        ours.code, 0,
+        "{args:?}: Helm accepted, we refused: {}",
+        ours.stderr
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .expect("helm printed the values");
+    assert_eq!(
+        numbers_as_f64(serde_json::from_str(&ours.stdout).unwrap()),
+        numbers_as_f64(serde_json::from_str(json).unwrap()),
+        "{args:?}"
+    );
+}
+
+/// Helm refuses to go below a value of another type (`--set x.a=1 --set x.a.b=v`), whichever
+/// flags set the two: so do we.
+#[test]
+fn type_conflicts_are_refused_as_helm_refuses_them() {
+    let Some(helm) = common::helm() else { return };
+    let chart = test_chart(false);
+    let dir =
+        std::env::temp_dir().join(format!("airbyte-ingress-conflicts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("x.yaml");
+    std::fs::write(&file, "x:\n  a: 1\n  n: null\n").unwrap();
+    let file = file.display().to_string();
+    let cases: &[&[&str]] = &[
+        &["--set", "x.a=[1]", "--set-string", "x.a.b=v"],
+        &["--set", "x.a=1", "--set", "x.a[0]=v"],
+        &["--set", "x.a=null,x.a.b=v"],
+        &["--set-json", "x.a=1.5", "--set-literal", "x.a.b=v"],
+        &["--set", "x.a={1,2}", "--set-file", "x.a.b=Cargo.toml"],
+        &["--set", "x[0]=1", "--set", "x[0][0]=v"],
+        &["-f", &file, "--set", "x.a.b=v"],
+        &["-f", &file, "--set", "x.n.b=v"],
+        &["-f", &file, "--set", "x.a[1]=v"],
+        // what Helm does accept: a null item becomes a list, any item a map, a JSON object merges
+        &["--set", "x[0]=null", "--set", "x[0][1]=v"],
+        &["--set", "x[0]=1", "--set", "x[0].b=v"],
+        &["--set", "a.c=2", "--set-json", "{\"a\":{\"b\":1}}"],
+        &["--set-json", "{\"a\":1}x"],
+    ];
+    for case in cases {
+        let args: Vec<String> = case.iter().map(|s| s.to_string()).collect();
+        same_as_helm(&helm, &chart, &args);
+    }
+}
+
+/// Random mixes of the five `--set` flags over a few shared names, each run through Helm and
+/// through us (a fixed seed, so a failure repeats; `AIRBYTE_INGRESS_SEED` tries another).
+#[test]
+fn random_set_mixes_equal_helms() {
+    let Some(helm) = common::helm() else { return };
+    let chart = test_chart(false);
+    let dir = std::env::temp_dir().join(format!("airbyte-ingress-mixes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("f.txt");
+    std::fs::write(&file, "from a file\n").unwrap();
+    let file = file.display().to_string();
+    let mut seed: u64 = std::env::var("AIRBYTE_INGRESS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_a1b7);
+    let mut next = move |n: usize| {
+        // xorshift64
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    const CASES: usize = 60;
+    for _ in 0..CASES {
+        let mut args = Vec::new();
+        for _ in 0..1 + next(4) {
+            let mut name = ["a", "b"][next(2)].to_string();
+            for _ in 0..next(3) {
+                match next(3) {
+                    0 => name.push_str(&format!("[{}]", next(3))),
+                    _ => name.push_str(&format!(".{}", ["a", "b", "c"][next(3)])),
+                }
+            }
+            let (flag, value) = match next(5) {
+                0 => (
+                    "--set",
+                    ["1", "true", "null", "x", "{1,2}", "007"][next(6)].to_string(),
+                ),
+                1 => ("--set-string", ["1", "s", "true"][next(3)].to_string()),
+                2 => (
+                    "--set-json",
+                    ["1", "\"s\"", "[1,{\"k\":2}]", "{\"k\":{\"j\":1}}", "null"][next(5)]
+                        .to_string(),
+                ),
+                3 => ("--set-file", file.clone()),
+                _ => ("--set-literal", ["x,y", "1", ""][next(3)].to_string()),
+            };
+            args.push(flag.to_string());
+            args.push(format!("{name}={value}"));
+        }
+        same_as_helm(&helm, &chart, &args);
+    }
+}
+
 /// `--subchart NAME` gives exactly the values Helm passes to that dependency of an umbrella chart:
 /// its block, the parent's `global` merged over the block's own.
 #[test]

@@ -133,6 +133,10 @@ pub fn assemble(
 ) -> Result<(Node, Vec<Notice>), InputError> {
     let mut notices = Vec::new();
     let mut root = Node::new(Value::Map(Map::new()), Origin::Default);
+    let kind_of = |origin: Origin| match origin {
+        Origin::Arg { arg } => sources.args.get(arg as usize).map(|a| a.kind),
+        _ => None,
+    };
     let set = |root: &mut Node,
                kind: SetKind,
                text: &str,
@@ -140,7 +144,7 @@ pub fn assemble(
                notices: &mut Vec<Notice>,
                read: ReadFn<'_>|
      -> Result<(), InputError> {
-        apply_set(root, kind, text, origin, limits, read).map_err(|message| {
+        apply_set(root, kind, text, origin, limits, read, &kind_of).map_err(|message| {
             let kind = if message.contains("(--max-") {
                 InputErrorKind::Limit
             } else {

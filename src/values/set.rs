@@ -11,6 +11,10 @@ const MAX_INDEX: usize = 65536;
 /// Helm refuses deeper dotted names than this.
 const MAX_NESTED_NAME_LEVEL: usize = 30;
 
+/// Which flag set a value that came from an argument (`None` for values from files): Helm's
+/// messages name an integer from `--set` `int64`, one from YAML or JSON `float64`.
+pub type KindOf<'a> = &'a dyn Fn(Origin) -> Option<SetKind>;
+
 /// Applies one `--set*` argument (possibly several comma-separated assignments) to `root`;
 /// `read` reads the files `--set-file` names.
 pub fn apply_set(
@@ -20,6 +24,7 @@ pub fn apply_set(
     origin: Origin,
     limits: &Limits,
     read: ReadFile<'_>,
+    kind_of: KindOf<'_>,
 ) -> Result<(), String> {
     if arg.len() > limits.max_file_bytes {
         return Err(format!(
@@ -30,15 +35,26 @@ pub fn apply_set(
     let mut p = Parser {
         chars: arg.chars().collect(),
         pos: 0,
+        start: 0,
         kind,
         origin,
         limits,
         read,
+        kind_of,
     };
+    if kind == SetKind::Json && arg.trim_start().starts_with('{') {
+        // Helm 4 merges a `--set-json` that is one JSON object into the values, as a values file
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(arg.trim()).map_err(|e| format!("not a JSON object: {e}"))?;
+        let node = p.node(p.json_value(serde_json::Value::Object(object)));
+        super::merge_into(root, node);
+        return Ok(());
+    }
     let Value::Map(map) = &mut root.value else {
         return Err("the values root is not a map".into());
     };
     loop {
+        p.start = p.pos;
         match p.key(map, 0) {
             Ok(()) => continue,
             Err(Stop::Eof) => return Ok(()),
@@ -109,11 +125,18 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, Stop> {
 struct Parser<'r> {
     chars: Vec<char>,
     pos: usize,
+    /// Where the assignment being read starts.
+    start: usize,
     kind: SetKind,
     origin: Origin,
     limits: &'r Limits,
     read: ReadFile<'r>,
+    kind_of: KindOf<'r>,
 }
+
+/// A container's type as Go names it in Helm's message.
+const GO_MAP: &str = "map[string]interface {}";
+const GO_LIST: &str = "[]interface {}";
 
 impl Parser<'_> {
     /// Reads up to one of `stop` (consumed and returned), honouring `\` escapes.
@@ -140,6 +163,42 @@ impl Parser<'_> {
         Node::new(value, self.origin)
     }
 
+    /// How Go names the type of a value Helm holds.
+    fn go_type(&self, node: &Node) -> &'static str {
+        match &node.value {
+            Value::Null => "nil",
+            Value::Bool(_) => "bool",
+            Value::Int(_) if (self.kind_of)(node.origin) == Some(SetKind::Typed) => "int64",
+            Value::Int(_) | Value::Float(_) => "float64",
+            Value::Str(_) => "string",
+            Value::Seq(_) => GO_LIST,
+            Value::Map(_) => GO_MAP,
+        }
+    }
+
+    /// Helm's refusal to go below a value that is not the container the name asks for: the key
+    /// written up to `end` holds `found`.
+    fn not_a<T>(&self, end: usize, found: &Node, want: &str) -> Result<T, Stop> {
+        let path: String = self.chars[self.start..end].iter().collect();
+        let (what, below) = if want == GO_MAP {
+            ("map", "a key below it")
+        } else {
+            ("list", "an item in it")
+        };
+        let is = match found.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a map",
+        };
+        let got = self.go_type(found);
+        fail(format!(
+            "`{path}` is already {is}, not a {what}, so Helm cannot set {below} (Helm: unable to parse key: interface conversion: interface {{}} is {got}, not {want})"
+        ))
+    }
+
     fn key(&mut self, data: &mut Map, level: usize) -> Result<(), Stop> {
         let (k, last) = self.until(&['=', '[', ',', '.']);
         match last {
@@ -151,7 +210,13 @@ impl Parser<'_> {
                 }
             }
             Some('[') => {
+                let end = self.pos - 1;
                 let i = self.index()?;
+                if let Some(found) = data.get(&k)
+                    && !matches!(found.value, Value::Seq(_))
+                {
+                    return self.not_a(end, found, GO_LIST);
+                }
                 let mut list = match data.remove(&k) {
                     Some(Node {
                         value: Value::Seq(s),
@@ -185,6 +250,11 @@ impl Parser<'_> {
                     return fail(format!(
                         "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
                     ));
+                }
+                if let Some(found) = data.get(&k)
+                    && !matches!(found.value, Value::Map(_))
+                {
+                    return self.not_a(self.pos - 1, found, GO_MAP);
                 }
                 let existing = data.remove(&k);
                 let mut inner = match existing {
@@ -262,7 +332,13 @@ impl Parser<'_> {
                         "list nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
                     ));
                 }
+                let end = self.pos - 1;
                 let next = self.index()?;
+                if let Some(found) = list.get(i)
+                    && !matches!(found.value, Value::Seq(_) | Value::Null)
+                {
+                    return self.not_a(end, found, GO_LIST);
+                }
                 let mut inner = match list
                     .get_mut(i)
                     .map(|n| std::mem::replace(&mut n.value, Value::Null))
@@ -457,6 +533,10 @@ mod tests {
                 Origin::Arg { arg: i as u32 },
                 &Limits::default(),
                 &mut no_files,
+                &|o| match o {
+                    Origin::Arg { arg } => args.get(arg as usize).map(|a| a.0),
+                    _ => None,
+                },
             )?;
         }
         Ok(root.to_json())
@@ -577,6 +657,37 @@ mod tests {
         let deep = format!("{}=1", vec!["k"; 40].join("."));
         assert!(set(&deep).unwrap_err().contains("nested level"));
         let deep_list = format!("a{}=1", "[0]".repeat(100_000));
+        // below a value of another type, Helm's interface conversion fails
+        let conflict = |a: &[(SetKind, &str)]| apply_all(a).unwrap_err();
+        let e = conflict(&[(SetKind::Typed, "x.a=[1]"), (SetKind::String, "x.a.b=v")]);
+        assert!(e.contains("`x.a` is already a string, not a map"), "{e}");
+        assert!(
+            e.contains("interface {} is string, not map[string]interface {}"),
+            "{e}"
+        );
+        let e = conflict(&[(SetKind::Typed, "x.a=1,x.a[0]=v")]);
+        assert!(e.contains("is int64, not []interface {}"), "{e}");
+        let e = conflict(&[(SetKind::Json, "x.a=1"), (SetKind::Literal, "x.a.b=v")]);
+        assert!(e.contains("is float64, not map"), "{e}");
+        let e = conflict(&[(SetKind::Typed, "l[0]=true,l[0][1]=v")]);
+        assert!(e.contains("`l[0]` is already a boolean, not a list"), "{e}");
+        let e = conflict(&[(SetKind::Typed, "n=null,n.a=1")]);
+        assert!(e.contains("is nil, not map"), "{e}");
+        // a null list item may become a list, any item a map
+        assert_eq!(
+            apply_all(&[(SetKind::Typed, "l[0]=null,l[0][1]=v,m[0]=1,m[0].b=v")]).unwrap(),
+            serde_json::json!({"l": [[null, "v"]], "m": [{"b": "v"}]})
+        );
+        // one JSON object is merged into the values
+        assert_eq!(
+            apply_all(&[
+                (SetKind::Typed, "a.c=2"),
+                (SetKind::Json, r#" {"a":{"b":1}} "#)
+            ])
+            .unwrap(),
+            serde_json::json!({"a": {"b": 1, "c": 2}})
+        );
+        assert!(conflict(&[(SetKind::Json, r#"{"a":1}x"#)]).contains("not a JSON object"));
         assert!(set(&deep_list).unwrap_err().contains("nested level"));
     }
 
@@ -592,6 +703,7 @@ mod tests {
             Origin::Arg { arg: 0 },
             l,
             &mut no_files,
+            &|_| None,
         )
         .unwrap();
         apply_set(
@@ -601,6 +713,7 @@ mod tests {
             Origin::Arg { arg: 1 },
             l,
             &mut no_files,
+            &|_| None,
         )
         .unwrap();
         assert_eq!(
