@@ -24,7 +24,7 @@ pub fn check(ctx: &mut Ctx) {
         let f = ctx.value(
             Rule::UrlInvalid,
             url_path,
-            format!("`global.airbyteUrl` `{written}` {why}: links, login redirects and cookies are built from it as it is written"),
+            format!("`global.airbyteUrl` `{}` {why}: links, login redirects and cookies are built from it as it is written", without_password(&written)),
         );
         ctx.push(f.help(fix));
         return;
@@ -163,52 +163,70 @@ pub fn check(ctx: &mut Ctx) {
     }
 }
 
+/// The URL with a password before `@` replaced by `***`, so that a report does not repeat it.
+fn without_password(url: &str) -> String {
+    let Some((scheme, after)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    match after[..end].rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user
+                .split_once(':')
+                .map_or(user.to_string(), |(u, _)| format!("{u}:***"));
+            format!("{scheme}://{user}@{host}{}", &after[end..])
+        }
+        None => url.to_string(),
+    }
+}
+
 /// What makes a URL unusable as Airbyte's, beyond its shape: spaces around or inside it, a user
 /// and password, a wildcard host, a port no TCP port can be. (why, fix); `None` when it is none of
 /// these (or not a URL at all, which is said elsewhere).
 fn url_problem(written: &str, trimmed: &str) -> Option<(String, String)> {
-    let clean = |u: &str| u.split_whitespace().collect::<String>();
+    let mut why: Vec<String> = Vec::new();
     if written != trimmed {
-        return Some((
-            "has spaces around it, which the chart keeps".into(),
-            format!("write `{trimmed}`"),
-        ));
+        why.push("has spaces around it, which the chart keeps".into());
     }
     if trimmed.chars().any(char::is_whitespace) {
-        return Some((
-            "holds a space".into(),
-            format!("write `{}`", clean(trimmed)),
-        ));
+        why.push("holds a space".into());
     }
-    let (scheme, after) = trimmed.split_once("://")?;
-    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
-    if let Some((_, host)) = authority.rsplit_once('@') {
-        return Some((
-            "carries a user name (and password) before `@`: they are sent in every link, and browsers refuse them".into(),
-            format!("write `{scheme}://{host}`"),
-        ));
+    let clean: String = trimmed.split_whitespace().collect();
+    let Some((scheme, after)) = clean.split_once("://") else {
+        return (!why.is_empty()).then(|| (why.join("; "), format!("write `{clean}`")));
+    };
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (authority, rest) = after.split_at(end);
+    let mut host_port = authority;
+    if let Some((_, h)) = authority.rsplit_once('@') {
+        why.push("carries a user name (and password) before `@`: they are sent in every link, and browsers refuse them".into());
+        host_port = h;
     }
-    if authority.contains('*') {
-        return Some((
-            "has a wildcard host: Airbyte needs the one name people reach it under".into(),
-            format!("write the host itself, e.g. `{scheme}://airbyte.example.com`"),
-        ));
+    let mut wildcard = false;
+    if host_port.contains('*') {
+        why.push("has a wildcard host: Airbyte needs the one name people reach it under".into());
+        wildcard = true;
     }
-    let port = authority.rsplit_once(':').map(|(_, p)| p)?;
-    if !authority.starts_with('[')
-        && port.chars().all(|c| c.is_ascii_digit())
+    if !host_port.starts_with('[')
+        && let Some((h, port)) = host_port.rsplit_once(':')
         && !port.is_empty()
-        && port.parse::<u16>().is_err()
+        && port.chars().all(|c| c.is_ascii_digit())
+        && port.parse::<u16>().map_or(true, |p| p == 0)
     {
-        return Some((
-            format!("has the port `{port}`, which is no TCP port (1-65535)"),
-            format!(
-                "drop the port: `{scheme}://{}`",
-                authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-            ),
+        why.push(format!(
+            "has the port `{port}`, which is no TCP port (1-65535)"
         ));
+        host_port = h;
     }
-    None
+    if why.is_empty() {
+        return None;
+    }
+    let fix = if wildcard {
+        format!("write the host itself, e.g. `{scheme}://airbyte.example.com`")
+    } else {
+        format!("write `{scheme}://{host_port}{rest}`")
+    };
+    Some((why.join("; "), fix))
 }
 
 /// `global.airbyteUrl` is empty: an error wherever something serves Airbyte under a name.
@@ -277,5 +295,53 @@ fn tls_served(ctx: &Ctx, host: &str) -> bool {
                 || s.gateway_name.is_some()
                 || s.istio_gateway.is_some()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{url_problem, without_password};
+
+    #[test]
+    fn passwords_are_not_repeated() {
+        assert_eq!(
+            without_password("https://admin:s3cret@a.example:1/x"),
+            "https://admin:***@a.example:1/x"
+        );
+        assert_eq!(
+            without_password("https://admin@a.example"),
+            "https://admin@a.example"
+        );
+        assert_eq!(
+            without_password("https://a.example/@x"),
+            "https://a.example/@x"
+        );
+    }
+
+    fn problem(url: &str) -> Option<(String, String)> {
+        url_problem(url, url.trim())
+    }
+
+    #[test]
+    fn every_problem_is_named_and_the_fix_drops_them_all() {
+        let (why, fix) = problem("https://admin:pw@airbyte.example.com:84430/x").unwrap();
+        assert!(
+            why.contains("user name") && why.contains("`84430`"),
+            "{why}"
+        );
+        assert_eq!(fix, "write `https://airbyte.example.com/x`");
+        let (why, fix) = problem(" https://air byte.example.com ").unwrap();
+        assert!(
+            why.contains("around") && why.contains("holds a space"),
+            "{why}"
+        );
+        assert_eq!(fix, "write `https://airbyte.example.com`");
+        let (why, fix) = problem("https://*.example.com").unwrap();
+        assert!(why.contains("wildcard"), "{why}");
+        assert!(fix.contains("airbyte.example.com"), "{fix}");
+        assert!(problem("https://airbyte.example.com:0").is_some());
+        assert!(problem("http://[::1]:8080").is_none());
+        assert!(problem("https://airbyte.example.com:8443/").is_none());
+        assert!(problem("https://airbyte.example.com").is_none());
     }
 }
