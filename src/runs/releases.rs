@@ -340,18 +340,34 @@ pub fn finish(m: Merged) -> Result<Checked, Failure> {
 
 fn merge_one(
     opts: &RunOptions,
-    rel: Release,
+    mut rel: Release,
     user: &[Layer],
     sources: &Sources,
     read: ReadFn<'_>,
 ) -> Result<Merged, Failure> {
     let limits = opts.inputs.limits;
     let wrapped = rel.kind != InputKind::Values;
-    let mut layers = rel.layers.clone();
+    let mut layers = std::mem::take(&mut rel.layers);
     layers.extend(user.iter().cloned());
     let subchart = opts.inputs.subchart.clone().or(rel.subchart.clone());
+    let mut values_from: Vec<String> = Vec::new();
+    for l in &layers {
+        let o = l.origin();
+        let at = match o {
+            Origin::File { file, line, .. } => sources
+                .files
+                .get(file as usize)
+                .map_or_else(|| "?".to_string(), |f| format!("{}:{line}", f.name)),
+            other => sources.describe(other),
+        };
+        if !values_from.contains(&at) {
+            values_from.push(at);
+        }
+    }
+    // read from the trees before they are merged (merging moves them)
+    let sure = after_unread(&layers);
     let (mut root, notices) = values::assemble(
-        &layers,
+        layers,
         sources,
         &limits,
         subchart.as_deref(),
@@ -450,20 +466,6 @@ fn merge_one(
             ));
         }
     }
-    let mut values_from: Vec<String> = Vec::new();
-    for l in &layers {
-        let o = l.origin();
-        let at = match o {
-            Origin::File { file, line, .. } => sources
-                .files
-                .get(file as usize)
-                .map_or_else(|| "?".to_string(), |f| format!("{}:{line}", f.name)),
-            other => sources.describe(other),
-        };
-        if !values_from.contains(&at) {
-            values_from.push(at);
-        }
-    }
     let input = InputEntry {
         file: rel.file.clone(),
         kind: rel.kind.name(),
@@ -509,7 +511,7 @@ fn merge_one(
         unknowns: rel.unknowns,
         unknown_at,
         release_findings,
-        sure: after_unread(&layers),
+        sure,
     })
 }
 

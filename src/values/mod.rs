@@ -67,7 +67,7 @@ pub fn load(inputs: &ValueInputs, defaults: &Node, read: ReadFn<'_>) -> Result<L
     }
     layers.extend(flag_layers(&inputs.sets, &mut sources));
     let (root, notices) = assemble(
-        &layers,
+        layers,
         &sources,
         &inputs.limits,
         inputs.subchart.as_deref(),
@@ -124,7 +124,7 @@ pub fn flag_layers(sets: &[(SetKind, String)], sources: &mut Sources) -> Vec<Lay
 /// block when asked, then the chart defaults underneath. What reading noticed comes back as
 /// notices.
 pub fn assemble(
-    layers: &[Layer],
+    mut layers: Vec<Layer>,
     sources: &Sources,
     limits: &Limits,
     subchart: Option<&str>,
@@ -167,7 +167,7 @@ pub fn assemble(
         }
         Ok(())
     };
-    for layer in layers {
+    for layer in &mut layers {
         match layer {
             Layer::Tree {
                 root: tree,
@@ -177,12 +177,12 @@ pub fn assemble(
                 under_defaults,
             } => {
                 if *documents > 1 {
-                    let file = match from {
+                    let file = match *from {
                         Origin::File { file, .. } => sources
                             .files
-                            .get(*file as usize)
+                            .get(file as usize)
                             .map_or_else(String::new, |f| f.name.clone()),
-                        other => sources.describe(*other),
+                        other => sources.describe(other),
                     };
                     notices.push(Notice::Documents {
                         file,
@@ -197,7 +197,8 @@ pub fn assemble(
                         again: d.again,
                     });
                 }
-                let mut tree = tree.clone();
+                // each tree is merged once: it is moved, not copied
+                let mut tree = std::mem::replace(tree, Node::new(Value::Null, Origin::Default));
                 if *under_defaults {
                     // the chart's own values win over this layer wherever both set a key
                     let mut over = defaults.clone();
@@ -227,7 +228,7 @@ pub fn assemble(
     }
     // Helm applies the value flags by kind, not by position
     for kind in SetKind::ORDER {
-        for layer in layers {
+        for layer in &layers {
             if let Layer::Set {
                 kind: k,
                 text,
