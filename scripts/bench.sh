@@ -118,4 +118,46 @@ else
   echo >> "$out"
   echo "helm comparison skipped: set HELM=/path/to/helm and AIRBYTE_CHART=/path/to/charts/v2/airbyte" >> "$out"
 fi
+
+# the issue goals as ratios, each pair timed interleaved in one hyperfine run
+echo >> "$out"
+echo "## Goals as ratios (each pair interleaved in one hyperfine run)" >> "$out"
+ratio() { # name, json: the difference (ms) and ratio of the first command's median to the second's
+  python3 - "$1" "$2" >> "$out" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+r = json.load(open(path))["results"]
+a, b = r[0]["median"] * 1000, r[1]["median"] * 1000
+print(f"- {name}: `{r[0]['command']}` {a:.1f} ms, `{r[1]['command']}` {b:.1f} ms: "
+      f"difference {a - b:+.1f} ms, ratio {max(a, b) / min(a, b):.1f}x")
+PY
+}
+hyperfine -N --warmup 5 --min-runs 30 --export-json target/bench/g-typical.json \
+  "$bin render --target chart -f target/bench/typical.yaml" "$bin --version" >/dev/null 2>&1 || true
+ratio "typical render vs the process floor (goal: within 1.5 ms)" target/bench/g-typical.json
+if python3 -c 'import yaml, sys; sys.exit(0 if yaml.__with_libyaml__ else 1)' 2>/dev/null; then
+  hyperfine -N --warmup 2 --min-runs 10 --export-json target/bench/g-list.json \
+    "$bin validate -m target/bench/list-2000.yaml" \
+    "python3 -c 'import yaml;yaml.load(open(\"target/bench/list-2000.yaml\"),Loader=yaml.CSafeLoader)'" >/dev/null 2>&1 || true
+  ratio "\`validate -m\` of the 2,000-object List vs libyaml (PyYAML's CSafeLoader) loading it (goal: 8x faster)" target/bench/g-list.json
+else
+  echo "- validate -m vs libyaml skipped: python3-yaml with libyaml is not installed" >> "$out"
+fi
+# post-render of a whole chart render: Helm's own output when a chart is given, else the fixture
+stream=fixtures/post-render/community-tls.yaml
+if [ -n "${HELM:-}" ] && [ -n "${AIRBYTE_CHART:-}" ]; then
+  "$HELM" template airbyte "$AIRBYTE_CHART" -n airbyte -f fixtures/valid/nginx-tls.yaml > target/bench/chart-render.yaml 2>/dev/null \
+    && stream=target/bench/chart-render.yaml
+fi
+hyperfine -N --warmup 5 --min-runs 30 --input "$stream" --export-json target/bench/g-post.json \
+  "$bin post-render --target nginx" "cat" >/dev/null 2>&1 \
+  || hyperfine --warmup 5 --min-runs 30 --export-json target/bench/g-post.json \
+    "$bin post-render --target nginx < $stream" "cat < $stream" >/dev/null 2>&1 || true
+ratio "\`post-render\` of $stream ($(grep -c '^kind:' "$stream") objects) vs \`cat\` (goal: within 5 ms)" target/bench/g-post.json
+if [ -n "${HELM:-}" ] && [ -n "${AIRBYTE_CHART:-}" ]; then
+  hyperfine -N --warmup 2 --min-runs 10 --export-json target/bench/g-5000.json \
+    "$bin render --target chart -f target/bench/hosts-5000.yaml" \
+    "$HELM template airbyte $AIRBYTE_CHART -f target/bench/hosts-5000.yaml --show-only templates/ingress.yaml" >/dev/null 2>&1 || true
+  ratio "5000 hosts, \`render --target chart\` vs \`helm template\` of the chart's Ingress (goal: 25x)" target/bench/g-5000.json
+fi
 echo "wrote $out"
