@@ -4,6 +4,8 @@
 // tests may unwrap and print: a failure says why on stderr
 #![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
 
+mod common;
+
 use airbyte_ingress::cli::{Cli, Exit, Io, run};
 use airbyte_ingress::source::{InputError, InputErrorKind};
 use clap::Parser;
@@ -156,8 +158,7 @@ proptest! {
     /// when it fits and a limit error when it does not.
     #[test]
     fn the_reader_stops_at_the_limit(len in 0usize..70_000, max in 1usize..65_536) {
-        let dir = std::env::temp_dir().join(format!("ai-contract-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = common::tempdir("contract-limit");
         let f = dir.join(format!("{len}-{max}.yaml"));
         std::fs::write(&f, vec![b'a'; len]).unwrap();
         let got = airbyte_ingress::inputs::read_path(f.to_str().unwrap(), max);
@@ -178,8 +179,7 @@ proptest! {
 fn the_deepest_nesting_allowed_is_handled_by_every_command() {
     use airbyte_ingress::values::Limits;
     let bin = env!("CARGO_BIN_EXE_airbyte-ingress");
-    let dir = std::env::temp_dir().join(format!("ai-deep-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("contract-deep");
     let cap = Limits::MAX_DEPTH_CAP;
     // `global:` and `a:` are two levels; the rest nests maps, then lists
     let n = (cap - 3) / 2;
@@ -217,18 +217,14 @@ fn the_deepest_nesting_allowed_is_handled_by_every_command() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at most 1000 levels"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_airbyte-ingress"))
 }
 
-fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ai-contract-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tempdir(tag: &str) -> common::TempDir {
+    common::tempdir(&format!("contract-{tag}"))
 }
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/values.yaml");

@@ -11,8 +11,9 @@ use std::process::Command;
 use airbyte_ingress::targets::Target;
 
 /// Renders every valid fixture for every target (and the values without hosts for the
-/// bring-your-own targets) into files; returns (target, label, path, fixture).
-fn rendered() -> Vec<(Target, String, PathBuf, String)> {
+/// bring-your-own targets) into files; returns (target, label, path, fixture) and the directory's
+/// guard (the files go with it).
+fn rendered() -> (common::TempDir, Vec<(Target, String, PathBuf, String)>) {
     let dir = common::tempdir("external");
     let mut out = Vec::new();
     // every target for the valid fixtures; the bring-your-own ones for values without hosts
@@ -38,7 +39,7 @@ fn rendered() -> Vec<(Target, String, PathBuf, String)> {
             out.push((*t, label, path, file));
         }
     }
-    out
+    (dir, out)
 }
 
 fn validate_py(files: &[&Path]) -> std::process::Output {
@@ -57,7 +58,7 @@ fn rendered_documents_pass_the_official_schemas() {
     if common::python_with_jsonschema().is_none() {
         return;
     }
-    let rendered = rendered();
+    let (_dir, rendered) = rendered();
     let mut files = Vec::new();
     for (_, _, path, _) in &rendered {
         files.push(path.clone());
@@ -90,7 +91,8 @@ fn the_schema_oracle_can_fail() {
     }
     let r = common::run(&["render", "-t", "chart", "-f", "examples/values.yaml"]);
     let broken = r.stdout.replace("pathType:", "pathTyp:");
-    let path = common::tempdir("external").join("broken.yaml");
+    let dir = common::tempdir("external");
+    let path = dir.join("broken.yaml");
     std::fs::write(&path, broken).unwrap();
     let out = validate_py(&[&path]);
     assert_eq!(
@@ -108,7 +110,7 @@ fn kubectl_accepts_what_render_prints() {
     };
     let run = common::shared().join("tools/kubectl-dry-run/run");
     // one kubectl run per target, over every fixture's objects
-    let rendered = rendered();
+    let (_dir, rendered) = rendered();
     for t in Target::all().iter().filter(|t| t.renders_objects()) {
         let mut stream = String::new();
         let mut objects = 0;
@@ -117,7 +119,8 @@ fn kubectl_accepts_what_render_prints() {
             objects += text.matches("\napiVersion:").count();
             stream.push_str(&format!("# {label}\n{text}\n"));
         }
-        let path = common::tempdir("external").join(format!("all-{}.yaml", t.name()));
+        let dir = common::tempdir("external");
+        let path = dir.join(format!("all-{}.yaml", t.name()));
         std::fs::write(&path, &stream).unwrap();
         let out = Command::new("bash")
             .arg(&run)
@@ -143,7 +146,8 @@ fn kubectl_accepts_what_render_prints() {
 /// Everything this tool renders passes its own manifest check, read with the values it came from.
 #[test]
 fn rendered_manifests_pass_validate_m() {
-    for (t, label, path, fixture) in rendered() {
+    let (_dir, rendered) = rendered();
+    for (t, label, path, fixture) in rendered {
         let path = path.display().to_string();
         let r = common::run(&["validate", "-m", &path, "-f", &fixture, "--format", "json"]);
         let report: serde_json::Value = serde_json::from_str(&r.stdout)

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -26,12 +26,8 @@ fn committed_schema_matches_the_model() {
 
 /// A chart of our own: the chart defaults we model as values.yaml, our schema as values.schema.json,
 /// and a template that prints the values Helm computed.
-fn test_chart(with_schema: bool) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "airbyte-ingress-chart-{}-{with_schema}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
+fn test_chart(with_schema: bool) -> common::TempDir {
+    let dir = common::tempdir(&format!("chart-{with_schema}"));
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(
         dir.join("Chart.yaml"),
@@ -127,11 +123,7 @@ fn numbers_as_f64(v: Value) -> Value {
 fn merged_values_equal_helms() {
     let Some(helm) = common::helm() else { return };
     let chart = test_chart(false);
-    let dir = std::env::temp_dir().join(format!(
-        "airbyte-ingress-helm-values-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("helm-values");
     let write = |name: &str, text: &str| {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
@@ -301,9 +293,7 @@ fn same_as_helm(helm: &Path, chart: &Path, args: &[String]) {
 fn type_conflicts_are_refused_as_helm_refuses_them() {
     let Some(helm) = common::helm() else { return };
     let chart = test_chart(false);
-    let dir =
-        std::env::temp_dir().join(format!("airbyte-ingress-conflicts-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("conflicts");
     let file = dir.join("x.yaml");
     std::fs::write(&file, "x:\n  a: 1\n  n: null\n").unwrap();
     let file = file.display().to_string();
@@ -335,8 +325,7 @@ fn type_conflicts_are_refused_as_helm_refuses_them() {
 fn random_set_mixes_equal_helms() {
     let Some(helm) = common::helm() else { return };
     let chart = test_chart(false);
-    let dir = std::env::temp_dir().join(format!("airbyte-ingress-mixes-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("mixes");
     let file = dir.join("f.txt");
     std::fs::write(&file, "from a file\n").unwrap();
     let file = file.display().to_string();

@@ -310,7 +310,7 @@ fn replay_chart(dir: &Path, rendered: &str) -> PathBuf {
 
 struct Helm {
     bin: PathBuf,
-    home: PathBuf,
+    home: common::TempDir,
 }
 
 impl Helm {
@@ -376,6 +376,8 @@ fn the_helm_4_plugin_replaces_the_ingress_inside_the_release() {
         return;
     };
     let mut files = Vec::new();
+    // the written files are checked after the loop: their directories live until then
+    let mut dirs = Vec::new();
     for case in cases() {
         let dir = common::tempdir("helm-post-render-case");
         let chart = replay_chart(&dir, &case.rendered);
@@ -464,8 +466,10 @@ fn the_helm_4_plugin_replaces_the_ingress_inside_the_release() {
             .unwrap();
             files.push(path);
         }
+        dirs.push(dir);
     }
     validate_py(&files);
+    drop(dirs);
 }
 
 /// Every way a post-render can stop Helm 4 (findings, a flag clap refuses, a flag the target needs,

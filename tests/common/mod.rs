@@ -7,14 +7,45 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// A new, empty directory for one test; `tag` names it for whoever looks in the temp folder.
-pub fn tempdir(tag: &str) -> PathBuf {
+/// A fresh directory under the system's temporary directory, removed when the guard is dropped
+/// (also when the test fails), so that test runs leave nothing behind.
+pub fn tempdir(tag: &str) -> TempDir {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::SeqCst);
     let d = std::env::temp_dir().join(format!("airbyte-ingress-{tag}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("a temporary directory");
-    d
+    TempDir(d)
+}
+
+/// See [`tempdir`].
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub fn root() -> PathBuf {
