@@ -154,6 +154,12 @@ hyperfine -N --warmup 5 --min-runs 30 --input "$stream" --export-json target/ben
   || hyperfine --warmup 5 --min-runs 30 --export-json target/bench/g-post.json \
     "$bin post-render --target nginx < $stream" "cat < $stream" >/dev/null 2>&1 || true
 ratio "\`post-render\` of $stream ($(grep -c '^kind:' "$stream") objects) vs \`cat\` (goal: within 5 ms)" target/bench/g-post.json
+# `scan` of a 10,000-file deployment repository against `grep -r` over the same tree
+rm -rf target/bench/repo-10000
+python3 scripts/gen-scan-repo.py target/bench/repo-10000 10000
+hyperfine -N -i --warmup 2 --min-runs 10 --export-json target/bench/g-scan.json \
+  "$bin scan target/bench/repo-10000" "grep -r airbyte target/bench/repo-10000" >/dev/null 2>&1 || true
+ratio "\`scan\` of a 10,000-file repository vs \`grep -r airbyte\` over it (goal: at most 10x, well under a second)" target/bench/g-scan.json
 if [ -n "${HELM:-}" ] && [ -n "${AIRBYTE_CHART:-}" ]; then
   hyperfine -N --warmup 2 --min-runs 10 --export-json target/bench/g-5000.json \
     "$bin render --target chart -f target/bench/hosts-5000.yaml" \

@@ -5,13 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read"}
+targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read scan_read"}
 export RUSTC_BOOTSTRAP=1
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
   case $t in
     set_parse) printf '%s' 'ingress.hosts[0].host=a.example,ingress.annotations.a\.b/c=1' > "fuzz/corpus/$t/seed-1"
                printf '%s' 'l={a,b},m[2][0]=x' > "fuzz/corpus/$t/seed-2" ;;
+    scan_read) cp fixtures/repos/*/*/*.yaml fixtures/rules/*/bad.yaml "fuzz/corpus/$t/" 2>/dev/null || true ;;
     manifests_read) cp fixtures/manifests/*/* ../shared/conformance/manifests/*.yaml "fuzz/corpus/$t/" 2>/dev/null || true ;;
     # the first byte picks the target
     post_render) for f in fixtures/post-render/*.yaml; do

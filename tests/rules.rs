@@ -22,14 +22,17 @@ fn command_of(text: &str) -> Vec<String> {
 fn fired(file: &str) -> Vec<String> {
     let text = std::fs::read_to_string(common::root().join(file)).unwrap();
     let mut args = command_of(&text);
-    // `FILE` stands for the example itself (a manifest: `validate -m FILE`); values go with `-f`
+    // `FILE` stands for the example itself (a manifest: `validate -m FILE`); values go with `-f`;
+    // a `scan` names the file or the folder it scans
     match args.iter().position(|a| a == "FILE") {
         Some(i) => args[i] = file.to_string(),
-        None => {
+        None if args[0] != "scan" => {
             args.splice(1..1, ["-f".to_string(), file.to_string()]);
         }
+        None => {}
     }
-    if args[0] == "validate" {
+    let reports = args[0] == "validate" || args[0] == "scan";
+    if reports {
         args.extend(["--format".into(), "json".into()]);
     }
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -41,7 +44,7 @@ fn fired(file: &str) -> Vec<String> {
     } else {
         assert_eq!(r.code, 2, "{file}: {}", r.transcript());
     }
-    if args[0] == "validate" {
+    if reports {
         let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
         report["findings"]
             .as_array()

@@ -54,6 +54,10 @@ pub enum Command {
     Render(RenderArgs),
     /// Check the values against the schema and Airbyte's rules; report findings.
     Validate(ValidateArgs),
+    /// Check a whole repository: every Airbyte release its Argo CD, Flux, Kustomize, helmfile and
+    /// Terraform files define, every route to Airbyte (Ingress, IngressRoute, HTTPRoute,
+    /// VirtualService), each paired with its release and checked across files.
+    Scan(ScanArgs),
     /// Helm post-renderer: read a whole Airbyte render on stdin (what `helm install`, `upgrade`
     /// or `template` hands a post-renderer), check it as `validate --target T` checks values, and
     /// write it back with the chart's Ingress replaced by the target's objects (or those added,
@@ -151,6 +155,23 @@ pub struct ValueArgs {
     /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
     #[arg(long, value_name = "FILE")]
     pub tf_vars: Vec<String>,
+}
+
+/// `--repo-root NAME=DIR` arguments.
+pub(crate) fn repo_roots(args: &[String]) -> Result<Vec<(String, PathBuf)>, Failure> {
+    let mut out = Vec::new();
+    for r in args {
+        let Some((name, dir)) = r
+            .split_once('=')
+            .filter(|(n, d)| !n.is_empty() && !d.is_empty())
+        else {
+            return Err(Failure::Usage(format!(
+                "`--repo-root {r}`: write `--repo-root NAME=DIR` (NAME: the `ref` name or the repository URL)"
+            )));
+        };
+        out.push((name.to_string(), PathBuf::from(dir)));
+    }
+    Ok(out)
 }
 
 /// `--max-depth`: a number from 1 to [`Limits::MAX_DEPTH_CAP`]. Deeper nesting would exhaust the
@@ -368,6 +389,42 @@ pub struct ValidateArgs {
     pub target_options: TargetArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folders (walked as ripgrep walks them: `.gitignore`, `.ignore` and hidden folders
+    /// respected) and files; default `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Read ignored and hidden files too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Check every release against this chart version instead of its wrapper's.
+    #[arg(long, value_name = "VER", value_parser = ChartVersion::parse)]
+    pub chart_version: Option<ChartVersion>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Most files to read.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_files: usize,
+    /// Largest file read, in bytes; larger files are skipped with a warning.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+    /// Where another repository is checked out, for Argo CD `$ref/...` value files: the `ref`
+    /// name or the repository URL, `=`, the folder (repeatable).
+    #[arg(long, value_name = "NAME=DIR")]
+    pub repo_root: Vec<String>,
+    /// A Terraform variable's value, as `terraform -var` takes it (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub tf_var: Vec<String>,
+    /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
+    #[arg(long, value_name = "FILE")]
+    pub tf_vars: Vec<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Yaml,
@@ -438,18 +495,7 @@ impl ValueArgs {
                 "`-f -` is given twice: standard input can be read only once".into(),
             ));
         }
-        let mut repo_roots = Vec::new();
-        for r in &self.repo_root {
-            let Some((name, dir)) = r
-                .split_once('=')
-                .filter(|(n, d)| !n.is_empty() && !d.is_empty())
-            else {
-                return Err(Failure::Usage(format!(
-                    "`--repo-root {r}`: write `--repo-root NAME=DIR` (NAME: the `ref` name or the repository URL)"
-                )));
-            };
-            repo_roots.push((name.to_string(), PathBuf::from(dir)));
-        }
+        let repo_roots = repo_roots(&self.repo_root)?;
         Ok(RunOptions {
             inputs: self.inputs(),
             release: release.unwrap_or("airbyte").to_string(),
@@ -466,6 +512,7 @@ impl ValueArgs {
                 repo_roots,
                 tf_vars: self.tf_var.clone(),
                 tf_var_files: self.tf_vars.clone(),
+                other_charts_pass: false,
             },
             given: Given {
                 release: release.is_some(),

@@ -78,6 +78,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
     let result = match cli.command {
         Command::Render(args) => render(args, io, color),
         Command::Validate(args) => validate(args, io, color_stdout),
+        Command::Scan(args) => scan(args, io, color_stdout),
         Command::PostRender(args) => post_render(args, io, color),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
@@ -574,6 +575,116 @@ fn validate_run(
     write_out(io, &report)?;
     let failing = findings::failing(&found, args.strict);
     leave((checked, found, sources));
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
+}
+
+fn scan(args: super::ScanArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    match scan_run(&args, io, color, format) {
+        Ok(exit) => Ok(exit),
+        Err(failure)
+            if format != Format::Text
+                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
+        {
+            let (found, sources) = failure_report(&failure);
+            let report = findings::report(&found, &sources, &[], format, false);
+            write_out(io, &report)?;
+            say(io, &format!("error: {failure}"));
+            Ok(Exit::CouldNotRun)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+fn scan_run(
+    args: &super::ScanArgs,
+    io: &mut Io,
+    color: bool,
+    format: Format,
+) -> Result<Exit, Failure> {
+    let paths: Vec<std::path::PathBuf> = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths.iter().map(Into::into).collect()
+    };
+    let opts = crate::runs::scan::ScanOptions {
+        paths,
+        limits: Limits {
+            max_file_bytes: args.max_file_bytes,
+            ..Limits::default()
+        },
+        max_files: args.max_files,
+        ignore_files: !args.no_ignore,
+        chart: args.chart_version,
+        wrappers: crate::runs::WrapperOptions {
+            input_kind: None,
+            repo_roots: super::repo_roots(&args.repo_root)?,
+            tf_vars: args.tf_var.clone(),
+            tf_var_files: args.tf_vars.clone(),
+            other_charts_pass: true,
+        },
+    };
+    let r = crate::runs::scan::scan(&opts, io.read)?;
+    if io.verbose {
+        say(
+            io,
+            &format!(
+                "read {} files: {} Airbyte releases, {} routes to Airbyte",
+                r.files,
+                r.releases.len(),
+                r.routes.len()
+            ),
+        );
+        for t in &r.templates {
+            say(
+                io,
+                &format!(
+                    "passed over {t}: a Helm template (Helm renders it; check the render with `post-render` or `validate -m`)"
+                ),
+            );
+        }
+        for s in &r.skipped {
+            say(io, &format!("skipped {}: {}", s.file, s.why));
+        }
+    }
+    say_inputs(io, &r.releases);
+    if io.verbose {
+        for route in &r.routes {
+            let to = match (&route.release, route.paired_by) {
+                (Some(rel), Some(by)) => format!("release {rel} (by {by})"),
+                _ => "no release in the scanned files".to_string(),
+            };
+            say(
+                io,
+                &format!("route {} ({}) to {to}", route.object, route.file),
+            );
+        }
+    }
+    let mut report = findings::report(
+        &r.findings,
+        &r.sources,
+        &r.releases,
+        format,
+        color && format == Format::Text,
+    );
+    if format == Format::Json
+        && let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&report)
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("routes".into(), serde_json::json!(r.routes));
+        o.insert("skipped".into(), serde_json::json!(r.skipped));
+        o.insert("files".into(), serde_json::json!(r.files));
+        report = serde_json::to_string_pretty(&v).unwrap_or(report);
+        report.push('\n');
+    }
+    write_out(io, &report)?;
+    let failing = findings::failing(&r.findings, args.strict);
+    leave(r);
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 

@@ -25,6 +25,8 @@ pub enum Scope {
     Migrate,
     /// Existing manifests (`validate -m`).
     Manifests,
+    /// Between the files of a repository (`scan`).
+    Scan,
 }
 
 impl Scope {
@@ -50,6 +52,9 @@ impl Scope {
             Scope::Migrate => "checked by `migrate`, converting V1 values",
             Scope::Manifests => {
                 "checked on existing manifests (`validate -m`): hand-written, Helm-rendered or read from the cluster"
+            }
+            Scope::Scan => {
+                "checked by `scan`, between the files of a repository: a release and the routes to it"
             }
         }
     }
@@ -192,7 +197,14 @@ impl Rule {
             | HttpListenerAttached
             | NoAirbyteRoute
             | RoutesNothing
-            | UrlHttpWithTls => false,
+            | UrlHttpWithTls
+            | GatewayListenerMissing
+            | ReleaseNotRouted
+            | RouteNamespaceMismatch
+            | RouteNotRendered
+            | RouteWithoutRelease
+            | ScanFileSkipped
+            | TlsSecretNoCertificate => false,
         }
     }
 }
@@ -297,6 +309,9 @@ catalog! {
     GatewayAttachExisting "gateway-attach-existing" Info Target
         "the routes attach to an existing Gateway, which this tool cannot see: it must admit routes from the release namespace and serve TLS for the hosts"
         "check the Gateway's `allowedRoutes` and its HTTPS listeners, or render a Gateway of your own with `--gateway-class`";
+    GatewayListenerMissing "gateway-listener-missing" Error Scan
+        "an HTTPRoute names a `sectionName` its Gateway (in the repository) has no listener of: the route is not accepted"
+        "name one of the Gateway's listeners";
     HaproxyClientTimeout "haproxy-client-timeout" Info Target
         "the HAProxy Kubernetes Ingress Controller sets its client timeout for the whole controller (default 50 s), not per Ingress"
         "set `timeout-client: 600s` (and `timeout-http-request: 10s`) in the controller's ConfigMap";
@@ -378,15 +393,30 @@ catalog! {
     PathsMissing "paths-missing" Error Ingress
         "a host without paths: the API server rejects a rule without paths"
         "add `paths: [{path: /, pathType: Prefix, backend: server}]`";
+    ReleaseNotRouted "release-not-routed" Info Scan
+        "an Airbyte release with its chart Ingress off, and nothing in the repository routes to it (its route may live elsewhere)"
+        "check the route where it lives with `validate -f VALUES -m ROUTE`, or render one with `render --target T`";
     RewriteTarget "rewrite-target" Warning Ingress
         "`rewrite-target` on Airbyte's routes: the UI and API break when their paths are rewritten"
         "remove it";
     RootRouteMissing "root-route-missing" Error Ingress
         "no route for `/` to the server (in any form the class's controller reads as a catch-all): Airbyte cannot be served under a sub-path"
         "add `{path: /, pathType: Prefix, backend: server}`";
+    RouteNamespaceMismatch "route-namespace-mismatch" Error Scan
+        "a route in another namespace than its release: an Ingress reaches only Services of its own namespace"
+        "put the route in the release's namespace";
+    RouteNotRendered "route-not-rendered" Warning Scan
+        "a route file in a chart's folder but outside its `templates/`: Helm never renders it"
+        "move it into the chart's `templates/`";
+    RouteWithoutRelease "route-without-release" Info Scan
+        "a route to Airbyte's Services, and no wrapper in the repository defines that release (it may live elsewhere)"
+        "check both where the release is defined, with `validate -f VALUES -m ROUTE`";
     RoutesNothing "routes-nothing" Warning Manifests
         "an Ingress, IngressRoute, HTTPRoute or VirtualService with no rule, path or default backend: it routes nothing"
         "add the rules (`/` to `<release>-airbyte-server-svc`), or delete the object";
+    ScanFileSkipped "scan-file-skipped" Warning Scan
+        "a file the scan could not read (too large, binary, not UTF-8, not valid YAML, a wrapper it cannot resolve): what it holds was not checked"
+        "fix the file, or leave it out with `.gitignore` or `.ignore`";
     SetEmptyValue "set-empty-value" Warning Input
         "a `--set` flag gives an empty value, which is usually a shell variable that was not set"
         "check the variable; to set an empty string on purpose, write `--set-string KEY=`";
@@ -408,6 +438,9 @@ catalog! {
     TlsSecretMissing "tls-secret-missing" Warning Ingress
         "a TLS entry without `secretName`: the controller serves its default certificate for its hosts"
         "name the `kubernetes.io/tls` Secret that holds the certificate";
+    TlsSecretNoCertificate "tls-secret-no-certificate" Warning Scan
+        "a route serves TLS from a Secret that no cert-manager Certificate in the repository writes, in a repository that uses cert-manager"
+        "add the Certificate, or cert-manager's issuer annotation on the route";
     TlsSecretRequired "tls-secret-required" Error Target
         "the target needs a Secret for every TLS host (a Gateway listener cannot terminate TLS without one), and a TLS entry names none"
         "add `secretName` to the TLS entry";

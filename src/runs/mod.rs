@@ -5,6 +5,7 @@
 mod manifests;
 pub mod post_render;
 mod releases;
+pub mod scan;
 
 pub use manifests::{ManifestOptions, ManifestReport, check_manifests};
 pub use post_render::{PostRenderOptions, PostRendered, post_render};

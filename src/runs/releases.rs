@@ -30,6 +30,9 @@ pub struct WrapperOptions {
     pub tf_vars: Vec<String>,
     /// `--tf-vars FILE`.
     pub tf_var_files: Vec<String>,
+    /// A wrapper that holds no release of Airbyte's chart is passed over, not refused (`scan`
+    /// reads every wrapper of a repository, most of them for other charts).
+    pub other_charts_pass: bool,
 }
 
 /// Which of `--release`, `--namespace` and `--chart-version` the user gave: a wrapper's own
@@ -192,7 +195,7 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
         ctx.objects = supporting;
         for (kind, id) in &wrappers {
             let w = wrapper::read(*kind, *id, &mut sources, &mut ctx).map_err(Failure::Input)?;
-            if w.releases.is_empty() {
+            if w.releases.is_empty() && !opts.wrappers.other_charts_pass {
                 let file = &sources.files[*id as usize].name;
                 let others: Vec<String> =
                     w.skipped.iter().take(5).map(|s| s.what.clone()).collect();
@@ -213,7 +216,10 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
             releases.extend(w.releases);
         }
     }
-    if wrappers.is_empty() {
+    if wrappers.is_empty() || (opts.wrappers.other_charts_pass && releases.is_empty()) {
+        if opts.wrappers.other_charts_pass {
+            return Ok(Vec::new());
+        }
         let file = opts
             .inputs
             .files
