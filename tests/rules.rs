@@ -31,7 +31,7 @@ fn fired(file: &str) -> Vec<String> {
         }
         None => {}
     }
-    let reports = args[0] == "validate" || args[0] == "scan";
+    let reports = matches!(args[0].as_str(), "validate" | "scan" | "abctl");
     if reports {
         args.extend(["--format".into(), "json".into()]);
     }

@@ -58,6 +58,10 @@ pub enum Command {
     /// Terraform files define, every route to Airbyte (Ingress, IngressRoute, HTTPRoute,
     /// VirtualService), each paired with its release and checked across files.
     Scan(ScanArgs),
+    /// Check what `abctl local install` deploys with these flags (type them as for abctl, e.g.
+    /// `abctl local install --host airbyte.example.com --values values.yaml`): the values abctl
+    /// builds with `--values` merged over them, the Ingress it writes, its ingress-nginx settings.
+    Abctl(AbctlArgs),
     /// Helm post-renderer: read a whole Airbyte render on stdin (what `helm install`, `upgrade`
     /// or `template` hands a post-renderer), check it as `validate --target T` checks values, and
     /// write it back with the chart's Ingress replaced by the target's objects (or those added,
@@ -423,6 +427,58 @@ pub struct ScanArgs {
     /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
     #[arg(long, value_name = "FILE")]
     pub tf_vars: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AbctlArgs {
+    /// `local install`, as typed for abctl (optional).
+    #[arg(value_name = "WORDS")]
+    pub words: Vec<String>,
+    /// abctl's `--host` (repeatable): the Ingress gets a rule per host, plus `localhost` and
+    /// `host.docker.internal`.
+    #[arg(long, value_name = "HOST")]
+    pub host: Vec<String>,
+    /// abctl's `--port`: where the install is served, and the port of its default URL.
+    #[arg(long, value_name = "N", default_value_t = crate::runs::abctl::DEFAULT_PORT, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: u16,
+    /// abctl's `--values`: merged over the values abctl builds.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<String>,
+    /// abctl's `--chart-version` (default: the newest chart, as abctl installs it).
+    #[arg(long, value_name = "VER", value_parser = ChartVersion::parse)]
+    pub chart_version: Option<ChartVersion>,
+    /// abctl's `--chart`: a chart path or URL; its version cannot be known here, so
+    /// `--chart-version` must say it.
+    #[arg(long, value_name = "PATH")]
+    pub chart: Option<String>,
+    #[arg(long)]
+    pub disable_auth: bool,
+    #[arg(long)]
+    pub insecure_cookies: bool,
+    #[arg(long)]
+    pub low_resource_mode: bool,
+    /// abctl flags that do not reach the ingress, accepted so that an abctl command line can be
+    /// pasted as it is: `--no-browser`, `--secret`, `--volume`, `--docker-*`.
+    #[arg(long, hide = true)]
+    pub no_browser: bool,
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub secret: Vec<String>,
+    #[arg(long, hide = true, value_name = "MOUNT")]
+    pub volume: Vec<String>,
+    #[arg(long, hide = true, value_name = "V")]
+    pub docker_email: Option<String>,
+    #[arg(long, hide = true, value_name = "V")]
+    pub docker_password: Option<String>,
+    #[arg(long, hide = true, value_name = "V")]
+    pub docker_server: Option<String>,
+    #[arg(long, hide = true, value_name = "V")]
+    pub docker_username: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

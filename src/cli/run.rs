@@ -79,6 +79,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
         Command::Render(args) => render(args, io, color),
         Command::Validate(args) => validate(args, io, color_stdout),
         Command::Scan(args) => scan(args, io, color_stdout),
+        Command::Abctl(args) => abctl(args, io, color_stdout),
         Command::PostRender(args) => post_render(args, io, color),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
@@ -599,6 +600,90 @@ fn scan(args: super::ScanArgs, io: &mut Io, color: bool) -> Result<Exit, Failure
         }
         Err(failure) => Err(failure),
     }
+}
+
+fn abctl(args: super::AbctlArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    match abctl_run(&args, io, color, format) {
+        Ok(exit) => Ok(exit),
+        Err(failure)
+            if format != Format::Text
+                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
+        {
+            let (found, sources) = failure_report(&failure);
+            let report = findings::report(&found, &sources, &[], format, false);
+            write_out(io, &report)?;
+            say(io, &format!("error: {failure}"));
+            Ok(Exit::CouldNotRun)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+fn abctl_run(
+    args: &super::AbctlArgs,
+    io: &mut Io,
+    color: bool,
+    format: Format,
+) -> Result<Exit, Failure> {
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    if !matches!(words.as_slice(), [] | ["local", "install"] | ["install"]) {
+        return Err(Failure::Usage(format!(
+            "`{}`: this checks `abctl local install`; give its flags, optionally after `local install`",
+            words.join(" ")
+        )));
+    }
+    if args.chart.is_some() && args.chart_version.is_none() {
+        return Err(Failure::Usage(
+            "`--chart PATH`: the chart's version cannot be read here; add `--chart-version VER` (its Chart.yaml's `version`)".into(),
+        ));
+    }
+    let opts = crate::runs::abctl::AbctlOptions {
+        hosts: args.host.clone(),
+        port: args.port,
+        values: args.values.clone(),
+        chart: args.chart_version,
+        disable_auth: args.disable_auth,
+        insecure_cookies: args.insecure_cookies,
+        low_resource_mode: args.low_resource_mode,
+        limits: Limits::default(),
+    };
+    let r = crate::runs::abctl::check(&opts, io.read)?;
+    if io.verbose {
+        say(
+            io,
+            &format!(
+                "modelled on {}; chart {}",
+                crate::runs::abctl::MODELLED,
+                r.chart.map(|c| c.to_string()).unwrap_or_default()
+            ),
+        );
+        for (name, text) in [
+            (crate::runs::abctl::VALUES_FILE, &r.values_text),
+            (crate::runs::abctl::INGRESS_FILE, &r.ingress_text),
+        ] {
+            say(io, &format!("{name}:"));
+            for line in text.lines() {
+                say(io, &format!("  {line}"));
+            }
+        }
+    }
+    let report = findings::report(
+        &r.findings,
+        &r.sources,
+        &r.inputs,
+        format,
+        color && format == Format::Text,
+    );
+    write_out(io, &report)?;
+    let failing = findings::failing(&r.findings, args.strict);
+    leave(r);
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
 fn scan_run(

@@ -27,6 +27,8 @@ pub enum Scope {
     Manifests,
     /// Between the files of a repository (`scan`).
     Scan,
+    /// What `abctl local install` deploys (`abctl`).
+    Abctl,
 }
 
 impl Scope {
@@ -52,6 +54,9 @@ impl Scope {
             Scope::Migrate => "checked by `migrate`, converting V1 values",
             Scope::Manifests => {
                 "checked on existing manifests (`validate -m`): hand-written, Helm-rendered or read from the cluster"
+            }
+            Scope::Abctl => {
+                "checked by `abctl`, on what `abctl local install` with those flags deploys"
             }
             Scope::Scan => {
                 "checked by `scan`, between the files of a repository: a release and the routes to it"
@@ -204,12 +209,24 @@ impl Rule {
             | RouteNotRendered
             | RouteWithoutRelease
             | ScanFileSkipped
-            | TlsSecretNoCertificate => false,
+            | TlsSecretNoCertificate
+            | AbctlCookiesOverHttp
+            | AbctlUrlLocalhost
+            | AbctlV1Chart => false,
         }
     }
 }
 
 catalog! {
+    AbctlCookiesOverHttp "abctl-cookies-over-http" Warning Abctl
+        "abctl serves plain HTTP under a `--host` that is not localhost, and the login cookie is Secure: browsers drop it and login fails"
+        "pass `--insecure-cookies`, or put a TLS proxy in front and set `global.airbyteUrl` to its https URL";
+    AbctlUrlLocalhost "abctl-url-localhost" Warning Abctl
+        "`--host` serves Airbyte under a name, but `global.airbyteUrl` is left at abctl's `http://localhost:PORT`: links, OAuth redirects and cookies name localhost"
+        "set `global.airbyteUrl` in the `--values` file to the URL people use";
+    AbctlV1Chart "abctl-v1-chart" Info Abctl
+        "abctl installs a V1 chart (before 2.0): its V1 values are not checked by this tool, only the Ingress abctl writes"
+        "install a V2 chart (`--chart-version 2.2.0`, or leave it out for the newest)";
     AksKeyvaultIdentity "aks-keyvault-identity" Info Target
         "application routing's Gateway API reads a Key Vault certificate with workload identity, and no service account was named"
         "pass `--aks-keyvault-service-account NAME` for the listener's `kubernetes.azure.com/tls-cert-service-account` option";

@@ -106,7 +106,7 @@ pub fn lifecycle(ctx: &mut Ctx) {
 
 /// The end-of-life news for a class's controller, if any: (rule, message, help). `f5` says the
 /// annotations are the F5 NGINX controller's, which is not the retired one.
-pub(super) fn lifecycle_of(class: &str, f5: bool) -> Option<(Rule, String, &'static str)> {
+pub fn lifecycle_of(class: &str, f5: bool) -> Option<(Rule, String, &'static str)> {
     if class.eq_ignore_ascii_case(AKS_APP_ROUTING_CLASS) {
         Some((
             Rule::AksNginxEol,

@@ -32,6 +32,9 @@ pub struct Context {
     /// Whether the objects are meant to route to Airbyte (`validate -m`), so that finding no route
     /// to it is an error; post-render checks a stream's other objects beside its own.
     pub must_route: bool,
+    /// ingress-nginx's controller-wide settings (its ConfigMap), when the inputs hold them: a
+    /// timeout or body size set there counts for every Ingress that does not set its own.
+    pub nginx_config: Option<crate::manifests::NginxConfig>,
 }
 
 /// Every finding about the objects.
@@ -77,7 +80,7 @@ pub fn check(
     for &i in &routers {
         let o = &objects[i];
         if o.kind == "Ingress" {
-            ingress_settings(o, &mut out);
+            ingress_settings(o, ctx.nginx_config.as_ref(), &mut out);
         }
     }
     for &i in &empty {
@@ -211,7 +214,11 @@ fn is_airbyte_route(r: &Route, ctx: &Context) -> bool {
 }
 
 /// The class, annotations and floors of an Ingress that routes to Airbyte.
-fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
+fn ingress_settings(
+    o: &Object,
+    nginx: Option<&crate::manifests::NginxConfig>,
+    out: &mut Vec<Finding>,
+) {
     let ann = o.annotations();
     let ann_node = |key: &str| {
         o.at("metadata.annotations")
@@ -333,27 +340,42 @@ fn ingress_settings(o: &Object, out: &mut Vec<Finding>) {
             .help(help),
         );
     }
-    let verdicts = floors::judge(families[0], Annotations::Plain(&ann), &INTENT)
+    // ingress-nginx's ConfigMap sets what an Ingress leaves out, for every Ingress of the class
+    let mut judged = ann.clone();
+    let mut from_config: Vec<(String, Origin)> = Vec::new();
+    if let (Some(cfg), crate::controllers::Family::IngressNginx) = (nginx, families[0]) {
+        for (key, (value, origin)) in &cfg.values {
+            let name = format!("nginx.ingress.kubernetes.io/{key}");
+            if !judged.contains_key(&name) {
+                judged.insert(name.clone(), value.clone());
+                from_config.push((name, *origin));
+            }
+        }
+    }
+    let verdicts = floors::judge(families[0], Annotations::Plain(&judged), &INTENT)
         .into_iter()
         .chain(crate::controllers::keys::judge(
             families[0],
             Annotations::Plain(&ann),
         ));
     for v in verdicts {
-        let origin = match (v.on_key, v.set, ann_node(&v.key)) {
-            (true, _, Some(n)) => n.key_origin,
-            (false, true, Some(n)) => n.origin,
+        let config = from_config.iter().find(|(k, _)| *k == v.key);
+        let origin = match (config, v.on_key, v.set, ann_node(&v.key)) {
+            (Some((_, at)), ..) => *at,
+            (None, true, _, Some(n)) => n.key_origin,
+            (None, false, true, Some(n)) => n.origin,
             _ => class_origin,
         };
-        out.push(
-            Finding::new(
-                v.rule,
-                ann_path(&v.key),
-                origin,
-                format!("{}: {}", o.label(), v.message),
-            )
-            .help(v.help),
-        );
+        let message = match (config, nginx) {
+            (Some(_), Some(cfg)) => format!(
+                "{}: {} (set for every Ingress by the controller's ConfigMap {})",
+                o.label(),
+                v.message,
+                cfg.label
+            ),
+            _ => format!("{}: {}", o.label(), v.message),
+        };
+        out.push(Finding::new(v.rule, ann_path(&v.key), origin, message).help(v.help));
     }
 }
 

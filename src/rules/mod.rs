@@ -2,13 +2,13 @@
 //! fire is decided by each rule's [`Scope`] in the catalog, checked here once.
 
 mod annotations;
-mod edition;
+pub mod edition;
 mod hosts;
 mod layout;
 pub mod manifests;
 mod schema;
 mod target;
-mod url;
+pub mod url;
 
 use crate::findings::{Finding, Rule, Scope};
 use crate::plan::{Output, Plan};
@@ -75,7 +75,7 @@ pub fn applies(scope: Scope, plan: &Plan) -> bool {
             None => plan.configures_ingress(),
         },
         Scope::Target => plan.output != Output::Values,
-        Scope::Migrate | Scope::Manifests | Scope::Scan => false,
+        Scope::Migrate | Scope::Manifests | Scope::Scan | Scope::Abctl => false,
     }
 }
 

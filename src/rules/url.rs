@@ -85,7 +85,9 @@ pub fn check(ctx: &mut Ctx) {
             url.scheme, url.host
         )));
     }
-    if scheme == "http" && plan.cookie_secure {
+    // browsers hold `http://localhost` (and loopback addresses) a secure context and keep Secure
+    // cookies there: abctl's default URL logs in
+    if scheme == "http" && plan.cookie_secure && !is_loopback(url.host) {
         let misplaced = [
             "security",
             "global.security",
@@ -161,6 +163,16 @@ pub fn check(ctx: &mut Ctx) {
             host.split('.').next().unwrap_or("airbyte")
         )));
     }
+}
+
+/// `localhost`, `*.localhost` and loopback addresses: the hosts browsers treat as secure contexts.
+pub fn is_loopback(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h == "[::1]"
+        || h.parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The URL with a password before `@` replaced by `***`, so that a report does not repeat it.
@@ -301,6 +313,28 @@ fn tls_served(ctx: &Ctx, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{url_problem, without_password};
+
+    #[test]
+    fn loopback_hosts_are_secure_contexts() {
+        for h in [
+            "localhost",
+            "LOCALHOST.",
+            "airbyte.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
+            assert!(super::is_loopback(h), "{h}");
+        }
+        for h in [
+            "localhost.example.com",
+            "10.0.0.1",
+            "airbyte.example.com",
+            "[::2]",
+        ] {
+            assert!(!super::is_loopback(h), "{h}");
+        }
+    }
 
     #[test]
     fn passwords_are_not_repeated() {

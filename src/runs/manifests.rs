@@ -99,6 +99,7 @@ pub fn check_manifests(
         url,
         ports: plan.map(|p| p.ports).unwrap_or_default(),
         must_route: true,
+        nginx_config: manifests::nginx_config(&objects),
     };
     let mut findings = rules::manifests::check(&objects, &inventory, &routing, &ctx);
     findings.extend(duplicate_findings(&objects, duplicates, sources));

@@ -2,6 +2,7 @@
 //! files or the wrappers around them), checking existing manifests (`validate -m`), and Helm's
 //! post-renderer. The CLI calls these and prints what they return; nothing here prints.
 
+pub mod abctl;
 mod manifests;
 pub mod post_render;
 mod releases;

@@ -316,8 +316,13 @@ fn check(
         url,
         ports: checked.plan.as_ref().map(|p| p.ports).unwrap_or_default(),
         must_route: false,
+        nginx_config: None,
     };
     let others = others(stream, release);
+    let ctx = rules::manifests::Context {
+        nginx_config: manifests::nginx_config(&others),
+        ..ctx
+    };
     let routing = manifests::routes::routing(&others);
     if !routing.routers.is_empty() {
         findings.extend(rules::manifests::check(
