@@ -210,7 +210,7 @@ fn controller_wide_settings_count() {
     );
     common::assert_has(
         &r.stdout,
-        "set for every Ingress by the controller's ConfigMap ingress-nginx/ingress-nginx-controller",
+        "set for every Ingress by ingress-nginx's controller settings in ConfigMap ingress-nginx/ingress-nginx-controller",
     );
     // without the ConfigMap, the Ingress alone leaves nginx's defaults
     let alone = ingress.split("\n---\n").next().unwrap().to_string();

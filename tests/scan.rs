@@ -392,3 +392,46 @@ proptest! {
         prop_assert!(!r.stderr.contains("internal error"), "{}", r.stderr);
     }
 }
+
+/// A repository that holds the ingress-nginx release: its `controller.config` counts for every
+/// nginx Ingress paired with a release, as the controller applies it.
+#[test]
+fn the_ingress_nginx_release_in_the_repository_counts() {
+    let dir = common::tempdir("scan-nginx");
+    let airbyte = std::fs::read_to_string(
+        common::root().join("fixtures/repos/flux-traefik/clusters/prod/airbyte/helmrelease.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("airbyte.yaml"), airbyte).unwrap();
+    std::fs::write(
+        dir.join("ingress.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: airbyte\n  namespace: airbyte\nspec:\n  ingressClassName: nginx\n  tls:\n    - hosts: [airbyte.example.com]\n      secretName: airbyte-tls\n  rules:\n    - host: airbyte.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: airbyte-airbyte-server-svc\n                port:\n                  name: http\n",
+    )
+    .unwrap();
+    let path = dir.display().to_string();
+    let rules = |path: &str| -> Vec<String> {
+        let r = common::run(&["scan", path, "--format", "json"]);
+        findings(&r.stdout).into_iter().map(|f| f.0).collect()
+    };
+    let without = rules(&path);
+    assert!(
+        without.iter().any(|r| r == "body-size-too-low"),
+        "{without:?}"
+    );
+    assert!(
+        without.iter().any(|r| r == "timeout-too-low"),
+        "{without:?}"
+    );
+    std::fs::write(
+        dir.join("ingress-nginx.yaml"),
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ingress-nginx\n  namespace: ingress-nginx\nspec:\n  chart:\n    spec:\n      chart: ingress-nginx\n      version: 4.12.0\n      sourceRef: {kind: HelmRepository, name: ingress-nginx}\n  values:\n    controller:\n      config:\n        proxy-body-size: 16m\n        proxy-read-timeout: 600\n        proxy-send-timeout: \"600\"\n",
+    )
+    .unwrap();
+    let with = rules(&path);
+    assert!(
+        !with
+            .iter()
+            .any(|r| r == "body-size-too-low" || r == "timeout-too-low"),
+        "{with:?}"
+    );
+}

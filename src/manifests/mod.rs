@@ -13,7 +13,8 @@ pub use crate::inputs::manifests::{Object, read, read_bytes, str_of};
 /// the ingress-nginx chart renders from `controller.config`): each value with where it is written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NginxConfig {
-    /// `ConfigMap ingress-nginx/ingress-nginx-controller`, as messages name it.
+    /// `ConfigMap ingress-nginx/ingress-nginx-controller`, or the release that renders it, as
+    /// messages name it.
     pub label: String,
     /// `proxy-body-size`, `proxy-read-timeout`, ... and their values.
     pub values: std::collections::BTreeMap<String, (String, crate::source::Origin)>,
@@ -27,34 +28,64 @@ pub const NGINX_CONFIG_KEYS: [&str; 4] = [
     "proxy-connect-timeout",
 ];
 
-/// The ingress-nginx controller ConfigMap among the objects, if there is one: labelled as the
-/// ingress-nginx chart labels it (`app.kubernetes.io/name: ingress-nginx`, `component:
-/// controller`), or named as that chart or the static manifests name it.
+/// The ingress-nginx controller's settings among the objects, if they hold them: its ConfigMap
+/// (labelled as the ingress-nginx chart labels it, `app.kubernetes.io/name: ingress-nginx` and
+/// `component: controller`, or named as that chart or the static manifests name it), or the
+/// `controller.config` of an ingress-nginx release in a Flux HelmRelease or an Argo CD Application.
 pub fn nginx_config(objects: &[Object]) -> Option<NginxConfig> {
-    let o = objects.iter().find(|o| {
-        if o.kind != "ConfigMap" {
-            return false;
+    objects.iter().find_map(|o| {
+        let data = match o.kind.as_str() {
+            "ConfigMap" => {
+                let labels = o.labels();
+                let labelled = labels.get("app.kubernetes.io/name").map(String::as_str)
+                    == Some("ingress-nginx")
+                    && labels
+                        .get("app.kubernetes.io/component")
+                        .map(String::as_str)
+                        == Some("controller");
+                let named =
+                    o.name.ends_with("ingress-nginx-controller") || o.name == "nginx-configuration";
+                (labelled || named).then(|| o.at("data"))?
+            }
+            "HelmRelease" if o.str_at("spec.chart.spec.chart") == Some("ingress-nginx") => {
+                o.at("spec.values.controller.config")
+            }
+            "Application" => {
+                let chart = o
+                    .str_at("spec.source.chart")
+                    .or_else(|| o.str_at("spec.sources[0].chart"));
+                if chart != Some("ingress-nginx") {
+                    return None;
+                }
+                o.at("spec.source.helm.valuesObject.controller.config")
+                    .or_else(|| o.at("spec.sources[0].helm.valuesObject.controller.config"))
+            }
+            _ => return None,
+        };
+        let data = data.and_then(|d| d.as_map());
+        let mut values = std::collections::BTreeMap::new();
+        for key in NGINX_CONFIG_KEYS {
+            if let Some(n) = data.and_then(|d| d.get(key)) {
+                let v = match &n.value {
+                    crate::source::Value::Str(s) => s.clone(),
+                    crate::source::Value::Int(i) => i.to_string(),
+                    crate::source::Value::Float(f) => f.to_string(),
+                    _ => continue,
+                };
+                values.insert(key.to_string(), (v, n.origin));
+            }
         }
-        let labels = o.labels();
-        let labelled = labels.get("app.kubernetes.io/name").map(String::as_str)
-            == Some("ingress-nginx")
-            && labels
-                .get("app.kubernetes.io/component")
-                .map(String::as_str)
-                == Some("controller");
-        labelled || o.name.ends_with("ingress-nginx-controller") || o.name == "nginx-configuration"
-    })?;
-    let data = o.at("data").and_then(|d| d.as_map());
-    let mut values = std::collections::BTreeMap::new();
-    for key in NGINX_CONFIG_KEYS {
-        if let Some(n) = data.and_then(|d| d.get(key))
-            && let Some(v) = str_of(n)
-        {
-            values.insert(key.to_string(), (v.to_string(), n.origin));
-        }
-    }
-    Some(NginxConfig {
-        label: o.label().replacen("ConfigMap ", "", 1),
-        values,
+        Some(NginxConfig {
+            label: format!(
+                "{}{}",
+                o.label(),
+                if o.kind == "ConfigMap" {
+                    ""
+                } else {
+                    " (`controller.config`)"
+                }
+            ),
+            values,
+        })
     })
 }

@@ -368,7 +368,7 @@ fn ingress_settings(
         };
         let message = match (config, nginx) {
             (Some(_), Some(cfg)) => format!(
-                "{}: {} (set for every Ingress by the controller's ConfigMap {})",
+                "{}: {} (set for every Ingress by ingress-nginx's controller settings in {})",
                 o.label(),
                 v.message,
                 cfg.label

@@ -164,6 +164,9 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
     }
     let mut wrappers: Vec<String> = Vec::new();
     let mut route_files: Vec<RouteFile> = Vec::new();
+    // ingress-nginx's controller settings (its ConfigMap, or its release's `controller.config`):
+    // they count for every nginx Ingress the releases are checked with
+    let mut nginx_files: Vec<String> = Vec::new();
     for name in &walked.files {
         report.files += 1;
         let bytes = match read(name, opts.limits.max_file_bytes) {
@@ -199,6 +202,18 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             && mentions_airbyte(text)
         {
             wrappers.push(name.clone());
+        }
+        if [
+            "proxy-body-size",
+            "proxy-read-timeout",
+            "proxy-send-timeout",
+        ]
+        .iter()
+        .any(|k| text.contains(k))
+            && text.contains("nginx")
+            && nginx_settings(name, &bytes, opts)
+        {
+            nginx_files.push(name.clone());
         }
         if ROUTE_WORDS.iter().any(|w| text.contains(w)) {
             match route_file(name, &bytes, opts) {
@@ -325,8 +340,15 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             }
             files.sort_unstable();
             files.dedup();
+            let mut names: Vec<String> =
+                files.iter().map(|i| route_files[*i].name.clone()).collect();
+            for n in &nginx_files {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
             let mopts = ManifestOptions {
-                files: files.iter().map(|i| route_files[*i].name.clone()).collect(),
+                files: names,
                 release: Some(rel.name.clone()),
                 chart: Some(rel.chart),
                 limits: opts.limits,
@@ -613,6 +635,23 @@ fn route_file(
         outside_templates: outside_templates(FsPath::new(name)),
         sources,
     }))
+}
+
+/// Whether a file holds ingress-nginx's controller settings.
+fn nginx_settings(name: &str, bytes: &[u8], opts: &ScanOptions) -> bool {
+    let mut sources = Sources::default();
+    let mut objects = Vec::new();
+    let mut duplicates = Vec::new();
+    crate::inputs::manifests::read_bytes(
+        name,
+        bytes,
+        &mut sources,
+        &opts.limits,
+        &mut objects,
+        &mut duplicates,
+    )
+    .is_ok()
+        && crate::manifests::nginx_config(&objects).is_some()
 }
 
 /// The chart folder a file sits in, when it is not under that chart's `templates/` (Helm renders
