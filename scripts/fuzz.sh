@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read scan_read"}
+targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read scan_read move_read"}
 export RUSTC_BOOTSTRAP=1
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
@@ -18,6 +18,10 @@ for t in $targets; do
     post_render) for f in fixtures/post-render/*.yaml; do
                    for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
                  done ;;
+    # the first byte picks the target
+    move_read) for f in fixtures/manifests/moving/*.yaml fixtures/manifests/valid/*; do
+                 for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
+               done ;;
     # the first byte picks the kind (its value modulo 6): every fixture under every kind
     wrappers_read) n=0
                    for f in fixtures/wrappers/argocd/*.yaml fixtures/wrappers/flux/*.yaml fixtures/wrappers/kustomize/*.yaml \

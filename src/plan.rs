@@ -232,7 +232,14 @@ impl Plan {
                 .and_then(|s| s.cookie_secure_setting)
                 .is_none_or(|b| b.as_bool()),
             ports,
-            intent: airbyte::INTENT,
+            intent: airbyte::Intent {
+                request_timeout_s: opts
+                    .settings
+                    .request_timeout_s
+                    .unwrap_or(airbyte::INTENT.request_timeout_s),
+                body_mib: opts.settings.body_mib.unwrap_or(airbyte::INTENT.body_mib),
+                ..airbyte::INTENT
+            },
             output: opts.output.clone(),
             byo: None,
         };

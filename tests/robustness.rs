@@ -481,6 +481,56 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// `render -m` over any stream of objects, for every target that renders objects: findings
+    /// or an input error, and when there are no errors, objects that render; never an internal
+    /// error or a panic.
+    #[test]
+    fn any_stream_moves_or_says_why(
+        objects in prop::collection::vec(object(), 0..6),
+        form in 0..3usize,
+        variant in 0..2usize,
+    ) {
+        let docs: Vec<Value> = objects.iter().map(|(_, _, d)| d.clone()).collect();
+        let text = if docs.is_empty() { String::new() } else { write_stream(&docs, form) };
+        for &t in Target::all().iter().filter(|t| t.renders_objects()) {
+            let opts = RunOptions {
+                inputs: Default::default(),
+                release: "airbyte".into(),
+                namespace: "airbyte".into(),
+                chart: airbyte_ingress::plan::NEWEST_CHART,
+                target: Some(t),
+                settings: settings(t, variant),
+                wrappers: Default::default(),
+                given: Default::default(),
+            };
+            let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
+            match airbyte_ingress::runs::moving::check(&["m.yaml".into()], &opts, &mut read) {
+                Err(Failure::Internal(e)) => {
+                    return Err(TestCaseError::fail(format!("{}: internal error: {e}\n{text}", t.name())));
+                }
+                Err(_) => {}
+                Ok((checked, _)) => {
+                    let routes = objects.iter().any(|(k, _, d)| {
+                        k != "Service" && k != "ConfigMap" && k != "Deployment"
+                            && serde_json::to_string(d).unwrap().contains("-airbyte-")
+                    });
+                    if !routes {
+                        // nothing routes to Airbyte's server: that is an error finding
+                        prop_assert!(checked.has_errors(), "{}: {}", t.name(), text);
+                    }
+                    if !checked.has_errors() {
+                        let plan = checked.plan.as_ref().unwrap();
+                        t.render(plan).map_err(|e| TestCaseError::fail(format!("{}: render failed: {e}\n{text}", t.name())))?;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A release's render as Helm hands it to a post-renderer: the Airbyte Services and env
 /// ConfigMap (with a URL of some shape), maybe the chart's Ingress (hosts, TLS, annotations of
 /// some shape), and other objects, in some order; Helm 4's filename annotation or `# Source:`

@@ -217,6 +217,12 @@ pub struct RenderArgs {
     pub target: Target,
     #[command(flatten)]
     pub values: ValueArgs,
+    /// Move existing routes to the target instead of rendering from values: an Ingress
+    /// (ingress-nginx, ALB, AGC, Traefik-annotated) or a Traefik IngressRoute, from a file, a
+    /// directory, `-`, a `kubectl get -o yaml` List or a Helm render (repeatable). Values given
+    /// with `-f`/`--set` are merged over what the routes say.
+    #[arg(long = "manifest", short = 'm', value_name = "PATH")]
+    pub manifests: Vec<String>,
     /// The Helm release name: it names the Airbyte Services (default `airbyte`, or the release a
     /// wrapper defines).
     #[arg(long, value_name = "NAME")]
@@ -533,6 +539,25 @@ impl ValueArgs {
         }
     }
 
+    /// [`Self::run_options`] where values are optional (`render -m` takes them from routes).
+    pub(crate) fn run_options_or_none(
+        &self,
+        release: Option<&str>,
+        namespace: Option<&str>,
+        default_namespace: Option<&str>,
+        target: Option<Target>,
+        target_args: &TargetArgs,
+    ) -> Result<RunOptions, Failure> {
+        self.options(
+            false,
+            release,
+            namespace,
+            default_namespace,
+            target,
+            target_args,
+        )
+    }
+
     pub(crate) fn run_options(
         &self,
         release: Option<&str>,
@@ -541,7 +566,26 @@ impl ValueArgs {
         target: Option<Target>,
         target_args: &TargetArgs,
     ) -> Result<RunOptions, Failure> {
-        if self.is_empty() {
+        self.options(
+            true,
+            release,
+            namespace,
+            default_namespace,
+            target,
+            target_args,
+        )
+    }
+
+    fn options(
+        &self,
+        require_values: bool,
+        release: Option<&str>,
+        namespace: Option<&str>,
+        default_namespace: Option<&str>,
+        target: Option<Target>,
+        target_args: &TargetArgs,
+    ) -> Result<RunOptions, Failure> {
+        if require_values && self.is_empty() {
             return Err(Failure::Usage(
                 "no values given: pass `-f FILE` (or `-f -` for standard input) or `--set`".into(),
             ));

@@ -312,14 +312,32 @@ fn helm_namespace<'a>(io: &'a Io) -> Option<&'a str> {
 }
 
 fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let opts = args.values.run_options(
-        args.release.as_deref(),
-        args.namespace.as_deref(),
-        helm_namespace(io),
-        Some(args.target),
-        &args.target_options,
-    )?;
-    let mut checked = crate::check(&opts, io.read)?;
+    let mut checked = if args.manifests.is_empty() {
+        let opts = args.values.run_options(
+            args.release.as_deref(),
+            args.namespace.as_deref(),
+            helm_namespace(io),
+            Some(args.target),
+            &args.target_options,
+        )?;
+        crate::check(&opts, io.read)?
+    } else {
+        let files = manifest_files(&args.manifests, io)?;
+        let opts = args.values.run_options_or_none(
+            args.release.as_deref(),
+            args.namespace.as_deref(),
+            helm_namespace(io),
+            Some(args.target),
+            &args.target_options,
+        )?;
+        let (checked, notes) = crate::runs::moving::check(&files, &opts, io.read)?;
+        if io.verbose {
+            for n in &notes {
+                say(io, &format!("moved: {n}"));
+            }
+        }
+        checked
+    };
     say_what_was_read(io, &checked.loaded.sources);
     say_inputs(io, std::slice::from_ref(&checked.input));
     print_findings(io, &checked.findings, &checked.loaded.sources, color);

@@ -248,6 +248,10 @@ pub struct Settings {
     pub istio_gateway_namespace: Option<String>,
     /// istio: bind to this existing Gateway, `NAMESPACE/NAME`, instead of rendering one.
     pub istio_gateway: Option<String>,
+    /// `render -m`: the request timeout the input asked for, when above Airbyte's.
+    pub request_timeout_s: Option<u64>,
+    /// `render -m`: the body size the input asked for, in MiB, when above Airbyte's.
+    pub body_mib: Option<u64>,
 }
 
 /// An annotation of another controller, left out of a target's output.
@@ -403,7 +407,12 @@ pub fn effective(
                 .gateway_class
                 .clone()
                 .unwrap_or_else(|| "gateway".into());
-            return carrying_none(Carrier::GatewayApi, class);
+            let implementation = if settings.gateway_name.is_some() {
+                GatewayImpl::Other
+            } else {
+                gateway_impl(&class)
+            };
+            return carrying_none(Carrier::GatewayApi(implementation), class);
         }
         Controller::HaproxyCfg => {
             return carrying_none(Carrier::HaproxyCfg, "haproxy.cfg".into());
@@ -473,9 +482,47 @@ fn merge(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Carrier {
     Traefik,
-    GatewayApi,
+    GatewayApi(GatewayImpl),
     HaproxyCfg,
     Istio,
+}
+
+/// The Gateway API implementation a GatewayClass name stands for, where it matters: what
+/// Gateway API has no field for (a body limit, a stream idle timeout) lives in its own policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayImpl {
+    /// NGINX Gateway Fabric (its GatewayClass `nginx`): NGINX's 1m body limit unless a
+    /// ClientSettingsPolicy raises it.
+    NginxGatewayFabric,
+    /// Envoy Gateway (`eg` in its docs, or `envoy-gateway`): no body limit for streamed requests;
+    /// a 5-minute stream idle timeout unless a ClientTrafficPolicy raises it.
+    EnvoyGateway,
+    /// Istio (`istio`, AKS application routing's `approuting-istio`): no body limit.
+    Istio,
+    /// Any other implementation, or a Gateway this tool does not render.
+    Other,
+}
+
+/// A duration as NGINX Gateway Fabric's policies take it (`^[0-9]{1,4}(ms|s|m|h)?$`): seconds up
+/// to 9999, else whole minutes (rounded up), else hours.
+pub fn nginx_duration(secs: u64) -> String {
+    if secs <= 9999 {
+        format!("{secs}s")
+    } else if secs.div_ceil(60) <= 9999 {
+        format!("{}m", secs.div_ceil(60))
+    } else {
+        format!("{}h", secs.div_ceil(3600).min(9999))
+    }
+}
+
+/// The implementation of a GatewayClass, by the names its projects install it under.
+pub fn gateway_impl(class: &str) -> GatewayImpl {
+    match class {
+        "nginx" | "nginx-gateway-fabric" => GatewayImpl::NginxGatewayFabric,
+        "eg" | "envoy-gateway" | "envoy" => GatewayImpl::EnvoyGateway,
+        "istio" | "approuting-istio" => GatewayImpl::Istio,
+        _ => GatewayImpl::Other,
+    }
 }
 
 /// Every annotation of the values, for outputs whose objects carry none; each with the output's
@@ -494,7 +541,15 @@ fn drop_all(
             "the redirect Middleware this target renders with TLS",
             "a cert-manager Certificate for the TLS Secret, or `--traefik-cert-resolver`",
         ),
-        Carrier::GatewayApi => (
+        Carrier::GatewayApi(GatewayImpl::NginxGatewayFabric) => (
+            format!(
+                "the ProxySettingsPolicy's `timeout.read`/`timeout.send: {}`, which this target renders (NGINX Gateway Fabric ignores HTTPRoute `timeouts`)",
+                nginx_duration(intent.request_timeout_s)
+            ),
+            "the redirect HTTPRoute this target renders with TLS",
+            "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
+        ),
+        Carrier::GatewayApi(_) => (
             format!("the HTTPRoute's `timeouts.request: {request}`, which this target renders"),
             "the redirect HTTPRoute this target renders with TLS",
             "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
@@ -522,10 +577,22 @@ fn drop_all(
                 | "load-balancer-attributes" => Some(timeout.clone()),
                 "ssl-redirect" | "force-ssl-redirect" => Some(redirect.to_string()),
                 "cluster-issuer" | "issuer" => Some(issuer.to_string()),
-                "proxy-body-size" if carrier == Carrier::Istio => Some(
-                    "none: the Istio ingress gateway streams request bodies without a size limit"
-                        .to_string(),
-                ),
+                "proxy-body-size" => match carrier {
+                    Carrier::Istio | Carrier::GatewayApi(GatewayImpl::Istio) => Some(
+                        "none: the Istio ingress gateway streams request bodies without a size limit"
+                            .to_string(),
+                    ),
+                    Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => Some(
+                        "none: Envoy Gateway streams request bodies without a size limit".to_string(),
+                    ),
+                    Carrier::GatewayApi(GatewayImpl::NginxGatewayFabric) => Some(format!(
+                        "the ClientSettingsPolicy's `body.maxSize: {}`, which this target renders",
+                        intent.body_size()
+                    )),
+                    Carrier::Traefik
+                    | Carrier::HaproxyCfg
+                    | Carrier::GatewayApi(GatewayImpl::Other) => None,
+                },
                 _ => None,
             };
             Dropped {
@@ -597,6 +664,17 @@ pub fn equivalent(key: &str, family: Family, intent: &Intent) -> Option<String> 
 mod tests {
     use super::*;
     use crate::airbyte::INTENT;
+
+    #[test]
+    fn nginx_gateway_fabric_durations_fit_its_pattern() {
+        // `^[0-9]{1,4}(ms|s|m|h)?$`, rounding up so the timeout is never shorter than asked
+        assert_eq!(nginx_duration(600), "600s");
+        assert_eq!(nginx_duration(9999), "9999s");
+        assert_eq!(nginx_duration(10_000), "167m");
+        assert_eq!(nginx_duration(86_400), "1440m");
+        assert_eq!(nginx_duration(10_000 * 60), "167h");
+        assert_eq!(nginx_duration(u64::MAX), "9999h");
+    }
 
     #[test]
     fn families() {

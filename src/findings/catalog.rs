@@ -212,7 +212,12 @@ impl Rule {
             | TlsSecretNoCertificate
             | AbctlCookiesOverHttp
             | AbctlUrlLocalhost
-            | AbctlV1Chart => false,
+            | AbctlV1Chart
+            | MoveConflict
+            | MoveCorrected
+            | MoveNotCarried
+            | GatewayBodyLimit
+            | AnnotationNotNeeded => false,
         }
     }
 }
@@ -266,6 +271,9 @@ catalog! {
     AnnotationMultiline "annotation-multiline" Warning Served
         "an annotation value with a line break: controllers copy values into their configuration, where a line break starts a directive of its own"
         "write the value on one line";
+    AnnotationNotNeeded "annotation-not-needed" Info Target
+        "an annotation of another controller whose setting the target needs no counterpart for (its implementation sets no such limit), so leaving it out changes nothing"
+        "nothing to do; drop it from the values when the old controller is gone";
     AnnotationNotString "annotation-not-string" Error Values
         "an annotation value is a number or boolean; the API server accepts only strings"
         "quote the value in YAML, or pass it with `--set-string` instead of `--set`";
@@ -326,6 +334,9 @@ catalog! {
     GatewayAttachExisting "gateway-attach-existing" Info Target
         "the routes attach to an existing Gateway, which this tool cannot see: it must admit routes from the release namespace and serve TLS for the hosts"
         "check the Gateway's `allowedRoutes` and its HTTPS listeners, or render a Gateway of your own with `--gateway-class`";
+    GatewayBodyLimit "gateway-body-limit" Info Target
+        "the Gateway's implementation (by its class) is one whose body limit this tool does not know: Gateway API has no field for it"
+        "allow bodies of at least 16m in the implementation's policy; `--gateway-class nginx` (NGINX Gateway Fabric) renders one";
     GatewayListenerMissing "gateway-listener-missing" Error Scan
         "an HTTPRoute names a `sectionName` its Gateway (in the repository) has no listener of: the route is not accepted"
         "name one of the Gateway's listeners";
@@ -392,6 +403,15 @@ catalog! {
     MisplacedKey "misplaced-key" Warning Values
         "a key at a level the chart does not read (a top-level `security:` or `auth:`, `webapp.url`): Helm ignores it and the setting does not apply"
         "move it where the message says (`global.auth.security`, `global.airbyteUrl`)";
+    MoveConflict "move-conflict" Warning Target
+        "two routes to the release moved (`render -m`) set one annotation to different values: the output takes the one that serves Airbyte"
+        "make the input's routes agree, or check the output's value";
+    MoveCorrected "move-corrected" Warning Target
+        "something in the input moved (`render -m`) that breaks Airbyte, set right in the output: a route to a Service the chart version does not render (to the server), a timeout or body size below Airbyte's floor (raised), a path rewrite (left out), an ALB Ingress without IP targets, a TLS entry with no Secret for a Gateway listener (one named)"
+        "check the output's setting; the input had it wrong for Airbyte";
+    MoveNotCarried "move-not-carried" Warning Target
+        "a route or annotation of the input (`render -m`) that the output does not carry: another release's route, raw proxy configuration (snippets)"
+        "move each release on its own (`--release NAME`); redo what a snippet did with the target's own settings";
     MultipleDocuments "multiple-documents" Info Input
         "a values file holds several YAML documents (`---`): Helm merges each over the ones before it, which is rarely meant"
         "keep one document per values file, or pass the parts as separate `-f` files";

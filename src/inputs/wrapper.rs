@@ -44,6 +44,8 @@ impl FileKind {
 #[strum(serialize_all = "kebab-case")]
 pub enum InputKind {
     Values,
+    /// Routes read back into values (`render -m`).
+    Manifests,
     ArgocdApplication,
     ArgocdApplicationset,
     FluxHelmrelease,
@@ -130,6 +132,17 @@ impl Layer {
     }
 
     /// Where the layer was read.
+    /// A values tree built in memory (from manifests read back), read as one document.
+    pub fn tree_of(root: Node, from: Origin) -> Layer {
+        Layer::Tree {
+            root,
+            from,
+            documents: 1,
+            duplicates: Vec::new(),
+            under_defaults: false,
+        }
+    }
+
     pub fn origin(&self) -> Origin {
         match self {
             Layer::Tree { from, .. } => *from,

@@ -114,6 +114,22 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             .map(|e| format!("; this target's equivalent is {e}"))
             .unwrap_or_default();
         let class = byo.effective.controller.output_name();
+        if let Some(none) = d
+            .equivalent
+            .as_deref()
+            .and_then(|e| e.strip_prefix("none: "))
+        {
+            let f = ctx.key(
+                Rule::AnnotationNotNeeded,
+                ann.key(&d.key),
+                format!(
+                    "annotation `{}` is not needed for the `{class}` output: {none}",
+                    d.key
+                ),
+            );
+            ctx.push(f);
+            continue;
+        }
         let f = ctx.key(
             Rule::AnnotationDropped,
             ann.key(&d.key),
@@ -261,6 +277,19 @@ fn notes(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                         plan.namespace
                     ),
                 ));
+            }
+            if let Some(class) = &s.gateway_class
+                && crate::controllers::gateway_impl(class) == crate::controllers::GatewayImpl::Other
+            {
+                ctx.push(note(
+                    Rule::GatewayBodyLimit,
+                    format!(
+                        "Gateway API has no field for the request body limit, and this tool does not know the policy of the implementation behind `gatewayClassName: {class}`: an NGINX-based one answers 413 above 1m, which Airbyte's large catalog saves exceed"
+                    ),
+                ).help(format!(
+                    "allow request bodies of at least {} in the implementation's own policy (NGINX Gateway Fabric: `--gateway-class nginx` renders its ClientSettingsPolicy; Envoy Gateway and Istio set no limit)",
+                    plan.intent.body_size()
+                )));
             }
             if s.gateway_class.as_deref() == Some(AKS_GATEWAY_CLASS)
                 && s.aks_keyvault_cert_uri.is_some()

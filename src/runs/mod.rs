@@ -4,6 +4,7 @@
 
 pub mod abctl;
 mod manifests;
+pub mod moving;
 pub mod post_render;
 mod releases;
 pub mod scan;

@@ -344,6 +344,16 @@ pub fn finish(m: Merged) -> Result<Checked, Failure> {
     Ok(checked)
 }
 
+/// Merges and checks one release already read (the routes `render -m` reads back, say).
+pub fn check_read_release(
+    opts: &RunOptions,
+    rel: Release,
+    sources: &Sources,
+    read: ReadFn<'_>,
+) -> Result<Checked, Failure> {
+    finish(merge_one(opts, rel, &[], sources, read)?)
+}
+
 fn merge_one(
     opts: &RunOptions,
     mut rel: Release,

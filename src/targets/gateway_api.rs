@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::ingress::{plain_hosts, tls_hosts};
+use crate::controllers::GatewayImpl;
 use crate::controllers::{AKS_GATEWAY_CLASS, AKS_KEYVAULT, Settings};
 use crate::plan::{Byo, Plan};
 use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
@@ -27,7 +28,32 @@ pub const TEMPLATES: Templates = &[
         "gateway-api/referencegrant.yaml.j2",
         include_str!("../../templates/gateway-api/referencegrant.yaml.j2"),
     ),
+    (
+        "gateway-api/clientsettingspolicy.yaml.j2",
+        include_str!("../../templates/gateway-api/clientsettingspolicy.yaml.j2"),
+    ),
+    (
+        "gateway-api/clienttrafficpolicy.yaml.j2",
+        include_str!("../../templates/gateway-api/clienttrafficpolicy.yaml.j2"),
+    ),
+    (
+        "gateway-api/proxysettingspolicy.yaml.j2",
+        include_str!("../../templates/gateway-api/proxysettingspolicy.yaml.j2"),
+    ),
 ];
+
+/// The policy of a Gateway API implementation that carries what Gateway API has no field for.
+#[derive(Serialize)]
+struct PolicyCtx<'a> {
+    name: String,
+    namespace: String,
+    release: &'a str,
+    gateway: String,
+    body: String,
+    timeout: String,
+    /// The request timeout in NGINX Gateway Fabric's duration syntax.
+    nginx_timeout: String,
+}
 
 #[derive(Serialize)]
 struct ListenerCtx {
@@ -69,7 +95,9 @@ struct RuleCtx {
     path: &'static str,
     service: String,
     port: u16,
-    timeout: String,
+    /// `None` where the implementation ignores HTTPRoute `timeouts` (NGINX Gateway Fabric, which
+    /// takes them from its ProxySettingsPolicy).
+    timeout: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -108,8 +136,13 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let opts = &byo.settings;
     let ns = plan.namespace.as_str();
     let release = plan.release.as_str();
-    // Gateway API Durations take a unit
-    let timeout = plan.intent.request_timeout();
+    // Gateway API Durations take a unit; NGINX Gateway Fabric reports `timeouts` as an unsupported
+    // field and ignores it (its graph's checkForUnsupportedHTTPFields), so its ProxySettingsPolicy
+    // carries them instead
+    let ngf = opts.gateway_name.is_none()
+        && crate::controllers::gateway_impl(opts.gateway_class.as_deref().unwrap_or_default())
+            == GatewayImpl::NginxGatewayFabric;
+    let timeout = (!ngf).then(|| plan.intent.request_timeout());
     let rules: Vec<RuleCtx> = plan
         .airbyte_paths()
         .into_iter()
@@ -231,6 +264,52 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         &gateway,
         &[expected("Gateway", &plan.name)],
     )?);
+
+    // what Gateway API has no field for, in the implementation's own policy
+    let policy = PolicyCtx {
+        name: plan.name.clone(),
+        namespace: gw_ns.clone(),
+        release,
+        gateway: plan.name.clone(),
+        body: plan.intent.body_size(),
+        timeout: plan.intent.request_timeout(),
+        nginx_timeout: crate::controllers::nginx_duration(plan.intent.request_timeout_s),
+    };
+    match crate::controllers::gateway_impl(&class) {
+        GatewayImpl::NginxGatewayFabric => {
+            r.docs.extend(render_docs(
+                TEMPLATES,
+                "gateway-api/clientsettingspolicy.yaml.j2",
+                &policy,
+                &[Expected::new(
+                    "gateway.nginx.org/v1alpha1",
+                    "ClientSettingsPolicy",
+                    &policy.name,
+                )],
+            )?);
+            r.docs.extend(render_docs(
+                TEMPLATES,
+                "gateway-api/proxysettingspolicy.yaml.j2",
+                &policy,
+                &[Expected::new(
+                    "gateway.nginx.org/v1alpha1",
+                    "ProxySettingsPolicy",
+                    &policy.name,
+                )],
+            )?);
+        }
+        GatewayImpl::EnvoyGateway => r.docs.extend(render_docs(
+            TEMPLATES,
+            "gateway-api/clienttrafficpolicy.yaml.j2",
+            &policy,
+            &[Expected::new(
+                "gateway.envoyproxy.io/v1alpha1",
+                "ClientTrafficPolicy",
+                &policy.name,
+            )],
+        )?),
+        GatewayImpl::Istio | GatewayImpl::Other => {}
+    }
 
     let parent = |section: String| ParentCtx {
         name: plan.name.clone(),

@@ -1,0 +1,438 @@
+//! `render -m EXISTING --target T`: a hand-written route to Airbyte moved to every target. What the
+//! input asked for is in the output (hosts, TLS Secrets, timeouts and body size above Airbyte's
+//! floors), what it asked below them is raised, what no target carries is reported at its line,
+//! and an input where nothing routes to Airbyte fails. Schema, CEL, kubectl and `validate -m` of
+//! every moved output are in `tests/external.rs`.
+// tests may unwrap and print: a failure says why on stderr
+#![allow(clippy::unwrap_used, clippy::print_stderr, clippy::print_stdout)]
+
+mod common;
+
+use airbyte_ingress::targets::Target;
+use proptest::prelude::*;
+
+/// `render -m FILE --target T` with the flags T needs, from the repository root.
+fn moved(file: &str, target: &str, extra: &[&str]) -> common::Run {
+    let mut args = vec!["render", "-m", file, "--target", target];
+    let mut needed = common::target_args(target);
+    // a class given here replaces the one the target needs to render at all
+    if extra.contains(&"--gateway-class")
+        && let Some(at) = needed.iter().position(|a| *a == "--gateway-class")
+    {
+        needed.drain(at..at + 2);
+    }
+    args.extend(needed);
+    args.extend(extra);
+    common::run(&args)
+}
+
+/// Every target that writes Kubernetes objects, with the Gateway API target once per
+/// implementation whose policies it writes.
+fn targets() -> Vec<(String, Vec<&'static str>)> {
+    let mut v: Vec<(String, Vec<&'static str>)> = Target::all()
+        .iter()
+        .filter(|t| t.renders_objects())
+        .map(|t| (t.name().to_string(), Vec::new()))
+        .collect();
+    for class in ["nginx", "eg"] {
+        v.push(("gateway-api".into(), vec!["--gateway-class", class]));
+    }
+    v
+}
+
+/// Whether a target names TLS Secrets (the ALB takes ACM certificates).
+fn names_secrets(target: &str) -> bool {
+    target != "alb"
+}
+
+fn stderr_has_at(r: &common::Run, at: &str, rule: &str) {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with(at) && l.contains(rule));
+    assert!(line.is_some(), "no {rule} at {at}:\n{}", r.stderr);
+}
+
+#[test]
+fn nginx_timeouts_and_body_size_reach_every_target() {
+    let file = "fixtures/manifests/moving/nginx-timeouts.yaml";
+    for (target, extra) in targets() {
+        let r = moved(file, &target, &extra);
+        let label = format!("{target} {extra:?}");
+        assert_eq!(r.code, 0, "{label}: {}", r.stderr);
+        common::assert_has(&r.stdout, "airbyte.data.example.com");
+        common::assert_has(&r.stdout, "prod-airbyte-server-svc");
+        common::assert_has(&r.stdout, "airbyte-data-tls");
+        // the snippet is not carried, at its line, for every target
+        stderr_has_at(&r, &format!("{file}:15:5:"), "warning[move-not-carried]");
+        assert!(!r.stdout.contains("more_set_headers"), "{label}");
+    }
+    // the hour the input asked for, each target its own way
+    let nginx = moved(file, "nginx", &[]);
+    common::assert_has(
+        &nginx.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
+    );
+    common::assert_has(
+        &nginx.stdout,
+        "nginx.ingress.kubernetes.io/proxy-body-size: \"50m\"",
+    );
+    let ngf = moved(file, "gateway-api", &["--gateway-class", "nginx"]);
+    common::assert_has(&ngf.stdout, "kind: ClientSettingsPolicy");
+    common::assert_has(&ngf.stdout, "maxSize: \"50m\"");
+    // NGINX Gateway Fabric ignores HTTPRoute `timeouts`: its ProxySettingsPolicy carries them
+    common::assert_has(&ngf.stdout, "kind: ProxySettingsPolicy");
+    common::assert_has(&ngf.stdout, "read: \"3600s\"");
+    assert!(!ngf.stdout.contains("timeouts:"), "{}", ngf.stdout);
+    let eg = moved(file, "gateway-api", &["--gateway-class", "eg"]);
+    common::assert_has(&eg.stdout, "kind: ClientTrafficPolicy");
+    common::assert_has(&eg.stdout, "streamIdleTimeout: \"3600s\"");
+    assert!(!eg.stdout.contains("ClientSettingsPolicy"), "{}", eg.stdout);
+    let traefik = moved(file, "traefik", &[]);
+    common::assert_has(&traefik.stdout, "responseHeaderTimeout: \"3600s\"");
+}
+
+#[test]
+fn what_a_target_carries_is_said_under_verbose_not_warned() {
+    let file = "fixtures/manifests/moving/nginx-timeouts.yaml";
+    let r = moved(file, "gateway-api", &["--gateway-class", "nginx", "-v"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stderr,
+        "moved: `nginx.ingress.kubernetes.io/proxy-body-size` carried into the ClientSettingsPolicy's `body.maxSize: 50m`",
+    );
+    common::assert_has(
+        &r.stderr,
+        "moved: `nginx.ingress.kubernetes.io/proxy-read-timeout` carried into the ProxySettingsPolicy's `timeout.read`/`timeout.send: 3600s`",
+    );
+    // carried, so not also warned about as dropped
+    assert!(
+        !r.stderr
+            .contains("annotation `nginx.ingress.kubernetes.io/proxy-body-size` is for"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_alb_certificate_becomes_a_secret_the_listener_names() {
+    let file = "fixtures/manifests/moving/alb-idle.yaml";
+    for (target, extra) in [
+        ("gateway-api", vec!["--gateway-class", "nginx"]),
+        ("istio", vec![]),
+    ] {
+        let r = moved(file, target, &extra);
+        assert_eq!(r.code, 0, "{target}: {}", r.stderr);
+        stderr_has_at(&r, &format!("{file}:19:7:"), "warning[move-corrected]");
+        common::assert_has(&r.stderr, "the moved entry names `airbyte-tls`");
+        common::assert_has(&r.stdout, "airbyte-tls");
+    }
+    // the ALB keeps its certificate, health check and idle timeout as they were
+    let alb = moved(file, "alb", &[]);
+    assert_eq!(alb.code, 0, "{}", alb.stderr);
+    common::assert_has(&alb.stdout, "certificate-arn");
+    common::assert_has(
+        &alb.stdout,
+        "alb.ingress.kubernetes.io/healthcheck-path: /api/v1/health",
+    );
+    common::assert_has(&alb.stdout, "idle_timeout.timeout_seconds=600");
+    assert!(!alb.stderr.contains("move-corrected"), "{}", alb.stderr);
+}
+
+#[test]
+fn the_docs_examples_are_corrected_where_they_break_airbyte() {
+    let docs = common::shared().join("conformance/manifests/docs");
+    let alb = docs.join("alb-manual.yaml").display().to_string();
+    let r = moved(&alb, "chart", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // 30 s idle is raised; IP targets are set; the builder route goes to the server on 2.2
+    common::assert_has(&r.stdout, "idle_timeout.timeout_seconds=240");
+    common::assert_has(&r.stdout, "alb.ingress.kubernetes.io/target-type: ip");
+    assert!(
+        !r.stdout.contains("connector-builder-server-svc"),
+        "{}",
+        r.stdout
+    );
+    stderr_has_at(&r, &format!("{alb}:15:57:"), "warning[move-corrected]");
+    stderr_has_at(&r, &format!("{alb}:7:5:"), "warning[move-corrected]");
+    stderr_has_at(&r, &format!("{alb}:35:23:"), "warning[move-corrected]");
+    // on 2.0.x the builder Service is rendered: its route is kept as it is
+    let old = moved(&alb, "nginx", &["--chart-version", "2.0.18"]);
+    assert_eq!(old.code, 0, "{}", old.stderr);
+    common::assert_has(&old.stdout, "airbyte-airbyte-connector-builder-server-svc");
+}
+
+#[test]
+fn a_containous_ingressroute_moves_with_its_secret() {
+    let file = "fixtures/manifests/moving/traefik-containous.yaml";
+    for (target, extra) in targets() {
+        let r = moved(file, &target, &extra);
+        assert_eq!(r.code, 0, "{target}: {}", r.stderr);
+        common::assert_has(&r.stdout, "airbyte.example.com");
+        if names_secrets(&target) {
+            common::assert_has(&r.stdout, "airbyte-example-com-tls");
+        }
+    }
+}
+
+#[test]
+fn two_routes_for_one_host_take_the_larger_setting_and_say_so() {
+    let dir = common::tempdir("moving");
+    let input = dir.join("two.yaml");
+    std::fs::write(&input, TWO_INGRESSES).unwrap();
+    let path = input.display().to_string();
+    let r = common::run(&["render", "-m", &path, "--target", "nginx"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
+    );
+    assert!(!r.stdout.contains("\"1800\""), "{}", r.stdout);
+    stderr_has_at(&r, &format!("{path}:28:53:"), "warning[move-conflict]");
+    common::assert_has(&r.stderr, "the output takes `3600`");
+}
+
+/// Two Ingresses of one release, as teams split the API from the UI, with different timeouts.
+const TWO_INGRESSES: &str = "\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: airbyte-ui
+  namespace: airbyte
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: \"1800\"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: airbyte.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: airbyte-airbyte-server-svc
+                port:
+                  number: 8001
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: airbyte-api
+  namespace: airbyte
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: airbyte.example.com
+      http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend:
+              service:
+                name: airbyte-airbyte-server-svc
+                port:
+                  number: 8001
+";
+
+#[test]
+fn nothing_routing_to_airbyte_fails_and_lists_what_was_not_read() {
+    let dir = common::tempdir("moving");
+    let input = dir.join("other.yaml");
+    std::fs::write(
+        &input,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x, namespace: airbyte}\nspec: {}\n---\n\
+apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: grafana, namespace: airbyte}\n\
+spec:\n  rules:\n    - host: grafana.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {service: {name: grafana, port: {number: 80}}}\n",
+    )
+    .unwrap();
+    let path = input.display().to_string();
+    for (target, extra) in targets() {
+        let r = moved(&path, &target, &extra);
+        assert_eq!(r.code, 1, "{target}: {}", r.transcript());
+        assert_eq!(r.stdout, "", "{target}: nothing on stdout");
+        stderr_has_at(&r, &format!("{path}:1:1:"), "error[no-airbyte-route]");
+        common::assert_has(&r.stderr, "not read: Deployment airbyte/x");
+        assert!(!r.stderr.contains("hosts-missing"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn bad_input_is_exit_2_with_its_line_and_nothing_on_stdout() {
+    let r = common::run_in(
+        &common::root(),
+        &["render", "-m", "-", "--target", "nginx"],
+        Some(b"apiVersion: v1\nkind: [\n"),
+    );
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert_eq!(r.stdout, "");
+    common::assert_has(&r.stderr, "<stdin>:2:");
+    let missing = common::run(&["render", "-m", "no/such/file.yaml", "--target", "nginx"]);
+    assert_eq!(missing.code, 2, "{}", missing.transcript());
+    assert_eq!(missing.stdout, "");
+    common::assert_has(&missing.stderr, "no/such/file.yaml");
+}
+
+#[test]
+fn a_kubectl_list_on_stdin_moves() {
+    let list =
+        std::fs::read(common::root().join("fixtures/manifests/valid/kubectl-list.json")).unwrap();
+    let r = common::run_in(
+        &common::root(),
+        &[
+            "render",
+            "-m",
+            "-",
+            "--target",
+            "gateway-api",
+            "--gateway-class",
+            "nginx",
+        ],
+        Some(&list),
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    // the release the List's Services name, in their namespace
+    common::assert_has(&r.stdout, "name: list-airbyte-server-svc");
+    common::assert_has(&r.stdout, "namespace: airbyte");
+}
+
+/// Hosts and Secret names as people write them: lowercase DNS labels.
+fn label() -> impl Strategy<Value = String> {
+    "[a-z][a-z0-9]{0,7}"
+}
+
+fn ingress_strategy() -> impl Strategy<Value = (Vec<(String, bool)>, u64, u64)> {
+    (
+        proptest::collection::btree_map(label(), any::<bool>(), 1..4)
+            .prop_map(|m| m.into_iter().collect::<Vec<_>>()),
+        1u64..7200,
+        1u64..200,
+    )
+}
+
+/// An Ingress routing each host to Airbyte's server, TLS with its own Secret for some.
+fn ingress(hosts: &[(String, bool)], timeout: u64, body: u64) -> String {
+    let mut s = format!(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: airbyte\n  namespace: data\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"{timeout}\"\n    nginx.ingress.kubernetes.io/proxy-body-size: {body}m\nspec:\n  ingressClassName: nginx\n"
+    );
+    if hosts.iter().any(|(_, tls)| *tls) {
+        s.push_str("  tls:\n");
+        for (h, _) in hosts.iter().filter(|(_, tls)| *tls) {
+            s.push_str(&format!(
+                "    - hosts: [{h}.example.com]\n      secretName: {h}-cert\n"
+            ));
+        }
+    }
+    s.push_str("  rules:\n");
+    for (h, _) in hosts {
+        s.push_str(&format!(
+            "    - host: {h}.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: rel-airbyte-server-svc\n                port:\n                  number: 8001\n"
+        ));
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Every host and TLS Secret of the input is in the output of every target (Secrets where the
+    /// target names them), the exit is 0, and a timeout or body size below Airbyte's floor is raised.
+    #[test]
+    fn every_host_and_secret_of_the_input_is_in_the_output(
+        (hosts, timeout, body) in ingress_strategy()
+    ) {
+        let dir = common::tempdir("moving-prop");
+        let input = dir.join("in.yaml");
+        std::fs::write(&input, ingress(&hosts, timeout, body)).unwrap();
+        let path = input.display().to_string();
+        for (target, extra) in [
+            ("nginx", vec![]),
+            ("traefik", vec![]),
+            ("alb", vec![]),
+            ("istio", vec![]),
+            ("gateway-api", vec!["--gateway-class", "nginx"]),
+        ] {
+            let r = moved(&path, target, &extra);
+            prop_assert_eq!(r.code, 0, "{}: {}", target, r.transcript());
+            for (h, tls) in &hosts {
+                let host = format!("{h}.example.com");
+                prop_assert!(r.stdout.contains(&host), "{} lost {}: {}", target, host, r.stdout);
+                if *tls && names_secrets(target) {
+                    let secret = format!("{h}-cert");
+                    prop_assert!(r.stdout.contains(&secret), "{} lost {}", target, secret);
+                }
+            }
+            if target == "nginx" {
+                // below Airbyte's floor (300 s, 10 MiB) raised to what it needs; else as asked
+                let want = if timeout < 300 { 600 } else { timeout };
+                let line = format!("proxy-read-timeout: \"{want}\"");
+                prop_assert!(r.stdout.contains(&line), "{}: {}", line, r.stdout);
+                let b = if body < 10 { 16 } else { body };
+                let line = format!("proxy-body-size: \"{b}m\"");
+                prop_assert!(r.stdout.contains(&line), "{}: {}", line, r.stdout);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_rewrite_is_not_carried_to_any_target() {
+    let dir = common::tempdir("moving");
+    let input = dir.join("rewrite.yaml");
+    let text = std::fs::read_to_string(
+        common::root().join("fixtures/manifests/moving/nginx-timeouts.yaml"),
+    )
+    .unwrap()
+    .replace(
+        "nginx.ingress.kubernetes.io/ssl-redirect: \"true\"",
+        "nginx.ingress.kubernetes.io/rewrite-target: /",
+    );
+    std::fs::write(&input, text).unwrap();
+    let path = input.display().to_string();
+    for (target, extra) in targets() {
+        let r = moved(&path, &target, &extra);
+        assert_eq!(r.code, 0, "{target}: {}", r.stderr);
+        stderr_has_at(&r, &format!("{path}:14:5:"), "warning[move-corrected]");
+        assert!(!r.stdout.contains("rewrite"), "{target}: {}", r.stdout);
+        assert!(!r.stdout.contains("ReplacePath"), "{target}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn gateway_api_and_istio_routes_move_with_their_gateways_certificates() {
+    for (file, secret) in [
+        ("fixtures/manifests/valid/gateway-api.yaml", "airbyte-tls"),
+        ("fixtures/manifests/valid/istio.yaml", "airbyte-tls"),
+    ] {
+        for (target, extra) in targets() {
+            let r = moved(file, &target, &extra);
+            assert_eq!(r.code, 0, "{file} {target}: {}", r.stderr);
+            common::assert_has(&r.stdout, "airbyte.example.com");
+            if names_secrets(&target) {
+                common::assert_has(&r.stdout, secret);
+            }
+            // the Gateway's certificate makes the route HTTPS: nothing to warn about
+            assert!(
+                !r.stderr.contains("url-https-without-tls"),
+                "{file} {target}: {}",
+                r.stderr
+            );
+        }
+    }
+    // an HTTPRoute's hour of timeout is kept
+    let dir = common::tempdir("moving");
+    let input = dir.join("hour.yaml");
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/manifests/valid/gateway-api.yaml"))
+            .unwrap()
+            .replace("request: 600s", "request: 1h");
+    std::fs::write(&input, text).unwrap();
+    let r = moved(&input.display().to_string(), "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
+    );
+}
