@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read scan_read move_read"}
+targets=${TARGETS:-"values_load block_yaml set_parse validate_render manifests_read post_render wrappers_read scan_read move_read probe_parse"}
 export RUSTC_BOOTSTRAP=1
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
@@ -22,6 +22,10 @@ for t in $targets; do
     move_read) for f in fixtures/manifests/moving/*.yaml fixtures/manifests/valid/*; do
                  for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
                done ;;
+    probe_parse) printf '%s' '{"available":true}' > "fuzz/corpus/$t/health"
+                 printf '%s' '{"airbyteUrl":"https://a.example.com","edition":"enterprise","version":"2.0.1","auth":{"mode":"oidc","authorizationServerUrl":"https://a.example.com/auth/realms/airbyte"}}' > "fuzz/corpus/$t/instance"
+                 printf '%s' 'server:nginx/1.22.1' > "fuzz/corpus/$t/server"
+                 printf '%s' 'https://[::1]:8443/airbyte/?x' > "fuzz/corpus/$t/url" ;;
     # the first byte picks the kind (its value modulo 6): every fixture under every kind
     wrappers_read) n=0
                    for f in fixtures/wrappers/argocd/*.yaml fixtures/wrappers/flux/*.yaml fixtures/wrappers/kustomize/*.yaml \

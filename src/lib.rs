@@ -2,7 +2,8 @@
 //! for the chart and for common ingress controllers.
 //!
 //! The pipeline flows one way, and every module imports only from the layers below it:
-//! readers and names ([`blockyaml`], [`tree`], [`names`], [`airbyte`]) -> [`values`] (files and
+//! readers and names ([`blockyaml`], [`tree`], [`names`], [`airbyte`]; [`inputs`] and, beside it,
+//! [`live`], a running Airbyte over the network) -> [`values`] (files and
 //! flags merged as Helm merges them, with origins) -> [`model`] (typed values, the source of the
 //! JSON schema) -> [`findings`] (the rule catalog and report formats) -> [`controllers`] (what each
 //! controller reads) -> [`manifests`] (existing Kubernetes objects, read from files or a stream)
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod controllers;
 pub mod findings;
 pub mod inputs;
+pub mod live;
 pub mod manifests;
 pub mod migrate;
 pub mod model;

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["blockyaml", "names", "airbyte"],
     &["tree"],
     &["source"],
-    &["inputs"],
+    &["inputs", "live"],
     &["values"],
     &["model"],
     &["findings"],

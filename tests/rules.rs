@@ -64,7 +64,12 @@ fn fired(file: &str) -> Vec<String> {
 
 #[test]
 fn every_rule_fires_on_its_bad_example_and_not_on_the_fixed_one() {
-    for r in Rule::all() {
+    // a probe rule's examples describe the proxy in front of a running Airbyte: `tests/probe.rs`
+    // starts such proxies and fires every one of them
+    for r in Rule::all()
+        .iter()
+        .filter(|r| r.info().scope != airbyte_ingress::findings::Scope::Probe)
+    {
         let id = r.id();
         let bad = fired(&format!("fixtures/rules/{id}/bad.yaml"));
         assert!(

@@ -62,6 +62,11 @@ pub enum Command {
     /// `abctl local install --host airbyte.example.com --values values.yaml`): the values abctl
     /// builds with `--values` merged over them, the Ingress it writes, its ingress-nginx settings.
     Abctl(AbctlArgs),
+    /// Check a running Airbyte through the proxy in front of it: DNS, TCP, the certificate,
+    /// plain HTTP's redirect, `/api/v1/health`, the `airbyteUrl` Airbyte reports
+    /// (`/api/v1/instance_configuration`), Keycloak's public and admin paths, and the proxy's
+    /// request body limit. Read-only: it never logs in and never writes.
+    Probe(ProbeArgs),
     /// Helm post-renderer: read a whole Airbyte render on stdin (what `helm install`, `upgrade`
     /// or `template` hands a post-renderer), check it as `validate --target T` checks values, and
     /// write it back with the chart's Ingress replaced by the target's objects (or those added,
@@ -485,6 +490,70 @@ pub struct AbctlArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Where people reach Airbyte: `https://airbyte.example.com` (a path if Airbyte is served
+    /// under one).
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Send connections for HOST on PORT to ADDR, as curl's `--resolve` (repeatable): probe a
+    /// load balancer before DNS points at it.
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, u16, std::net::IpAddr)>,
+    /// Trust the certificates in this PEM file instead of the system's roots (a private CA).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<String>,
+    /// Go on past a certificate that does not verify; the problem is still reported.
+    #[arg(long, short = 'k')]
+    pub insecure: bool,
+    /// Seconds each connection and each request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// The port of the plain-HTTP check: an https URL's host should redirect HTTP there to HTTPS.
+    #[arg(long, value_name = "N", default_value_t = 80, value_parser = clap::value_parser!(u16).range(1..))]
+    pub http_port: u16,
+    /// Skip the plain-HTTP check.
+    #[arg(long)]
+    pub no_http_check: bool,
+    /// Bytes POSTed to `URL/api/v1/health` to find the proxy's body limit: zeros as
+    /// `application/octet-stream`, which Airbyte refuses (405, that endpoint only answers GET)
+    /// once the proxy lets it through. The default is Airbyte's own limit, 10 MiB.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::runs::probe::AIRBYTE_MAX_REQUEST, value_parser = clap::value_parser!(u64).range(1..=(64 * 1024 * 1024)).map(|n| n as usize))]
+    pub body_probe_size: usize,
+    /// Skip the body limit check (send no POST at all).
+    #[arg(long)]
+    pub no_body_probe: bool,
+    /// Values (or a wrapper: an Argo CD Application, a Flux HelmRelease, a Terraform file...) to
+    /// compare with what the running Airbyte answers.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `HOST:PORT:ADDR`, as curl's `--resolve` (an IPv6 address may be in brackets).
+fn parse_resolve(s: &str) -> Result<(String, u16, std::net::IpAddr), String> {
+    let mut parts = s.splitn(3, ':');
+    let (Some(host), Some(port), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("`{s}`: expected HOST:PORT:ADDR"));
+    };
+    if host.is_empty() {
+        return Err(format!("`{s}`: no host"));
+    }
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("`{s}`: `{port}` is not a port"))?;
+    let addr = addr.trim_start_matches('[').trim_end_matches(']');
+    let ip = addr
+        .parse()
+        .map_err(|_| format!("`{s}`: `{addr}` is not an IP address"))?;
+    Ok((host.to_ascii_lowercase(), port, ip))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

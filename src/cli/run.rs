@@ -80,6 +80,7 @@ pub fn run_as(cli: Cli, io: &mut Io, name: &str) -> Exit {
         Command::Validate(args) => validate(args, io, color_stdout),
         Command::Scan(args) => scan(args, io, color_stdout),
         Command::Abctl(args) => abctl(args, io, color_stdout),
+        Command::Probe(args) => probe(args, io, color_stdout),
         Command::PostRender(args) => post_render(args, io, color),
         Command::Schema => write_out(io, &crate::model::schema_text()).map(|_| Exit::Clean),
         Command::Values(args) => merged_values(args, io, color),
@@ -618,6 +619,93 @@ fn scan(args: super::ScanArgs, io: &mut Io, color: bool) -> Result<Exit, Failure
         }
         Err(failure) => Err(failure),
     }
+}
+
+fn probe(args: super::ProbeArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Github => Format::Github,
+        ReportFormat::Sarif => Format::Sarif,
+    };
+    match probe_run(&args, io, color, format) {
+        Ok(exit) => Ok(exit),
+        Err(failure)
+            if format != Format::Text
+                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
+        {
+            let (found, sources) = failure_report(&failure);
+            let report = findings::report(&found, &sources, &[], format, false);
+            write_out(io, &report)?;
+            say(io, &format!("error: {failure}"));
+            Ok(Exit::CouldNotRun)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+fn probe_run(
+    args: &super::ProbeArgs,
+    io: &mut Io,
+    color: bool,
+    format: Format,
+) -> Result<Exit, Failure> {
+    let cacert = match &args.cacert {
+        Some(f) => Some(
+            crate::inputs::read_named(f, Limits::default().max_file_bytes, io.read)
+                .map_err(Failure::Input)?
+                .1,
+        ),
+        None => None,
+    };
+    // the values to compare with, read and checked as `validate -f` reads them
+    let checked = match &args.values {
+        Some(f) => {
+            let opts = crate::RunOptions {
+                inputs: crate::values::ValueInputs {
+                    files: vec![f.clone()],
+                    ..Default::default()
+                },
+                release: "airbyte".into(),
+                namespace: "airbyte".into(),
+                chart: crate::plan::NEWEST_CHART,
+                target: None,
+                settings: Default::default(),
+                wrappers: Default::default(),
+                given: Default::default(),
+            };
+            Some(crate::check(&opts, io.read)?)
+        }
+        None => None,
+    };
+    let opts = crate::runs::probe::ProbeOptions {
+        url: args.url.clone(),
+        net: crate::live::Config {
+            resolve: args.resolve.clone(),
+            cacert,
+            insecure: args.insecure,
+            timeout: std::time::Duration::from_secs(args.timeout),
+            max_body: crate::live::parse::MAX_JSON,
+        },
+        http_port: (!args.no_http_check).then_some(args.http_port),
+        body_probe: (!args.no_body_probe).then_some(args.body_probe_size),
+    };
+    let r = crate::runs::probe::run(&opts, checked.as_ref())?;
+    if io.verbose {
+        for line in &r.log {
+            say(io, line);
+        }
+    }
+    let report = findings::report(
+        &r.findings,
+        &r.sources,
+        &r.inputs,
+        format,
+        color && format == Format::Text,
+    );
+    write_out(io, &report)?;
+    let failing = findings::failing(&r.findings, args.strict);
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
 fn abctl(args: super::AbctlArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {

@@ -29,6 +29,8 @@ pub enum Scope {
     Scan,
     /// What `abctl local install` deploys (`abctl`).
     Abctl,
+    /// A running Airbyte, through its proxy (`probe`).
+    Probe,
 }
 
 impl Scope {
@@ -60,6 +62,9 @@ impl Scope {
             }
             Scope::Scan => {
                 "checked by `scan`, between the files of a repository: a release and the routes to it"
+            }
+            Scope::Probe => {
+                "checked by `probe`, against a running Airbyte through the proxy in front of it"
             }
         }
     }
@@ -217,7 +222,20 @@ impl Rule {
             | MoveCorrected
             | MoveNotCarried
             | GatewayBodyLimit
-            | AnnotationNotNeeded => false,
+            | AnnotationNotNeeded
+            | ProbeAnswer
+            | ProbeAnswerInvalid
+            | ProbeBodyLimit
+            | ProbeHealth
+            | ProbeHttpNotRedirected
+            | ProbeHttpRedirectElsewhere
+            | ProbeKeycloakAdmin
+            | ProbeKeycloakUnreachable
+            | ProbeTlsExpiring
+            | ProbeTlsInvalid
+            | ProbeUnreachable
+            | ProbeUrlMismatch
+            | ProbeValuesDiffer => false,
         }
     }
 }
@@ -430,6 +448,45 @@ catalog! {
     PathsMissing "paths-missing" Error Ingress
         "a host without paths: the API server rejects a rule without paths"
         "add `paths: [{path: /, pathType: Prefix, backend: server}]`";
+    ProbeAnswer "probe-answer" Info Probe
+        "what answered a probe: the proxy (from its headers), the TLS protocol and certificate, Airbyte's edition, version and auth mode"
+        "nothing to do; an NGINX that is ingress-nginx is retired: `render -m` moves its Ingress";
+    ProbeAnswerInvalid "probe-answer-invalid" Error Probe
+        "an endpoint that Airbyte answers with JSON answered something else (HTML, a login page, too much): not Airbyte's server behind the path"
+        "route `/` to `<release>-airbyte-server-svc` port 8001";
+    ProbeBodyLimit "probe-body-limit" Error Probe
+        "a 10 MiB request body (Airbyte's own limit) gets 413 from the proxy, or is cut off: large catalog saves fail"
+        "raise the proxy's body limit to 16m (the message names the setting of the proxy that answered)";
+    ProbeHealth "probe-health" Error Probe
+        "`GET /api/v1/health` through the proxy is not 200 `{\"available\": true}`: 502, 503, 504, 404 and no answer each say what usually causes them"
+        "check the route's backend (`<release>-airbyte-server-svc`, port 8001) and the server pods";
+    ProbeHttpNotRedirected "probe-http-not-redirected" Warning Probe
+        "plain HTTP on the host serves Airbyte, or redirects but not to HTTPS on the same host: passwords and cookies cross the network in clear"
+        "redirect HTTP to `https://` on the same host";
+    ProbeHttpRedirectElsewhere "probe-http-redirect-elsewhere" Error Probe
+        "plain HTTP redirects to another host: people who type the address are sent elsewhere"
+        "make the redirect keep the host";
+    ProbeKeycloakAdmin "probe-keycloak-admin" Error Probe
+        "Keycloak's admin console answers under `/auth/admin/` through the proxy: its admin login is open to whoever reaches the URL"
+        "route only `/auth/realms/` and `/auth/resources/` to Keycloak";
+    ProbeKeycloakUnreachable "probe-keycloak-unreachable" Error Probe
+        "Airbyte uses Keycloak, and the realm's OpenID configuration under `<airbyteUrl>/auth/realms/<realm>` does not answer: browsers cannot log in"
+        "route `/auth/realms/` and `/auth/resources/` to `<release>-airbyte-keycloak-svc` port 8180";
+    ProbeTlsExpiring "probe-tls-expiring" Warning Probe
+        "the certificate served ends within 14 days"
+        "renew it, and check that its renewal works";
+    ProbeTlsInvalid "probe-tls-invalid" Error Probe
+        "the certificate served is not valid for the host, not trusted (system roots or `--cacert`), or expired"
+        "serve a certificate for the host from a trusted authority";
+    ProbeUnreachable "probe-unreachable" Error Probe
+        "the URL cannot be reached: the name does not resolve, nothing accepts connections, no answer within the timeout, or no TLS handshake"
+        "check DNS, the load balancer's listeners and the firewall; `--resolve HOST:PORT:ADDR` points at an address";
+    ProbeUrlMismatch "probe-url-mismatch" Error Probe
+        "the `airbyteUrl` Airbyte reports differs from the URL it is reached at (scheme, host, port or path), or is `airbyte-url-not-configured`: login cookies, links and OAuth redirects break"
+        "set `global.airbyteUrl` to the URL people use";
+    ProbeValuesDiffer "probe-values-differ" Warning Probe
+        "the values' `global.airbyteUrl` differs from the one the running Airbyte reports: these values are not the ones deployed"
+        "upgrade the release with the values, or check which values the cluster runs";
     ReleaseNotRouted "release-not-routed" Info Scan
         "an Airbyte release with its chart Ingress off, and nothing in the repository routes to it (its route may live elsewhere)"
         "check the route where it lives with `validate -f VALUES -m ROUTE`, or render one with `render --target T`";

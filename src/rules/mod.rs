@@ -75,7 +75,7 @@ pub fn applies(scope: Scope, plan: &Plan) -> bool {
             None => plan.configures_ingress(),
         },
         Scope::Target => plan.output != Output::Values,
-        Scope::Migrate | Scope::Manifests | Scope::Scan | Scope::Abctl => false,
+        Scope::Migrate | Scope::Manifests | Scope::Scan | Scope::Abctl | Scope::Probe => false,
     }
 }
 

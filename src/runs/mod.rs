@@ -6,6 +6,7 @@ pub mod abctl;
 mod manifests;
 pub mod moving;
 pub mod post_render;
+pub mod probe;
 mod releases;
 pub mod scan;
 
