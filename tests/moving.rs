@@ -436,3 +436,27 @@ fn gateway_api_and_istio_routes_move_with_their_gateways_certificates() {
         "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
     );
 }
+
+/// Each hand-written route moved to every target, pinned as a whole (output and findings) and
+/// reviewed: a change to any target's move shows here.
+#[test]
+fn moved_outputs_are_pinned() {
+    for f in common::fixtures("manifests/moving") {
+        let file = common::rel(&f);
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        let mut all = String::new();
+        for (target, extra) in targets() {
+            let r = moved(&file, &target, &extra);
+            let label = if extra.is_empty() {
+                target.clone()
+            } else {
+                format!("{target} {}", extra.join(" "))
+            };
+            all.push_str(&format!(
+                "=== --target {label} (exit {})\n{}--- stderr\n{}",
+                r.code, r.stdout, r.stderr
+            ));
+        }
+        insta::assert_snapshot!(format!("moved-{stem}"), all);
+    }
+}

@@ -589,11 +589,16 @@ fn drop_all(
                         "the ClientSettingsPolicy's `body.maxSize: {}`, which this target renders",
                         intent.body_size()
                     )),
-                    Carrier::Traefik
-                    | Carrier::HaproxyCfg
-                    | Carrier::GatewayApi(GatewayImpl::Other) => None,
+                    Carrier::Traefik => Some(
+                        "none: Traefik sets no request body limit unless a Buffering middleware does"
+                            .to_string(),
+                    ),
+                    Carrier::HaproxyCfg => {
+                        Some("none: HAProxy sets no request body limit".to_string())
+                    }
+                    Carrier::GatewayApi(GatewayImpl::Other) => None,
                 },
-                _ => None,
+                _ => alb_only(k),
             };
             Dropped {
                 key: k.clone(),
@@ -605,7 +610,39 @@ fn drop_all(
 }
 
 /// This family's way of doing what an annotation of another family did, where one exists.
+/// What the ALB needs and other controllers have no use for: its way to reach pods, its
+/// listeners, its own health check.
+fn alb_only(key: &str) -> Option<String> {
+    let name = key.strip_prefix("alb.ingress.kubernetes.io/")?;
+    let why = match name {
+        "target-type" => {
+            "none: the target's controller sends requests to the Service's pods itself"
+        }
+        "listen-ports" => "none: the output's own listeners serve HTTP, and HTTPS with TLS",
+        "healthcheck-path"
+        | "healthcheck-port"
+        | "healthcheck-protocol"
+        | "healthcheck-interval-seconds"
+        | "healthcheck-timeout-seconds"
+        | "healthy-threshold-count"
+        | "unhealthy-threshold-count"
+        | "success-codes" => {
+            "none: the target's controller follows the pods' readiness, and Airbyte's server is probed on `/api/v1/health`"
+        }
+        _ => return None,
+    };
+    Some(why.to_string())
+}
+
 pub fn equivalent(key: &str, family: Family, intent: &Intent) -> Option<String> {
+    let own = equivalent_of(key, family, intent);
+    if own.is_none() && family != Family::Alb {
+        return alb_only(key);
+    }
+    own
+}
+
+fn equivalent_of(key: &str, family: Family, intent: &Intent) -> Option<String> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let secs = intent.request_timeout_s;
     let request = intent.request_timeout();
@@ -628,6 +665,11 @@ pub fn equivalent(key: &str, family: Family, intent: &Intent) -> Option<String> 
             "`nginx.ingress.kubernetes.io/ssl-redirect`".into()
         }
         (Family::Alb, "ssl-redirect") => "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
+        // neither has a request body limit (their docs list no body-size setting)
+        (Family::Alb, "proxy-body-size") => "none: the ALB sets no request body limit".into(),
+        (Family::Agc, "proxy-body-size") => {
+            "none: Application Gateway for Containers sets no request body limit".into()
+        }
         (Family::Agic, "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server") => {
             format!("`appgw.ingress.kubernetes.io/request-timeout: \"{secs}\"`")
         }

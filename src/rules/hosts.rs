@@ -132,8 +132,16 @@ pub fn check(ctx: &mut Ctx) {
         ctx.push(f.help("add `{path: /, pathType: Prefix, backend: server}` to the host's paths"));
     }
     let index = HostIndex::new(plan.hosts.iter().map(|h| host_name(&h.host)));
+    // the ALB takes certificates from ACM (`certificate-arn` or discovery by host), haproxy.cfg
+    // from its PEM: a TLS entry without a Secret is how they are written
+    let no_secrets = family == Some(crate::controllers::Family::Alb)
+        || plan
+            .byo
+            .as_ref()
+            .is_some_and(|b| !b.effective.controller.uses_tls_secrets());
     for t in &plan.tls {
         match t.secret_name.as_deref() {
+            None if no_secrets => {}
             None => {
                 let origin = ctx.origin(&t.at);
                 let f = crate::findings::Finding::new(

@@ -312,6 +312,10 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
         if class.is_none() {
             class = o.at("spec.ingressClassName").cloned();
         }
+        // an IngressRoute is Traefik's by its kind
+        if class.is_none() && o.kind == "IngressRoute" {
+            class = Some(string("traefik", o.origin()));
+        }
         if let Some(ann) = o.at("metadata.annotations").and_then(Node::as_map) {
             for (k, v) in ann.iter() {
                 if crate::controllers::is_snippet(k) {
@@ -662,8 +666,8 @@ fn gateway_tls(route: &Object, objects: &[Object], route_hosts: &[(String, Origi
 
 /// Where a host is written in an object (its rule's `host`, a `Host(...)` match).
 /// A TLS entry with no `secretName` (an ALB's ACM certificate, a controller's default one) for a
-/// target whose listeners need a Secret: the Secret `--tls-secret` names, else `<fullname>-tls`,
-/// said as a correction at the entry's line.
+/// target whose controller serves certificates from Secrets: the Secret `--tls-secret` names, else
+/// `<fullname>-tls`, said as a correction at the entry's line.
 fn with_secret(
     entry: &Node,
     o: &Object,
@@ -671,12 +675,12 @@ fn with_secret(
     release: &str,
     findings: &mut Vec<Finding>,
 ) -> Node {
-    let needs = opts.target.and_then(|t| t.controller()).is_some_and(|c| {
-        matches!(
-            c,
-            crate::controllers::Controller::GatewayApi | crate::controllers::Controller::Istio
-        )
-    });
+    // every target whose controller serves certificates from Secrets; the chart's own Ingress
+    // keeps the input's class, and with it where the certificate comes from
+    let needs = opts
+        .target
+        .and_then(|t| t.controller())
+        .is_some_and(|c| c.uses_tls_secrets());
     let Value::Map(entries) = &entry.value else {
         return entry.clone();
     };
@@ -694,7 +698,7 @@ fn with_secret(
             Path::default(),
             entry.origin,
             format!(
-                "{}: a TLS entry with no `secretName` (the controller's own certificate, such as an ALB's from ACM): the target's listener needs a Secret, so the moved entry names `{secret}`",
+                "{}: a TLS entry with no `secretName` (the controller's own certificate, such as an ALB's from ACM): the target serves certificates from Secrets, so the moved entry names `{secret}`",
                 o.label()
             ),
         )
@@ -822,7 +826,19 @@ pub fn check(
                         || eq.contains("this config sets")
                         || eq.starts_with("none:") =>
                 {
-                    Some(format!("into {eq}"))
+                    Some(match eq.strip_prefix("none: ") {
+                        Some(why) => format!("as not needed: {why}"),
+                        None => format!("into {eq}"),
+                    })
+                }
+                // an annotation of the target's own that the output sets
+                (Some(eq), _)
+                    if eq
+                        .strip_prefix('`')
+                        .and_then(|e| e.split([':', '`']).next())
+                        .is_some_and(|k| byo.effective.annotations.contains_key(k)) =>
+                {
+                    Some(format!("into {eq}, which the output sets"))
                 }
                 (None, true) if no_body_limit => Some(format!(
                     "as no limit: the `{output}` output sets no request body limit"
