@@ -460,3 +460,33 @@ fn moved_outputs_are_pinned() {
         insta::assert_snapshot!(format!("moved-{stem}"), all);
     }
 }
+
+/// What the move writes for NGINX Gateway Fabric carries its own policies: `validate -m` of it
+/// has no `ngf-policy-missing`, while the Gateway API guides' way (timeouts on the route) has.
+#[test]
+fn nginx_gateway_fabric_output_has_the_policies_it_needs() {
+    let dir = common::tempdir("moving");
+    let out = dir.join("ngf.yaml");
+    let r = moved(
+        "fixtures/manifests/moving/nginx-timeouts.yaml",
+        "gateway-api",
+        &["--gateway-class", "nginx"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::write(&out, &r.stdout).unwrap();
+    let path = out.display().to_string();
+    let v = common::run(&["validate", "-m", &path]);
+    assert_eq!(v.code, 0, "{}", v.transcript());
+    assert!(!v.stdout.contains("ngf-policy-missing"), "{}", v.stdout);
+    // without the policies, the same route is warned about
+    let bare: Vec<&str> = r
+        .stdout
+        .split("\n---\n")
+        .filter(|d| {
+            !d.contains("kind: ProxySettingsPolicy") && !d.contains("kind: ClientSettingsPolicy")
+        })
+        .collect();
+    std::fs::write(&out, bare.join("\n---\n")).unwrap();
+    let v = common::run(&["validate", "-m", &path]);
+    common::assert_has(&v.stdout, "warning[ngf-policy-missing]");
+}

@@ -235,7 +235,8 @@ impl Rule {
             | ProbeTlsInvalid
             | ProbeUnreachable
             | ProbeUrlMismatch
-            | ProbeValuesDiffer => false,
+            | ProbeValuesDiffer
+            | NgfPolicyMissing => false,
         }
     }
 }
@@ -436,6 +437,9 @@ catalog! {
     NameInvalid "name-invalid" Error Values
         "`fullnameOverride` or `nameOverride` is not a name the API server takes for the chart's objects"
         "use lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters";
+    NgfPolicyMissing "ngf-policy-missing" Warning Manifests
+        "an HTTPRoute to Airbyte on a Gateway of NGINX Gateway Fabric with no ProxySettingsPolicy (NGF ignores HTTPRoute `timeouts`: NGINX's 60 s gives 504s) or no ClientSettingsPolicy (NGINX's 1m body limit gives 413s)"
+        "add both policies for the Gateway; `render --target gateway-api --gateway-class nginx` writes them";
     NoAirbyteRoute "no-airbyte-route" Error Manifests
         "none of the routes in the manifests goes to an Airbyte Service or serves `global.airbyteUrl`'s host: nothing reaches Airbyte through them"
         "route `/` to `<release>-airbyte-server-svc` (port 8001), or pass the manifests that do";

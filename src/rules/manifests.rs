@@ -175,6 +175,7 @@ pub fn check(
         );
     }
     transports(objects, &airbyte, &mut out);
+    nginx_gateway_fabric(objects, &airbyte, &mut out);
     extensions(objects, &mut out);
     root_routes(objects, &airbyte, inventory, &mut out);
     duplicates(objects, &airbyte, &mut out);
@@ -610,6 +611,124 @@ fn transports(objects: &[Object], airbyte: &[&Route], out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// NGINX Gateway Fabric (a parent Gateway of class `nginx` in the input): it ignores HTTPRoute
+/// `timeouts` (an unsupported field in its graph), so NGINX's 60 s read timeout and 1m body limit
+/// hold unless a ProxySettingsPolicy and a ClientSettingsPolicy on the Gateway or the route raise
+/// them.
+fn nginx_gateway_fabric(objects: &[Object], airbyte: &[&Route], out: &mut Vec<Finding>) {
+    use crate::values::Value;
+    let mut seen: Vec<usize> = Vec::new();
+    for r in airbyte {
+        let o = &objects[r.object];
+        if o.kind != "HTTPRoute" || seen.contains(&r.object) {
+            continue;
+        }
+        seen.push(r.object);
+        let ns = o.namespace.as_deref();
+        let parents: Vec<&Object> = match o.at("spec.parentRefs").map(|n| &n.value) {
+            Some(Value::Seq(refs)) => refs
+                .iter()
+                .filter_map(|p| str_of(p.at(&Path::parse("name"))?))
+                .filter_map(|name| {
+                    objects.iter().find(|g| {
+                        g.kind == "Gateway"
+                            && g.group() == "gateway.networking.k8s.io"
+                            && g.name == name
+                            && (ns.is_none() || g.namespace.as_deref() == ns)
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let Some(gw) = parents.into_iter().find(|g| {
+            g.at("spec.gatewayClassName")
+                .and_then(str_of)
+                .is_some_and(|c| {
+                    crate::controllers::gateway_impl(c)
+                        == crate::controllers::GatewayImpl::NginxGatewayFabric
+                })
+        }) else {
+            continue;
+        };
+        // the policy of a kind that targets this Gateway or this route
+        let policy = |kind: &str| {
+            objects.iter().find(|p| {
+                p.kind == kind
+                    && p.group() == "gateway.nginx.org"
+                    && (ns.is_none() || p.namespace.as_deref() == ns)
+                    && targets(p, &gw.name, &o.name)
+            })
+        };
+        let mut missing = Vec::new();
+        match policy("ProxySettingsPolicy").and_then(|p| p.at("spec.timeout.read").map(|t| (p, t))) {
+            Some((p, t)) => {
+                let value = str_of(t).unwrap_or_default().to_string();
+                route_timeout(p, &value, t.origin, Path::parse("spec.timeout.read"), out);
+            }
+            None => missing.push(format!(
+                "ProxySettingsPolicy setting `timeout.read` and `timeout.send` to {} (NGINX's 60 s answers 504 to checks and discovers{})",
+                INTENT.request_timeout(),
+                if r.timeout.is_some() { "; the route's `timeouts` are ignored" } else { "" }
+            )),
+        }
+        match policy("ClientSettingsPolicy").and_then(|p| p.at("spec.body.maxSize").map(|t| (p, t))) {
+            Some((p, t)) => {
+                let value = str_of(t).unwrap_or_default();
+                let ok = floors::nginx_size(value).is_some_and(|b| b == 0 || b >= INTENT.body_floor_bytes);
+                if !ok {
+                    out.push(
+                        Finding::new(
+                            Rule::BodySizeTooLow,
+                            Path::parse("spec.body.maxSize"),
+                            t.origin,
+                            format!("{}: `body.maxSize: {value}` is under Airbyte's 10 MB: large catalog saves get 413", p.label()),
+                        )
+                        .help(format!("set `body.maxSize: {}`", INTENT.body_size())),
+                    );
+                }
+            }
+            None => missing.push(format!(
+                "ClientSettingsPolicy setting `body.maxSize: {}` (NGINX's 1m answers 413 to large catalog saves)",
+                INTENT.body_size()
+            )),
+        }
+        if !missing.is_empty() {
+            let at = o.at("spec.parentRefs").map_or(o.origin(), |n| n.origin);
+            out.push(
+                Finding::new(
+                    Rule::NgfPolicyMissing,
+                    Path::parse("spec.parentRefs"),
+                    at,
+                    format!(
+                        "{}: attached to {}, a Gateway of NGINX Gateway Fabric, with no {}",
+                        o.label(),
+                        gw.label(),
+                        missing.join(", and no ")
+                    ),
+                )
+                .help("add the policies for the Gateway (`airbyte-ingress render --target gateway-api --gateway-class nginx` writes both)"),
+            );
+        }
+    }
+}
+
+/// Whether a policy's `targetRef` or `targetRefs` names this Gateway or this HTTPRoute.
+fn targets(policy: &Object, gateway: &str, route: &str) -> bool {
+    use crate::values::Value;
+    let one = |t: &crate::values::Node| {
+        let kind = t.at(&Path::parse("kind")).and_then(str_of);
+        let name = t.at(&Path::parse("name")).and_then(str_of);
+        matches!((kind, name), (Some("Gateway"), Some(n)) if n == gateway)
+            || matches!((kind, name), (Some("HTTPRoute"), Some(n)) if n == route)
+    };
+    let single = policy.at("spec.targetRef").is_some_and(one);
+    let many = match policy.at("spec.targetRefs").map(|n| &n.value) {
+        Some(Value::Seq(refs)) => refs.iter().any(one),
+        _ => false,
+    };
+    single || many
 }
 
 /// Application Gateway for Containers: request timeouts in the IngressExtensions of Airbyte's
