@@ -168,6 +168,9 @@ fn sarif_reports_are_valid_sarif() {
         ],
         // a run that could not go on reports in SARIF too
         vec!["scan", "no/such/folder", "--format", "sarif"],
+        // probe's findings point at no file: the URL is their location
+        vec!["probe", "http://127.0.0.1:1", "--format", "sarif"],
+        vec!["probe", "ftp://airbyte.example.com", "--format", "sarif"],
     ];
     for args in runs {
         let r = common::run(&args);
