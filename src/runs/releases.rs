@@ -140,10 +140,13 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
     for name in &opts.inputs.files {
         let (shown, bytes) =
             read_named(name, limits.max_file_bytes, read).map_err(Failure::Input)?;
-        let peek = String::from_utf8_lossy(&bytes);
         let kind = match opts.wrappers.input_kind {
             Some(k) => Ok(k),
-            None => wrapper::detect(name, &peek),
+            // valid UTF-8 (nearly every file) is checked word by word, not char by char
+            None => match std::str::from_utf8(&bytes) {
+                Ok(text) => wrapper::detect(name, text),
+                Err(_) => wrapper::detect(name, &String::from_utf8_lossy(&bytes)),
+            },
         };
         match kind {
             Ok(FileKind::Values) => {
