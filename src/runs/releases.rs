@@ -259,8 +259,18 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
         }
     }
     let mut out = Vec::new();
-    for rel in releases {
-        out.push(merge_one(opts, rel, &user, &sources, read)?);
+    // each release merges the user's layers over its own: copies for all but the last, which
+    // takes them (one release, the common case, copies nothing)
+    let count = releases.len();
+    let mut user = Some(user);
+    let mut sources = Some(sources);
+    for (i, rel) in releases.into_iter().enumerate() {
+        let (layers, srcs) = if i + 1 == count {
+            (user.take().unwrap_or_default(), sources.take().unwrap_or_default())
+        } else {
+            (user.clone().unwrap_or_default(), sources.clone().unwrap_or_default())
+        };
+        out.push(merge_one(opts, rel, layers, srcs, read)?);
     }
     Ok(out)
 }
@@ -354,20 +364,20 @@ pub fn check_read_release(
     sources: &Sources,
     read: ReadFn<'_>,
 ) -> Result<Checked, Failure> {
-    finish(merge_one(opts, rel, &[], sources, read)?)
+    finish(merge_one(opts, rel, Vec::new(), sources.clone(), read)?)
 }
 
 fn merge_one(
     opts: &RunOptions,
     mut rel: Release,
-    user: &[Layer],
-    sources: &Sources,
+    user: Vec<Layer>,
+    sources: Sources,
     read: ReadFn<'_>,
 ) -> Result<Merged, Failure> {
     let limits = opts.inputs.limits;
     let wrapped = rel.kind != InputKind::Values;
     let mut layers = std::mem::take(&mut rel.layers);
-    layers.extend(user.iter().cloned());
+    layers.extend(user);
     let subchart = opts.inputs.subchart.clone().or(rel.subchart.clone());
     let mut values_from: Vec<String> = Vec::new();
     for l in &layers {
@@ -387,7 +397,7 @@ fn merge_one(
     let sure = after_unread(&layers);
     let (mut root, notices) = values::assemble(
         layers,
-        sources,
+        &sources,
         &limits,
         subchart.as_deref(),
         chart_defaults(),
@@ -396,7 +406,7 @@ fn merge_one(
     .map_err(Failure::Input)?;
     let mut loaded = Loaded {
         root: Node::new(Value::Null, Origin::Default),
-        sources: sources.clone(),
+        sources,
         notices,
     };
     let unknown_at = settle(&mut root, &rel.unknowns);
@@ -421,7 +431,7 @@ fn merge_one(
         .collect();
     let at_error = |at: Origin, message: String| {
         Failure::Input(wrapper::error_at(
-            sources,
+            &loaded.sources,
             at,
             InputErrorKind::Invalid,
             message,
@@ -500,7 +510,7 @@ fn merge_one(
         values_from,
         at: match rel.at {
             Origin::Default => rel.file.clone(),
-            o => sources.describe(o),
+            o => loaded.sources.describe(o),
         },
         derived: [
             rel.name
