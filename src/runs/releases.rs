@@ -266,9 +266,15 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
     let mut sources = Some(sources);
     for (i, rel) in releases.into_iter().enumerate() {
         let (layers, srcs) = if i + 1 == count {
-            (user.take().unwrap_or_default(), sources.take().unwrap_or_default())
+            (
+                user.take().unwrap_or_default(),
+                sources.take().unwrap_or_default(),
+            )
         } else {
-            (user.clone().unwrap_or_default(), sources.clone().unwrap_or_default())
+            (
+                user.clone().unwrap_or_default(),
+                sources.clone().unwrap_or_default(),
+            )
         };
         out.push(merge_one(opts, rel, layers, srcs, read)?);
     }
