@@ -119,10 +119,25 @@ pub fn addresses(cfg: &Config, host: &str, port: u16) -> Result<Vec<SocketAddr>,
     if let Ok(ip) = bare.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let found: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| NetError::Resolve(format!("`{host}` does not resolve: {e}")))?
-        .collect();
+    // the system resolver has timeouts of its own, and not ours: it runs on a thread, and the
+    // probe stops waiting for it after `--timeout`
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_string();
+    std::thread::spawn(move || {
+        let r = (name.as_str(), port)
+            .to_socket_addrs()
+            .map(Iterator::collect::<Vec<SocketAddr>>);
+        let _ = tx.send(r);
+    });
+    let found: Vec<SocketAddr> = match rx.recv_timeout(cfg.timeout) {
+        Ok(r) => r.map_err(|e| NetError::Resolve(format!("`{host}` does not resolve: {e}")))?,
+        Err(_) => {
+            return Err(NetError::Timeout(format!(
+                "resolving `{host}` took longer than {} s",
+                cfg.timeout.as_secs()
+            )));
+        }
+    };
     if found.is_empty() {
         return Err(NetError::Resolve(format!(
             "`{host}` resolves to no address"
