@@ -490,3 +490,26 @@ fn nginx_gateway_fabric_output_has_the_policies_it_needs() {
     let v = common::run(&["validate", "-m", &path]);
     common::assert_has(&v.stdout, "warning[ngf-policy-missing]");
 }
+
+/// Traefik keeps an IngressRoute's timeout in the ServersTransport its service names: an hour there
+/// is an hour in the output.
+#[test]
+fn a_traefik_serverstransport_timeout_is_carried() {
+    let dir = common::tempdir("moving");
+    let input = dir.join("traefik.yaml");
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/manifests/valid/traefik.yaml"))
+            .unwrap()
+            .replace("responseHeaderTimeout: 10m", "responseHeaderTimeout: 1h");
+    assert!(text.contains("responseHeaderTimeout: 1h"));
+    std::fs::write(&input, text).unwrap();
+    let path = input.display().to_string();
+    let r = moved(&path, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
+    );
+    let r = moved(&path, "gateway-api", &["--gateway-class", "istio"]);
+    common::assert_has(&r.stdout, "request: \"3600s\"");
+}

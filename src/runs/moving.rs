@@ -480,12 +480,34 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             asked.body_mib = Some(asked.body_mib.map_or(mib, |m: u64| m.max(mib)));
         }
     }
-    // a timeout on the route itself (HTTPRoute `timeouts.request`, VirtualService `timeout`)
+    // a timeout on the route itself (HTTPRoute `timeouts.request`, VirtualService `timeout`), or
+    // in the Traefik ServersTransport an IngressRoute's service names
     for (route, ..) in &airbyte {
-        let secs = route
+        let transport = route
+            .backend
+            .as_ref()
+            .and_then(|b| b.transport.as_deref())
+            .and_then(|name| {
+                let ns = objects[route.object].namespace.as_deref();
+                objects.iter().find(|o| {
+                    o.kind == "ServersTransport"
+                        && o.name == name
+                        && (ns.is_none() || o.namespace.as_deref() == ns)
+                })
+            })
+            .and_then(|st| st.at("spec.forwardingTimeouts.responseHeaderTimeout"))
+            .map(|t| match &t.value {
+                Value::Int(i) => i.to_string(),
+                _ => str_of(t).unwrap_or_default().to_string(),
+            });
+        let written = route
             .timeout
             .as_ref()
-            .and_then(|(t, ..)| crate::controllers::floors::duration_seconds(t))
+            .map(|(t, ..)| t.clone())
+            .or(transport);
+        let secs = written
+            .as_deref()
+            .and_then(crate::controllers::floors::duration_seconds)
             .filter(|t| t.is_finite() && *t >= 0.0)
             .map(|t| t.ceil() as u64);
         if let Some(secs) = secs {
