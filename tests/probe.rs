@@ -162,7 +162,8 @@ const HEALTHY: Conf = Conf {
 };
 
 /// An NGINX listening on `https` (TLS with `cert`) and a free plain-HTTP port, proxying to the
-/// stand-in on `backend`; `None` when NGINX is not installed (the test says so and skips).
+/// stand-in on `backend`; `None` when NGINX is not installed (the test says so and skips). One
+/// process (`master_process off`), so that ending it leaves no worker behind.
 fn nginx(
     dir: &Path,
     cert: &(PathBuf, PathBuf, PathBuf),
@@ -183,7 +184,7 @@ fn nginx(
             .replace("{backend}", &backend.to_string())
     };
     let text = format!(
-        "worker_processes 1;
+        "master_process off;
 daemon off;
 pid {p}/nginx.pid;
 error_log {p}/logs/error.log;
