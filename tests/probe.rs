@@ -538,6 +538,26 @@ fn every_fault_behind_a_real_nginx_is_found_and_a_healthy_one_is_clean() {
         &["--values", &values.display().to_string()],
     );
     assert_eq!((problems(&found), code), (vec![], 0), "{found:#?}");
+    // the same URL, but an Enterprise release where a Community one runs
+    std::fs::write(
+        &values,
+        format!("global:\n  airbyteUrl: {url}\n  edition: enterprise\n"),
+    )
+    .unwrap();
+    let (found, code, _) = probe(
+        &pki,
+        s.https,
+        s.http,
+        &["--values", &values.display().to_string()],
+    );
+    assert_eq!(problems(&found), vec!["probe-values-differ"], "{found:#?}");
+    assert_eq!(code, 0, "a warning");
+    let differ = &found
+        .iter()
+        .find(|(r, _)| r == "probe-values-differ")
+        .unwrap()
+        .1;
+    common::assert_has(differ, "reports edition `community`");
     // the certificate problem is still reported with --insecure, and the probe goes on
     drop(s);
     let s = Scenario::start(&dir, &other_host, &HEALTHY, &[], None).unwrap();

@@ -489,7 +489,7 @@ catalog! {
         "the `airbyteUrl` Airbyte reports differs from the URL it is reached at (scheme, host, port or path), or is `airbyte-url-not-configured`: login cookies, links and OAuth redirects break"
         "set `global.airbyteUrl` to the URL people use";
     ProbeValuesDiffer "probe-values-differ" Warning Probe
-        "the values' `global.airbyteUrl` differs from the one the running Airbyte reports: these values are not the ones deployed"
+        "the values' `global.airbyteUrl` or `global.edition` differs from what the running Airbyte reports: these values are not the ones deployed"
         "upgrade the release with the values, or check which values the cluster runs";
     ReleaseNotRouted "release-not-routed" Info Scan
         "an Airbyte release with its chart Ingress off, and nothing in the repository routes to it (its route may live elsewhere)"

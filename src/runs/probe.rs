@@ -484,6 +484,7 @@ fn instance(p: &mut Probe<'_>, http: &Http, values: Option<&Checked>) {
     }
     if let Some(c) = values {
         values_differ(p, c, &i.airbyte_url);
+        edition_differs(p, c, &i.edition);
     }
     // Keycloak: Airbyte names it `<airbyteUrl>/auth/realms/<realm>`
     if i.auth.mode == "oidc"
@@ -516,6 +517,35 @@ fn values_differ(p: &mut Probe<'_>, c: &Checked, live_url: &str) {
             Path::parse("global.airbyteUrl"),
             origin,
             format!("the values say `global.airbyteUrl: {given}`, and the running Airbyte reports `{live_url}`: the release was not upgraded with these values, or they are not the ones deployed"),
+        )
+        .help("upgrade the release with these values, or check which values the cluster runs (`helm get values`)"),
+    );
+}
+
+/// The values' `global.edition` against the one Airbyte reports (`pro` and `trial` are
+/// Enterprise licences of the `enterprise` chart edition, so they agree with it).
+fn edition_differs(p: &mut Probe<'_>, c: &Checked, live: &str) {
+    let Some(given) = c.plan.as_ref().map(|pl| pl.edition.clone()) else {
+        return;
+    };
+    let chart_edition = |e: &str| match e {
+        "pro" | "trial" | "enterprise" => "enterprise",
+        _ => "community",
+    };
+    if live.is_empty() || chart_edition(&given) == chart_edition(live) {
+        return;
+    }
+    let origin = c
+        .loaded
+        .root
+        .at(&Path::parse("global.edition"))
+        .map_or(Origin::Default, |n| n.origin);
+    p.findings.push(
+        Finding::new(
+            Rule::ProbeValuesDiffer,
+            Path::parse("global.edition"),
+            origin,
+            format!("the values make a `{given}` release, and the running Airbyte reports edition `{live}`: these values are not the ones deployed"),
         )
         .help("upgrade the release with these values, or check which values the cluster runs (`helm get values`)"),
     );
