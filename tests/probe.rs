@@ -568,6 +568,22 @@ fn every_fault_behind_a_real_nginx_is_found_and_a_healthy_one_is_clean() {
     );
     common::assert_has(answer(&found), "health available");
     drop(s);
+    // the plain-HTTP URL of a proxy that redirects: probe-health says which URL to probe
+    let s = Scenario::start(&dir, &good, &HEALTHY, &[], None).unwrap();
+    let plain = format!("http://{HOST}:{}", s.http);
+    let resolve = format!("{HOST}:{}:127.0.0.1", s.http);
+    let r = common::run(&["probe", &plain, "--resolve", &resolve, "--timeout", "5"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    common::assert_has(&r.stdout, "error[probe-health]");
+    common::assert_has(&r.stdout, "answered 308 to `https://airbyte.test:");
+    common::assert_has(
+        &r.stdout,
+        &format!(
+            "probe the HTTPS URL people use: `airbyte-ingress probe https://{HOST}:{}`",
+            s.https
+        ),
+    );
+    drop(s);
     // nothing listens: unreachable
     let (found, code, _) = probe(&pki, free_port(), free_port(), &[]);
     assert_eq!(problems(&found), vec!["probe-unreachable"], "{found:#?}");

@@ -347,8 +347,38 @@ fn health(p: &mut Probe<'_>, http: &Http) -> bool {
         401 | 403 => Some(
             "something in front of Airbyte asks for credentials (an auth proxy, basic auth, an IP allow-list), so this probe cannot see Airbyte",
         ),
+        300..=399 => None,
         _ => Some("Airbyte's health endpoint answers 200"),
     };
+    if (300..400).contains(&resp.status) {
+        let location = resp.header("location").unwrap_or_default().to_string();
+        let to_https = parse::url_parts(&location).is_some_and(|to| {
+            to.scheme == "https" && to.host == p.url.host && p.url.scheme == "http"
+        });
+        let (meaning, help) = if to_https {
+            (
+                "the proxy sends plain HTTP to HTTPS",
+                format!(
+                    "probe the HTTPS URL people use: `airbyte-ingress probe {}`",
+                    location.split("/api/v1/health").next().unwrap_or(&location)
+                ),
+            )
+        } else {
+            (
+                "something in front of Airbyte redirects its API (a login proxy, a path rewrite, another host), and Airbyte's UI cannot call it",
+                "route the URL's paths to `<release>-airbyte-server-svc` unchanged; put an auth proxy in front of the UI only if it lets `/api/` through".to_string(),
+            )
+        };
+        p.push(
+            Rule::ProbeHealth,
+            format!(
+                "`GET {url}` answered {} to `{location}`: {meaning}",
+                resp.status
+            ),
+            Some(help),
+        );
+        return false;
+    }
     if let Some(meaning) = meaning {
         p.push(
             Rule::ProbeHealth,
