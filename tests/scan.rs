@@ -438,3 +438,34 @@ fn the_ingress_nginx_release_in_the_repository_counts() {
         "{with:?}"
     );
 }
+
+/// NGINX Gateway Fabric's policies kept in a file of their own still count for the routes on its
+/// Gateways; without them the route is warned about.
+#[test]
+fn nginx_gateway_fabric_policies_in_their_own_file_count() {
+    let dir = common::tempdir("scan-ngf");
+    let bad =
+        std::fs::read_to_string(common::root().join("fixtures/rules/ngf-policy-missing/bad.yaml"))
+            .unwrap();
+    let good =
+        std::fs::read_to_string(common::root().join("fixtures/rules/ngf-policy-missing/good.yaml"))
+            .unwrap();
+    // the good example's policies, alone in policies.yaml; the routes as the bad example has them
+    let policies: Vec<&str> = good
+        .split("\n---\n")
+        .filter(|d| d.contains("gateway.nginx.org"))
+        .collect();
+    std::fs::write(dir.join("gateway.yaml"), &bad).unwrap();
+    let path = dir.display().to_string();
+    let (_, found, _) = scan_json(&[&path]);
+    assert!(
+        found.iter().any(|(r, ..)| r == "ngf-policy-missing"),
+        "{found:?}"
+    );
+    std::fs::write(dir.join("policies.yaml"), policies.join("\n---\n")).unwrap();
+    let (_, found, _) = scan_json(&[&path]);
+    assert!(
+        !found.iter().any(|(r, ..)| r == "ngf-policy-missing"),
+        "{found:?}"
+    );
+}

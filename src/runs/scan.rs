@@ -167,6 +167,9 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
     // ingress-nginx's controller settings (its ConfigMap, or its release's `controller.config`):
     // they count for every nginx Ingress the releases are checked with
     let mut nginx_files: Vec<String> = Vec::new();
+    // NGINX Gateway Fabric's policies, which carry what an HTTPRoute on its Gateways cannot: read
+    // with every route check, where they match their Gateway or route by name
+    let mut policy_files: Vec<String> = Vec::new();
     for name in &walked.files {
         report.files += 1;
         let bytes = match read(name, opts.limits.max_file_bytes) {
@@ -214,6 +217,11 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             && nginx_settings(name, &bytes, opts)
         {
             nginx_files.push(name.clone());
+        }
+        if text.contains("gateway.nginx.org")
+            && (text.contains("ProxySettingsPolicy") || text.contains("ClientSettingsPolicy"))
+        {
+            policy_files.push(name.clone());
         }
         if ROUTE_WORDS.iter().any(|w| text.contains(w)) {
             match route_file(name, &bytes, opts) {
@@ -342,7 +350,7 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             files.dedup();
             let mut names: Vec<String> =
                 files.iter().map(|i| route_files[*i].name.clone()).collect();
-            for n in &nginx_files {
+            for n in nginx_files.iter().chain(&policy_files) {
                 if !names.contains(n) {
                     names.push(n.clone());
                 }
@@ -376,8 +384,10 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
     for fi in &unpaired {
         let f = &route_files[*fi];
         let mut sources = Sources::default();
+        let mut files = vec![f.name.clone()];
+        files.extend(policy_files.iter().filter(|p| **p != f.name).cloned());
         let mopts = ManifestOptions {
-            files: vec![f.name.clone()],
+            files,
             release: None,
             chart: opts.chart,
             limits: opts.limits,
