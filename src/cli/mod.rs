@@ -495,9 +495,9 @@ pub struct AbctlArgs {
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Where people reach Airbyte: `https://airbyte.example.com` (a path if Airbyte is served
-    /// under one).
-    #[arg(value_name = "URL")]
-    pub url: String,
+    /// under one). Without it, the `global.airbyteUrl` of `--values`.
+    #[arg(value_name = "URL", required_unless_present = "values")]
+    pub url: Option<String>,
     /// Send connections for HOST on PORT to ADDR, as curl's `--resolve` (repeatable): probe a
     /// load balancer before DNS points at it.
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]

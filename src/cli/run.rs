@@ -678,8 +678,27 @@ fn probe_run(
         }
         None => None,
     };
+    let url = match (&args.url, &checked) {
+        (Some(u), _) => u.clone(),
+        (None, Some(c)) => c
+            .plan
+            .as_ref()
+            .and_then(|p| p.airbyte_url.clone())
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "no URL to probe: `{}` sets no `global.airbyteUrl`; give the URL people use",
+                    args.values.as_deref().unwrap_or_default()
+                ))
+            })?,
+        (None, None) => {
+            return Err(Failure::Usage(
+                "give the URL to probe, or `--values FILE` with `global.airbyteUrl`".into(),
+            ));
+        }
+    };
     let opts = crate::runs::probe::ProbeOptions {
-        url: args.url.clone(),
+        url,
         net: crate::live::Config {
             resolve: args.resolve.clone(),
             cacert,
