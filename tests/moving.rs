@@ -513,3 +513,21 @@ fn a_traefik_serverstransport_timeout_is_carried() {
     let r = moved(&path, "gateway-api", &["--gateway-class", "istio"]);
     common::assert_has(&r.stdout, "request: \"3600s\"");
 }
+
+/// A whole Helm render (the real chart's, with its Ingress among 70 other objects) moves like a
+/// hand-written Ingress: the chart's Ingress is the route, every other object is left alone.
+#[test]
+fn a_whole_helm_render_moves_its_chart_ingress() {
+    let render =
+        common::shared().join("conformance/full-render/chart-2.2/01-community-tls/rendered.yaml");
+    let file = render.display().to_string();
+    for (target, extra) in targets() {
+        let r = moved(&file, &target, &extra);
+        assert_eq!(r.code, 0, "{target}: {}", r.stderr);
+        common::assert_has(&r.stdout, "airbyte.example.com");
+        common::assert_has(&r.stdout, "airbyte-airbyte-server-svc");
+        // only the target's objects: nothing of the chart's other objects is copied
+        assert!(!r.stdout.contains("kind: Deployment"), "{target}");
+        assert!(!r.stdout.contains("kind: ConfigMap"), "{target}");
+    }
+}

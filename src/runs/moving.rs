@@ -90,7 +90,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
         .collect();
     for label in &not_read {
         notes.push(format!(
-            "not read: {label} (render -m moves Ingress and IngressRoute routes)"
+            "not read: {label} (render -m moves Ingress, IngressRoute, HTTPRoute and VirtualService routes)"
         ));
     }
     let first_origin = objects.first().map_or(Origin::Default, Object::origin);
