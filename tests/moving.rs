@@ -531,3 +531,30 @@ fn a_whole_helm_render_moves_its_chart_ingress() {
         assert!(!r.stdout.contains("kind: ConfigMap"), "{target}");
     }
 }
+
+/// Application Gateway for Containers keeps its request timeout in an IngressExtension: 30 s there
+/// is raised (and said), 45 minutes is kept.
+#[test]
+fn an_agc_ingressextension_timeout_is_read() {
+    let file = "fixtures/manifests/warnings/agc-short-timeout.yaml";
+    let r = moved(file, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    stderr_has_at(&r, &format!("{file}:40:25:"), "warning[move-corrected]");
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"",
+    );
+    let dir = common::tempdir("moving");
+    let input = dir.join("agc.yaml");
+    let text = std::fs::read_to_string(common::root().join(file))
+        .unwrap()
+        .replace("requestTimeout: 30s", "requestTimeout: 45m");
+    std::fs::write(&input, text).unwrap();
+    let r = moved(&input.display().to_string(), "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("move-corrected"), "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"2700\"",
+    );
+}

@@ -81,6 +81,9 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
                     | "IngressRoute"
                     | "HTTPRoute"
                     | "VirtualService"
+                    | "Gateway"
+                    | "ServersTransport"
+                    | "IngressExtension"
                     | "Middleware"
                     | "Service"
                     | "ConfigMap"
@@ -512,6 +515,43 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             .map(|t| t.ceil() as u64);
         if let Some(secs) = secs {
             asked.timeout_s = Some(asked.timeout_s.map_or(secs, |t: u64| t.max(secs)));
+        }
+    }
+    // Application Gateway for Containers keeps the request timeout in the IngressExtension of the
+    // Airbyte Services
+    for ext in objects.iter().filter(|o| o.kind == "IngressExtension") {
+        let Some(Value::Seq(settings)) = ext.at("spec.backendSettings").map(|n| &n.value) else {
+            continue;
+        };
+        for setting in settings {
+            let airbyte_service = setting
+                .at(&Path::parse("service"))
+                .and_then(str_of)
+                .and_then(airbyte::read_service_name)
+                .is_some_and(|(rel, _)| rel == release_name);
+            let written = setting.at(&Path::parse("timeouts.requestTimeout"));
+            let secs = written
+                .and_then(str_of)
+                .and_then(crate::controllers::floors::duration_seconds)
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(|t| t.ceil() as u64);
+            if let (true, Some(secs), Some(at)) = (airbyte_service, secs, written) {
+                if secs < floor.timeout_floor_s {
+                    findings.push(Finding::new(
+                        Rule::MoveCorrected,
+                        Path::parse("spec.backendSettings"),
+                        at.origin,
+                        format!(
+                            "{}: `requestTimeout: {}` is below what Airbyte needs (long checks and discovers): the output sets {}",
+                            ext.label(),
+                            str_of(at).unwrap_or_default(),
+                            floor.request_timeout()
+                        ),
+                    ));
+                } else {
+                    asked.timeout_s = Some(asked.timeout_s.map_or(secs, |t: u64| t.max(secs)));
+                }
+            }
         }
     }
     // the URL: the release's own (its env ConfigMap) when the input holds it, else the first
