@@ -450,15 +450,26 @@ fn leave<T>(done: T) {
 }
 
 fn validate(args: ValidateArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let format = match args.format {
+    reported(args.format, io, |io, format| {
+        validate_run(&args, io, color, format)
+    })
+}
+
+/// Runs a command that reports in `format`. A run that cannot go on still reports in the format CI
+/// asked for: the error as a finding, exit 2 (text says it on stderr alone).
+fn reported(
+    format: ReportFormat,
+    io: &mut Io,
+    run: impl FnOnce(&mut Io, Format) -> Result<Exit, Failure>,
+) -> Result<Exit, Failure> {
+    let format = match format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,
         ReportFormat::Github => Format::Github,
         ReportFormat::Sarif => Format::Sarif,
     };
-    match validate_run(&args, io, color, format) {
+    match run(io, format) {
         Ok(exit) => Ok(exit),
-        // CI that asked for a report gets one: the error as a finding, in that format
         Err(failure)
             if format != Format::Text
                 && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
@@ -599,49 +610,15 @@ fn validate_run(
 }
 
 fn scan(args: super::ScanArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Github => Format::Github,
-        ReportFormat::Sarif => Format::Sarif,
-    };
-    match scan_run(&args, io, color, format) {
-        Ok(exit) => Ok(exit),
-        Err(failure)
-            if format != Format::Text
-                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
-        {
-            let (found, sources) = failure_report(&failure);
-            let report = findings::report(&found, &sources, &[], format, false);
-            write_out(io, &report)?;
-            say(io, &format!("error: {failure}"));
-            Ok(Exit::CouldNotRun)
-        }
-        Err(failure) => Err(failure),
-    }
+    reported(args.format, io, |io, format| {
+        scan_run(&args, io, color, format)
+    })
 }
 
 fn probe(args: super::ProbeArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Github => Format::Github,
-        ReportFormat::Sarif => Format::Sarif,
-    };
-    match probe_run(&args, io, color, format) {
-        Ok(exit) => Ok(exit),
-        Err(failure)
-            if format != Format::Text
-                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
-        {
-            let (found, sources) = failure_report(&failure);
-            let report = findings::report(&found, &sources, &[], format, false);
-            write_out(io, &report)?;
-            say(io, &format!("error: {failure}"));
-            Ok(Exit::CouldNotRun)
-        }
-        Err(failure) => Err(failure),
-    }
+    reported(args.format, io, |io, format| {
+        probe_run(&args, io, color, format)
+    })
 }
 
 fn probe_run(
@@ -728,26 +705,9 @@ fn probe_run(
 }
 
 fn abctl(args: super::AbctlArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Github => Format::Github,
-        ReportFormat::Sarif => Format::Sarif,
-    };
-    match abctl_run(&args, io, color, format) {
-        Ok(exit) => Ok(exit),
-        Err(failure)
-            if format != Format::Text
-                && !matches!(failure, Failure::ClosedPipe | Failure::Output(_)) =>
-        {
-            let (found, sources) = failure_report(&failure);
-            let report = findings::report(&found, &sources, &[], format, false);
-            write_out(io, &report)?;
-            say(io, &format!("error: {failure}"));
-            Ok(Exit::CouldNotRun)
-        }
-        Err(failure) => Err(failure),
-    }
+    reported(args.format, io, |io, format| {
+        abctl_run(&args, io, color, format)
+    })
 }
 
 fn abctl_run(
