@@ -536,19 +536,27 @@ fn values_differ(p: &mut Probe<'_>, c: &Checked, live_url: &str) {
     if same {
         return;
     }
+    values_finding(
+        p,
+        c,
+        "global.airbyteUrl",
+        format!(
+            "the values say `global.airbyteUrl: {given}`, and the running Airbyte reports `{live_url}`: the release was not upgraded with these values, or they are not the ones deployed"
+        ),
+    );
+}
+
+/// `probe-values-differ` at the value of `key` (or where the chart's default stands).
+fn values_finding(p: &mut Probe<'_>, c: &Checked, key: &str, message: String) {
+    let path = Path::parse(key);
     let origin = c
         .loaded
         .root
-        .at(&Path::parse("global.airbyteUrl"))
-        .map_or(Origin::Command, |n| n.origin);
+        .at(&path)
+        .map_or(Origin::Default, |n| n.origin);
     p.findings.push(
-        Finding::new(
-            Rule::ProbeValuesDiffer,
-            Path::parse("global.airbyteUrl"),
-            origin,
-            format!("the values say `global.airbyteUrl: {given}`, and the running Airbyte reports `{live_url}`: the release was not upgraded with these values, or they are not the ones deployed"),
-        )
-        .help("upgrade the release with these values, or check which values the cluster runs (`helm get values`)"),
+        Finding::new(Rule::ProbeValuesDiffer, path, origin, message)
+            .help("upgrade the release with these values, or check which values the cluster runs (`helm get values`)"),
     );
 }
 
@@ -565,19 +573,13 @@ fn edition_differs(p: &mut Probe<'_>, c: &Checked, live: &str) {
     if live.is_empty() || chart_edition(&given) == chart_edition(live) {
         return;
     }
-    let origin = c
-        .loaded
-        .root
-        .at(&Path::parse("global.edition"))
-        .map_or(Origin::Default, |n| n.origin);
-    p.findings.push(
-        Finding::new(
-            Rule::ProbeValuesDiffer,
-            Path::parse("global.edition"),
-            origin,
-            format!("the values make a `{given}` release, and the running Airbyte reports edition `{live}`: these values are not the ones deployed"),
-        )
-        .help("upgrade the release with these values, or check which values the cluster runs (`helm get values`)"),
+    values_finding(
+        p,
+        c,
+        "global.edition",
+        format!(
+            "the values make a `{given}` release, and the running Airbyte reports edition `{live}`: these values are not the ones deployed"
+        ),
     );
 }
 
