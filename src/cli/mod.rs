@@ -608,44 +608,9 @@ impl ValueArgs {
         }
     }
 
-    /// [`Self::run_options`] where values are optional (`render -m` takes them from routes).
-    pub(crate) fn run_options_or_none(
-        &self,
-        release: Option<&str>,
-        namespace: Option<&str>,
-        default_namespace: Option<&str>,
-        target: Option<Target>,
-        target_args: &TargetArgs,
-    ) -> Result<RunOptions, Failure> {
-        self.options(
-            false,
-            release,
-            namespace,
-            default_namespace,
-            target,
-            target_args,
-        )
-    }
-
+    /// The options of a run over these values; `require_values`: with none given it is a usage
+    /// error (`render -m` takes its values from the routes instead).
     pub(crate) fn run_options(
-        &self,
-        release: Option<&str>,
-        namespace: Option<&str>,
-        default_namespace: Option<&str>,
-        target: Option<Target>,
-        target_args: &TargetArgs,
-    ) -> Result<RunOptions, Failure> {
-        self.options(
-            true,
-            release,
-            namespace,
-            default_namespace,
-            target,
-            target_args,
-        )
-    }
-
-    fn options(
         &self,
         require_values: bool,
         release: Option<&str>,

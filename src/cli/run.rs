@@ -315,6 +315,7 @@ fn helm_namespace<'a>(io: &'a Io) -> Option<&'a str> {
 fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
     let mut checked = if args.manifests.is_empty() {
         let opts = args.values.run_options(
+            true,
             args.release.as_deref(),
             args.namespace.as_deref(),
             helm_namespace(io),
@@ -324,7 +325,8 @@ fn render(args: RenderArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
         crate::check(&opts, io.read)?
     } else {
         let files = manifest_files(&args.manifests, io)?;
-        let opts = args.values.run_options_or_none(
+        let opts = args.values.run_options(
+            false,
             args.release.as_deref(),
             args.namespace.as_deref(),
             helm_namespace(io),
@@ -484,6 +486,32 @@ fn reported(
     }
 }
 
+/// Writes a run's findings in the format asked for, and says the verdict: exit 1 on errors (and on
+/// warnings with `--strict`).
+fn report_and_verdict(
+    io: &mut Io,
+    found: &[findings::Finding],
+    sources: &Sources,
+    inputs: &[findings::InputEntry],
+    format: Format,
+    color: bool,
+    strict: bool,
+) -> Result<Exit, Failure> {
+    let report = findings::report(
+        found,
+        sources,
+        inputs,
+        format,
+        color && format == Format::Text,
+    );
+    write_out(io, &report)?;
+    Ok(if findings::failing(found, strict) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    })
+}
+
 /// A failure as one finding, for the report formats: its rule (`input-syntax`, `usage-error`,
 /// ...), its file, line and column where known.
 fn failure_report(failure: &Failure) -> (Vec<findings::Finding>, Sources) {
@@ -553,6 +581,7 @@ fn validate_run(
         Vec::new()
     } else {
         let opts = args.values.run_options(
+            true,
             args.release.as_deref(),
             args.namespace.as_deref(),
             helm_namespace(io),
@@ -596,17 +625,9 @@ fn validate_run(
         found.extend(report.findings);
         findings::sort(&mut found);
     }
-    let report = findings::report(
-        &found,
-        &sources,
-        &inputs,
-        format,
-        color && format == Format::Text,
-    );
-    write_out(io, &report)?;
-    let failing = findings::failing(&found, args.strict);
+    let exit = report_and_verdict(io, &found, &sources, &inputs, format, color, args.strict)?;
     leave((checked, found, sources));
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
+    Ok(exit)
 }
 
 fn scan(args: super::ScanArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
@@ -692,16 +713,15 @@ fn probe_run(
             say(io, line);
         }
     }
-    let report = findings::report(
+    report_and_verdict(
+        io,
         &r.findings,
         &r.sources,
         &r.inputs,
         format,
-        color && format == Format::Text,
-    );
-    write_out(io, &report)?;
-    let failing = findings::failing(&r.findings, args.strict);
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
+        color,
+        args.strict,
+    )
 }
 
 fn abctl(args: super::AbctlArgs, io: &mut Io, color: bool) -> Result<Exit, Failure> {
@@ -758,17 +778,17 @@ fn abctl_run(
             }
         }
     }
-    let report = findings::report(
+    let exit = report_and_verdict(
+        io,
         &r.findings,
         &r.sources,
         &r.inputs,
         format,
-        color && format == Format::Text,
-    );
-    write_out(io, &report)?;
-    let failing = findings::failing(&r.findings, args.strict);
+        color,
+        args.strict,
+    )?;
     leave(r);
-    Ok(if failing { Exit::Findings } else { Exit::Clean })
+    Ok(exit)
 }
 
 fn scan_run(
@@ -938,6 +958,7 @@ fn merged_values(args: ValuesArgs, io: &mut Io, color: bool) -> Result<Exit, Fai
         ));
     }
     let opts = args.values.run_options(
+        true,
         args.release.as_deref(),
         args.namespace.as_deref(),
         helm_namespace(io),
