@@ -206,29 +206,36 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
         {
             wrappers.push(name.clone());
         }
-        if [
+        if text.contains("gateway.nginx.org")
+            && (text.contains("ProxySettingsPolicy") || text.contains("ClientSettingsPolicy"))
+        {
+            policy_files.push(name.clone());
+        }
+        // a file worth parsing is parsed once, for both uses
+        let nginx = [
             "proxy-body-size",
             "proxy-read-timeout",
             "proxy-send-timeout",
         ]
         .iter()
         .any(|k| text.contains(k))
-            && text.contains("nginx")
-            && nginx_settings(name, &bytes, opts)
-        {
-            nginx_files.push(name.clone());
+            && text.contains("nginx");
+        let routes = ROUTE_WORDS.iter().any(|w| text.contains(w));
+        if !nginx && !routes {
+            continue;
         }
-        if text.contains("gateway.nginx.org")
-            && (text.contains("ProxySettingsPolicy") || text.contains("ClientSettingsPolicy"))
-        {
-            policy_files.push(name.clone());
-        }
-        if ROUTE_WORDS.iter().any(|w| text.contains(w)) {
-            match route_file(name, &bytes, opts) {
-                Ok(Some(f)) => route_files.push(f),
-                Ok(None) => {}
-                Err(e) => skip_error(&mut report, name, &e),
+        match read_objects(name, &bytes, opts) {
+            Ok((objects, sources)) => {
+                if nginx && crate::manifests::nginx_config(&objects).is_some() {
+                    nginx_files.push(name.clone());
+                }
+                if routes && let Some(f) = route_file(name, &objects, sources) {
+                    route_files.push(f);
+                }
             }
+            // unreadable files are counted where routes were looked for
+            Err(e) if routes => skip_error(&mut report, name, &e),
+            Err(_) => {}
         }
     }
 
@@ -615,15 +622,16 @@ pub fn route_objects(name: &str, bytes: &[u8], limits: &Limits) -> Result<usize,
         chart: None,
         wrappers: Default::default(),
     };
-    Ok(route_file(name, bytes, &opts)?.map_or(0, |f| f.objects.len()))
+    let (objects, sources) = read_objects(name, bytes, &opts)?;
+    Ok(route_file(name, &objects, sources).map_or(0, |f| f.objects.len()))
 }
 
-/// Reads one file for routes and the objects they depend on; `None` when it holds none.
-fn route_file(
+/// The objects of one file, and its source for findings.
+fn read_objects(
     name: &str,
     bytes: &[u8],
     opts: &ScanOptions,
-) -> Result<Option<RouteFile>, InputError> {
+) -> Result<(Vec<Object>, Sources), InputError> {
     let mut sources = Sources::default();
     let mut objects = Vec::new();
     let mut duplicates = Vec::new();
@@ -635,33 +643,21 @@ fn route_file(
         &mut objects,
         &mut duplicates,
     )?;
+    Ok((objects, sources))
+}
+
+/// What pairing keeps of a file's routes and the objects they depend on; `None` when it holds none.
+fn route_file(name: &str, objects: &[Object], sources: Sources) -> Option<RouteFile> {
     let objs: Vec<Obj> = objects.iter().filter_map(summarize).collect();
     if objs.is_empty() {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(RouteFile {
+    Some(RouteFile {
         name: name.to_string(),
         objects: objs,
         outside_templates: outside_templates(FsPath::new(name)),
         sources,
-    }))
-}
-
-/// Whether a file holds ingress-nginx's controller settings.
-fn nginx_settings(name: &str, bytes: &[u8], opts: &ScanOptions) -> bool {
-    let mut sources = Sources::default();
-    let mut objects = Vec::new();
-    let mut duplicates = Vec::new();
-    crate::inputs::manifests::read_bytes(
-        name,
-        bytes,
-        &mut sources,
-        &opts.limits,
-        &mut objects,
-        &mut duplicates,
-    )
-    .is_ok()
-        && crate::manifests::nginx_config(&objects).is_some()
+    })
 }
 
 /// The chart folder a file sits in, when it is not under that chart's `templates/` (Helm renders
