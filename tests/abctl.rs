@@ -85,23 +85,6 @@ fn the_ingress_and_values_are_abctls() {
     );
 }
 
-/// (rule, file, line) of a JSON report.
-fn rules(stdout: &str) -> Vec<(String, String, u64)> {
-    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 /// A case: a fixture or flags, and the (rule, file, line) findings expected.
 type Expected<'a> = &'a [(&'a str, &'a str, u64)];
 /// A case: abctl flags, the (rule, file) findings expected, the exit code.
@@ -169,12 +152,28 @@ fn abctls_ingress_gives_exactly_what_an_expert_expects() {
             "--format",
             "json",
         ]);
-        let mut got = rules(&r.stdout);
+        let mut got = common::report_findings(&r.stdout);
         got.sort();
         let mut want = owned(want);
         want.sort();
         assert_eq!(got, want, "{file}: {}", r.stdout);
     }
+}
+
+/// `validate -m` (chart 2.0.18, JSON) of `text` written to `name` in `dir`.
+fn validate_written(dir: &std::path::Path, name: &str, text: &str) -> common::Run {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    common::run(&[
+        "validate",
+        "-m",
+        &path,
+        "--chart-version",
+        "2.0.18",
+        "--format",
+        "json",
+    ])
 }
 
 /// The controller's ConfigMap: what it sets counts for an Ingress that sets nothing; a value
@@ -185,18 +184,8 @@ fn controller_wide_settings_count() {
     let dir = common::tempdir("abctl-config");
     let low = ingress.replace("proxy-body-size: 10m", "proxy-body-size: 1m");
     assert_ne!(low, ingress);
-    std::fs::write(dir.join("low.yaml"), &low).unwrap();
-    let path = dir.join("low.yaml").display().to_string();
-    let r = common::run(&[
-        "validate",
-        "-m",
-        &path,
-        "--chart-version",
-        "2.0.18",
-        "--format",
-        "json",
-    ]);
-    let got = rules(&r.stdout);
+    let r = validate_written(&dir, "low.yaml", &low);
+    let got = common::report_findings(&r.stdout);
     let line = low
         .lines()
         .position(|l| l.contains("proxy-body-size: 1m"))
@@ -214,18 +203,11 @@ fn controller_wide_settings_count() {
     );
     // without the ConfigMap, the Ingress alone leaves nginx's defaults
     let alone = ingress.split("\n---\n").next().unwrap().to_string();
-    std::fs::write(dir.join("alone.yaml"), &alone).unwrap();
-    let path = dir.join("alone.yaml").display().to_string();
-    let r = common::run(&[
-        "validate",
-        "-m",
-        &path,
-        "--chart-version",
-        "2.0.18",
-        "--format",
-        "json",
-    ]);
-    let got: Vec<String> = rules(&r.stdout).into_iter().map(|x| x.0).collect();
+    let r = validate_written(&dir, "alone.yaml", &alone);
+    let got: Vec<String> = common::report_findings(&r.stdout)
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
     for rule in ["body-size-too-low", "timeout-too-low"] {
         assert!(got.iter().any(|g| g == rule), "{rule}: {got:?}");
     }
@@ -234,17 +216,7 @@ fn controller_wide_settings_count() {
         "  namespace: airbyte-abctl\n",
         "  namespace: airbyte-abctl\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n",
     );
-    std::fs::write(dir.join("annotated.yaml"), &annotated).unwrap();
-    let path = dir.join("annotated.yaml").display().to_string();
-    let r = common::run(&[
-        "validate",
-        "-m",
-        &path,
-        "--chart-version",
-        "2.0.18",
-        "--format",
-        "json",
-    ]);
+    let r = validate_written(&dir, "annotated.yaml", &annotated);
     assert!(!r.stdout.contains("body-size-too-low"), "{}", r.stdout);
 }
 
@@ -331,7 +303,7 @@ fn installs_give_exactly_their_findings() {
         argv.extend(["--format", "json"]);
         let r = common::run(&argv);
         assert_eq!(r.code, *code, "{args:?}: {}", r.transcript());
-        let mut got: Vec<(String, String)> = rules(&r.stdout)
+        let mut got: Vec<(String, String)> = common::report_findings(&r.stdout)
             .into_iter()
             .map(|(a, b, _)| (a, b))
             .collect();

@@ -11,17 +11,9 @@ mod common;
 fn found(file: &str) -> Vec<(u64, String)> {
     let r = common::run(&["validate", "-m", file, "--format", "json"]);
     assert!(matches!(r.code, 0 | 1), "{file}: {}", r.transcript());
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let mut out: Vec<(u64, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap_or(0),
-                f["rule"].as_str().unwrap().to_string(),
-            )
-        })
+    let mut out: Vec<(u64, String)> = common::report_findings(&r.stdout)
+        .into_iter()
+        .map(|(rule, _, line)| (line, rule))
         .collect();
     out.sort();
     out

@@ -8,23 +8,6 @@ mod common;
 
 use proptest::prelude::*;
 
-/// (rule, file, line) of every finding of a JSON report.
-fn findings(stdout: &str) -> Vec<(String, String, u64)> {
-    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
-}
-
 fn scan_json(args: &[&str]) -> (i32, Vec<(String, String, u64)>, serde_json::Value) {
     let mut argv = vec!["scan"];
     argv.extend(args);
@@ -32,7 +15,7 @@ fn scan_json(args: &[&str]) -> (i32, Vec<(String, String, u64)>, serde_json::Val
     let r = common::run(&argv);
     assert_ne!(r.code, 2, "{}", r.transcript());
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    (r.code, findings(&r.stdout), v)
+    (r.code, common::report_findings(&r.stdout), v)
 }
 
 fn owned(list: &[(&str, &str, u64)]) -> Vec<(String, String, u64)> {
@@ -273,7 +256,7 @@ fn unreadable_files_are_counted_and_never_stop_the_scan() {
     ]);
     assert_eq!(r.code, 1, "{}", r.transcript());
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let found = findings(&r.stdout);
+    let found = common::report_findings(&r.stdout);
     let skipped: Vec<&str> = found
         .iter()
         .filter(|(rule, ..)| rule == "scan-file-skipped")
@@ -308,7 +291,7 @@ fn unreadable_files_are_counted_and_never_stop_the_scan() {
     assert!(v["skipped"].as_array().unwrap().len() >= 4, "{v}");
     let r = common::run(&["scan", &path, "--no-ignore", "--format", "json"]);
     assert!(
-        findings(&r.stdout)
+        common::report_findings(&r.stdout)
             .iter()
             .any(|(_, f, _)| f.contains("ignored/")),
         "{}",
@@ -414,7 +397,10 @@ fn the_ingress_nginx_release_in_the_repository_counts() {
     let path = dir.display().to_string();
     let rules = |path: &str| -> Vec<String> {
         let r = common::run(&["scan", path, "--format", "json"]);
-        findings(&r.stdout).into_iter().map(|f| f.0).collect()
+        common::report_findings(&r.stdout)
+            .into_iter()
+            .map(|f| f.0)
+            .collect()
     };
     let without = rules(&path);
     assert!(

@@ -212,3 +212,22 @@ pub fn python_with_jsonschema() -> Option<PathBuf> {
 pub fn assert_has(text: &str, needle: &str) {
     assert!(text.contains(needle), "`{needle}` not found in:\n{text}");
 }
+
+/// (rule, file, line) of every finding of a JSON report (`--format json`), in its order; file and
+/// line are empty and 0 for findings about no file.
+pub fn report_findings(stdout: &str) -> Vec<(String, String, u64)> {
+    let v: serde_json::Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("not a JSON report ({e}):\n{stdout}"));
+    v["findings"]
+        .as_array()
+        .expect("a `findings` list")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().expect("a rule id").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
