@@ -26,6 +26,18 @@ fn moved(file: &str, target: &str, extra: &[&str]) -> common::Run {
     common::run(&args)
 }
 
+/// A fixture with one piece of its text replaced (which must be there), written to a temporary
+/// file: the folder's guard and the file's path.
+fn variant(fixture: &str, from: &str, to: &str) -> (common::TempDir, String) {
+    let text = std::fs::read_to_string(common::root().join(fixture)).unwrap();
+    assert!(text.contains(from), "{fixture} has no `{from}`");
+    let dir = common::tempdir("moving");
+    let path = dir.join(std::path::Path::new(fixture).file_name().unwrap());
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+    let path = path.display().to_string();
+    (dir, path)
+}
+
 /// Every target that writes Kubernetes objects, with the Gateway API target once per
 /// implementation whose policies it writes.
 fn targets() -> Vec<(String, Vec<&'static str>)> {
@@ -379,18 +391,11 @@ proptest! {
 
 #[test]
 fn a_rewrite_is_not_carried_to_any_target() {
-    let dir = common::tempdir("moving");
-    let input = dir.join("rewrite.yaml");
-    let text = std::fs::read_to_string(
-        common::root().join("fixtures/manifests/moving/nginx-timeouts.yaml"),
-    )
-    .unwrap()
-    .replace(
+    let (_dir, path) = variant(
+        "fixtures/manifests/moving/nginx-timeouts.yaml",
         "nginx.ingress.kubernetes.io/ssl-redirect: \"true\"",
         "nginx.ingress.kubernetes.io/rewrite-target: /",
     );
-    std::fs::write(&input, text).unwrap();
-    let path = input.display().to_string();
     for (target, extra) in targets() {
         let r = moved(&path, &target, &extra);
         assert_eq!(r.code, 0, "{target}: {}", r.stderr);
@@ -422,14 +427,12 @@ fn gateway_api_and_istio_routes_move_with_their_gateways_certificates() {
         }
     }
     // an HTTPRoute's hour of timeout is kept
-    let dir = common::tempdir("moving");
-    let input = dir.join("hour.yaml");
-    let text =
-        std::fs::read_to_string(common::root().join("fixtures/manifests/valid/gateway-api.yaml"))
-            .unwrap()
-            .replace("request: 600s", "request: 1h");
-    std::fs::write(&input, text).unwrap();
-    let r = moved(&input.display().to_string(), "nginx", &[]);
+    let (_dir, path) = variant(
+        "fixtures/manifests/valid/gateway-api.yaml",
+        "request: 600s",
+        "request: 1h",
+    );
+    let r = moved(&path, "nginx", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     common::assert_has(
         &r.stdout,
@@ -495,15 +498,11 @@ fn nginx_gateway_fabric_output_has_the_policies_it_needs() {
 /// is an hour in the output.
 #[test]
 fn a_traefik_serverstransport_timeout_is_carried() {
-    let dir = common::tempdir("moving");
-    let input = dir.join("traefik.yaml");
-    let text =
-        std::fs::read_to_string(common::root().join("fixtures/manifests/valid/traefik.yaml"))
-            .unwrap()
-            .replace("responseHeaderTimeout: 10m", "responseHeaderTimeout: 1h");
-    assert!(text.contains("responseHeaderTimeout: 1h"));
-    std::fs::write(&input, text).unwrap();
-    let path = input.display().to_string();
+    let (_dir, path) = variant(
+        "fixtures/manifests/valid/traefik.yaml",
+        "responseHeaderTimeout: 10m",
+        "responseHeaderTimeout: 1h",
+    );
     let r = moved(&path, "nginx", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     common::assert_has(
@@ -544,13 +543,8 @@ fn an_agc_ingressextension_timeout_is_read() {
         &r.stdout,
         "nginx.ingress.kubernetes.io/proxy-read-timeout: \"600\"",
     );
-    let dir = common::tempdir("moving");
-    let input = dir.join("agc.yaml");
-    let text = std::fs::read_to_string(common::root().join(file))
-        .unwrap()
-        .replace("requestTimeout: 30s", "requestTimeout: 45m");
-    std::fs::write(&input, text).unwrap();
-    let r = moved(&input.display().to_string(), "nginx", &[]);
+    let (_dir, path) = variant(file, "requestTimeout: 30s", "requestTimeout: 45m");
+    let r = moved(&path, "nginx", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("move-corrected"), "{}", r.stderr);
     common::assert_has(
