@@ -192,40 +192,30 @@ pub struct UrlParts {
 }
 
 pub fn url_parts(url: &str) -> Option<UrlParts> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
+    // the shape is the one the values' URL rules read (no user info: a URL with credentials is
+    // refused there too)
+    let u = crate::names::parse_url(url)?;
+    let scheme = u.scheme.to_ascii_lowercase();
     let default = match scheme.as_str() {
         "http" => 80,
         "https" => 443,
         _ => return None,
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-    if authority.is_empty() {
-        return None;
-    }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (h, after) = v6.split_once(']')?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => p.parse().ok()?,
-            None if after.is_empty() => default,
-            None => return None,
-        };
-        (format!("[{h}]"), port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), p.parse().ok()?),
-            None => (authority.to_string(), default),
-        }
+    let port = match u.port {
+        Some(p) => p.parse().ok()?,
+        None => default,
     };
-    if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if u.host.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
-    let path = tail.split(['?', '#']).next().unwrap_or("");
+    let path = u.rest.split(['?', '#']).next().unwrap_or("");
     Some(UrlParts {
         scheme,
-        host: host.to_ascii_lowercase().trim_end_matches('.').to_string(),
+        host: u
+            .host
+            .to_ascii_lowercase()
+            .trim_end_matches('.')
+            .to_string(),
         port,
         path: path.trim_end_matches('/').to_string(),
     })

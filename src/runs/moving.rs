@@ -410,40 +410,28 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
     for (k, v) in annotations.iter() {
         let Some(s) = str_of(v) else { continue };
         let fix = match k.as_str() {
-            "nginx.ingress.kubernetes.io/proxy-read-timeout"
-            | "nginx.ingress.kubernetes.io/proxy-send-timeout" => s
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|t| *t < floor.timeout_floor_s)
-                .map(|_| floor.request_timeout_s.to_string()),
-            "haproxy.org/timeout-server" => crate::controllers::floors::duration_seconds(s)
-                .filter(|t| *t < floor.timeout_floor_s as f64)
-                .map(|_| floor.request_timeout()),
-            "alb.ingress.kubernetes.io/load-balancer-attributes" => {
-                let low = s.split(',').any(|kv| {
-                    kv.trim()
-                        .strip_prefix("idle_timeout.timeout_seconds=")
-                        .and_then(|x| x.trim().parse::<u64>().ok())
-                        .is_some_and(|t| t < floor.alb_idle_floor_s)
-                });
-                low.then(|| {
+            "alb.ingress.kubernetes.io/load-balancer-attributes" => asked_seconds(k, s)
+                .filter(|t| *t < floor.alb_idle_floor_s)
+                .map(|_| {
                     s.split(',')
-                        .map(|kv| {
-                            if kv.trim().starts_with("idle_timeout.timeout_seconds=") {
+                        .map(|kv| match kv.split_once('=') {
+                            Some((k, _)) if k.trim() == "idle_timeout.timeout_seconds" => {
                                 format!("idle_timeout.timeout_seconds={}", floor.alb_idle_s)
-                            } else {
-                                kv.trim().to_string()
                             }
+                            _ => kv.trim().to_string(),
                         })
                         .collect::<Vec<_>>()
                         .join(",")
-                })
-            }
+                }),
+            "haproxy.org/timeout-server" => asked_seconds(k, s)
+                .filter(|t| *t < floor.timeout_floor_s)
+                .map(|_| floor.request_timeout()),
             "nginx.ingress.kubernetes.io/proxy-body-size" => size_mib(s)
                 .filter(|m| m * 1024 * 1024 < floor.body_floor_bytes)
                 .map(|_| floor.body_size()),
-            _ => None,
+            _ => asked_seconds(k, s)
+                .filter(|t| *t < floor.timeout_floor_s)
+                .map(|_| floor.request_timeout_s.to_string()),
         };
         if let Some(fix) = fix {
             raised.push((k.clone(), s.to_string(), v.origin, fix));
@@ -462,19 +450,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
     }
     for (k, v) in annotations.iter() {
         let Some(s) = str_of(v) else { continue };
-        let secs = match k.as_str() {
-            "nginx.ingress.kubernetes.io/proxy-read-timeout"
-            | "nginx.ingress.kubernetes.io/proxy-send-timeout" => s.trim().parse::<u64>().ok(),
-            "haproxy.org/timeout-server" => {
-                crate::controllers::floors::duration_seconds(s).map(|f| f as u64)
-            }
-            "alb.ingress.kubernetes.io/load-balancer-attributes" => s
-                .split(',')
-                .find_map(|kv| kv.trim().strip_prefix("idle_timeout.timeout_seconds="))
-                .and_then(|x| x.trim().parse().ok()),
-            _ => None,
-        };
-        if let Some(secs) = secs {
+        if let Some(secs) = asked_seconds(k, s) {
             asked.timeout_s = Some(asked.timeout_s.map_or(secs, |t: u64| t.max(secs)));
         }
         if k == "nginx.ingress.kubernetes.io/proxy-body-size"
@@ -821,21 +797,29 @@ fn stricter(key: &str, a: &Value, b: &Value) -> (Value, &'static str) {
     }
 }
 
-/// NGINX's size syntax in MiB: `16m`, `1g`, `10485760` (bytes), `512k`; `0` (no limit) is `None`.
+/// NGINX's size syntax in MiB, rounded up: `16m`, `1g`, `10485760` (bytes), `512k`; `0` (no limit)
+/// is `None`.
 pub fn size_mib(s: &str) -> Option<u64> {
-    let s = s.trim().to_ascii_lowercase();
-    let (num, unit) = match s.chars().last()? {
-        'k' | 'm' | 'g' => (&s[..s.len() - 1], s.chars().last()),
-        _ => (s.as_str(), None),
-    };
-    let n: u64 = num.parse().ok()?;
-    let mib = match unit {
-        Some('k') => n.div_ceil(1024),
-        Some('m') => n,
-        Some('g') => n.saturating_mul(1024),
-        _ => n.div_ceil(1024 * 1024),
-    };
-    (n > 0).then_some(mib)
+    crate::controllers::floors::nginx_size(s)
+        .filter(|b| *b > 0)
+        .map(|b| b.div_ceil(1024 * 1024))
+}
+
+/// The request timeout, in seconds, an annotation of the input asks for: ingress-nginx's read and
+/// send timeouts, HAProxy's server timeout, the ALB's idle timeout.
+fn asked_seconds(key: &str, value: &str) -> Option<u64> {
+    use crate::controllers::floors;
+    match key {
+        "nginx.ingress.kubernetes.io/proxy-read-timeout"
+        | "nginx.ingress.kubernetes.io/proxy-send-timeout" => floors::nginx_seconds(value),
+        "haproxy.org/timeout-server" => floors::duration_seconds(value)
+            .filter(|t| t.is_finite() && *t >= 0.0)
+            .map(|t| t.ceil() as u64),
+        "alb.ingress.kubernetes.io/load-balancer-attributes" => {
+            floors::alb_idle_timeout(value).and_then(Result::ok)
+        }
+        _ => None,
+    }
 }
 
 /// Checks the moved values as `render -f` checks values: the findings of reading come first.
