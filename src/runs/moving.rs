@@ -484,11 +484,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             .as_ref()
             .map(|(t, ..)| t.clone())
             .or(transport);
-        let secs = written
-            .as_deref()
-            .and_then(crate::controllers::floors::duration_seconds)
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map(|t| t.ceil() as u64);
+        let secs = written.as_deref().and_then(whole_seconds);
         if let Some(secs) = secs {
             asked.timeout_s = Some(asked.timeout_s.map_or(secs, |t: u64| t.max(secs)));
         }
@@ -506,11 +502,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
                 .and_then(airbyte::read_service_name)
                 .is_some_and(|(rel, _)| rel == release_name);
             let written = setting.at(&Path::parse("timeouts.requestTimeout"));
-            let secs = written
-                .and_then(str_of)
-                .and_then(crate::controllers::floors::duration_seconds)
-                .filter(|t| t.is_finite() && *t >= 0.0)
-                .map(|t| t.ceil() as u64);
+            let secs = written.and_then(str_of).and_then(whole_seconds);
             if let (true, Some(secs), Some(at)) = (airbyte_service, secs, written) {
                 if secs < floor.timeout_floor_s {
                     findings.push(Finding::new(
@@ -805,6 +797,13 @@ pub fn size_mib(s: &str) -> Option<u64> {
         .map(|b| b.div_ceil(1024 * 1024))
 }
 
+/// A duration as Gateway API, Istio, Traefik, AGC and HAProxy write it, in whole seconds rounded up.
+fn whole_seconds(s: &str) -> Option<u64> {
+    crate::controllers::floors::duration_seconds(s)
+        .filter(|t| t.is_finite() && *t >= 0.0)
+        .map(|t| t.ceil() as u64)
+}
+
 /// The request timeout, in seconds, an annotation of the input asks for: ingress-nginx's read and
 /// send timeouts, HAProxy's server timeout, the ALB's idle timeout.
 fn asked_seconds(key: &str, value: &str) -> Option<u64> {
@@ -812,9 +811,7 @@ fn asked_seconds(key: &str, value: &str) -> Option<u64> {
     match key {
         "nginx.ingress.kubernetes.io/proxy-read-timeout"
         | "nginx.ingress.kubernetes.io/proxy-send-timeout" => floors::nginx_seconds(value),
-        "haproxy.org/timeout-server" => floors::duration_seconds(value)
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .map(|t| t.ceil() as u64),
+        "haproxy.org/timeout-server" => whole_seconds(value),
         "alb.ingress.kubernetes.io/load-balancer-attributes" => {
             floors::alb_idle_timeout(value).and_then(Result::ok)
         }
