@@ -261,7 +261,37 @@ pub struct Dropped {
     /// `None` for controller-neutral annotations that a CRD target cannot carry.
     pub family: Option<Family>,
     /// This target's way to do the same, when there is one.
-    pub equivalent: Option<String>,
+    pub equivalent: Option<Equivalent>,
+}
+
+/// What a target does instead of an annotation it leaves out, decided where the target's own
+/// settings are known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Equivalent {
+    /// The output does the same itself (an object it renders, an annotation it sets).
+    Carried(String),
+    /// Nothing is needed: the target has no such limit or mechanism.
+    NotNeeded(String),
+    /// What the user can do to get the same.
+    Advice(String),
+}
+
+/// As messages word it: what is not needed reads `none: why`.
+impl std::fmt::Display for Equivalent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Equivalent::NotNeeded(why) => write!(f, "none: {why}"),
+            other => f.write_str(other.text()),
+        }
+    }
+}
+
+impl Equivalent {
+    pub fn text(&self) -> &str {
+        match self {
+            Equivalent::Carried(t) | Equivalent::NotNeeded(t) | Equivalent::Advice(t) => t,
+        }
+    }
 }
 
 /// What a bring-your-own target makes of the values: its class, its annotations (its own under
@@ -418,16 +448,22 @@ pub fn effective(
             return carrying_none(Carrier::HaproxyCfg, "haproxy.cfg".into());
         }
     };
-    let (mut annotations, dropped) = merge(given.annotations, reads, &defaults, intent);
-    if controller == Controller::Alb && (annotations.contains_key(ALB_CERTIFICATE) || given.tls) {
-        // a certificate (given, or discovered from the TLS hosts) means HTTPS: both ports, redirect
-        annotations
-            .entry("alb.ingress.kubernetes.io/listen-ports".into())
-            .or_insert_with(|| r#"[{"HTTP": 80}, {"HTTPS": 443}]"#.into());
-        annotations
-            .entry("alb.ingress.kubernetes.io/ssl-redirect".into())
-            .or_insert_with(|| "443".into());
+    let mut defaults = defaults;
+    let certificate = defaults.iter().any(|(k, _)| *k == ALB_CERTIFICATE)
+        || given
+            .annotations
+            .get(ALB_CERTIFICATE)
+            .is_some_and(Option::is_some);
+    if controller == Controller::Alb && (certificate || given.tls) {
+        // a certificate (given, or discovered from the TLS hosts) means HTTPS: both ports and the
+        // redirect, among the target's own (the user's values still win in the merge)
+        defaults.push((
+            "alb.ingress.kubernetes.io/listen-ports",
+            r#"[{"HTTP": 80}, {"HTTPS": 443}]"#.into(),
+        ));
+        defaults.push(("alb.ingress.kubernetes.io/ssl-redirect", "443".into()));
     }
+    let (annotations, dropped) = merge(given.annotations, reads, &defaults, intent);
     Effective {
         controller,
         class,
@@ -467,7 +503,9 @@ fn merge(
             Some(f) if !reads.contains(&f) => dropped.push(Dropped {
                 key: key.clone(),
                 family: Some(f),
-                equivalent: equivalent(key, reads[0], intent),
+                equivalent: equivalent(key, reads[0], intent, &|k| {
+                    defaults.iter().any(|(d, _)| *d == k)
+                }),
             }),
             _ => {
                 map.insert(key.clone(), value.clone());
@@ -569,33 +607,34 @@ fn drop_all(
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)
         .map(|(k, _)| {
+            let none = |why: &str| Some(Equivalent::NotNeeded(why.to_string()));
             let equivalent = match k.rsplit('/').next().unwrap_or(k) {
                 "proxy-read-timeout"
                 | "proxy-send-timeout"
                 | "timeout-server"
                 | "request-timeout"
-                | "load-balancer-attributes" => Some(timeout.clone()),
-                "ssl-redirect" | "force-ssl-redirect" => Some(redirect.to_string()),
-                "cluster-issuer" | "issuer" => Some(issuer.to_string()),
+                | "load-balancer-attributes" => Some(Equivalent::Carried(timeout.clone())),
+                "ssl-redirect" | "force-ssl-redirect" => {
+                    Some(Equivalent::Carried(redirect.to_string()))
+                }
+                "cluster-issuer" | "issuer" => Some(Equivalent::Advice(issuer.to_string())),
                 "proxy-body-size" => match carrier {
-                    Carrier::Istio | Carrier::GatewayApi(GatewayImpl::Istio) => Some(
-                        "none: the Istio ingress gateway streams request bodies without a size limit"
-                            .to_string(),
-                    ),
-                    Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => Some(
-                        "none: Envoy Gateway streams request bodies without a size limit".to_string(),
-                    ),
-                    Carrier::GatewayApi(GatewayImpl::NginxGatewayFabric) => Some(format!(
-                        "the ClientSettingsPolicy's `body.maxSize: {}`, which this target renders",
-                        intent.body_size()
-                    )),
-                    Carrier::Traefik => Some(
-                        "none: Traefik sets no request body limit unless a Buffering middleware does"
-                            .to_string(),
-                    ),
-                    Carrier::HaproxyCfg => {
-                        Some("none: HAProxy sets no request body limit".to_string())
+                    Carrier::Istio | Carrier::GatewayApi(GatewayImpl::Istio) => {
+                        none("the Istio ingress gateway streams request bodies without a size limit")
                     }
+                    Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => {
+                        none("Envoy Gateway streams request bodies without a size limit")
+                    }
+                    Carrier::GatewayApi(GatewayImpl::NginxGatewayFabric) => {
+                        Some(Equivalent::Carried(format!(
+                            "the ClientSettingsPolicy's `body.maxSize: {}`, which this target renders",
+                            intent.body_size()
+                        )))
+                    }
+                    Carrier::Traefik => {
+                        none("Traefik sets no request body limit unless a Buffering middleware does")
+                    }
+                    Carrier::HaproxyCfg => none("HAProxy sets no request body limit"),
                     Carrier::GatewayApi(GatewayImpl::Other) => None,
                 },
                 _ => alb_only(k),
@@ -609,16 +648,13 @@ fn drop_all(
         .collect()
 }
 
-/// This family's way of doing what an annotation of another family did, where one exists.
 /// What the ALB needs and other controllers have no use for: its way to reach pods, its
 /// listeners, its own health check.
-fn alb_only(key: &str) -> Option<String> {
+fn alb_only(key: &str) -> Option<Equivalent> {
     let name = key.strip_prefix("alb.ingress.kubernetes.io/")?;
     let why = match name {
-        "target-type" => {
-            "none: the target's controller sends requests to the Service's pods itself"
-        }
-        "listen-ports" => "none: the output's own listeners serve HTTP, and HTTPS with TLS",
+        "target-type" => "the target's controller sends requests to the Service's pods itself",
+        "listen-ports" => "the output's own listeners serve HTTP, and HTTPS with TLS",
         "healthcheck-path"
         | "healthcheck-port"
         | "healthcheck-protocol"
@@ -627,51 +663,86 @@ fn alb_only(key: &str) -> Option<String> {
         | "healthy-threshold-count"
         | "unhealthy-threshold-count"
         | "success-codes" => {
-            "none: the target's controller follows the pods' readiness, and Airbyte's server is probed on `/api/v1/health`"
+            "the target's controller follows the pods' readiness, and Airbyte's server is probed on `/api/v1/health`"
         }
         _ => return None,
     };
-    Some(why.to_string())
+    Some(Equivalent::NotNeeded(why.to_string()))
 }
 
-pub fn equivalent(key: &str, family: Family, intent: &Intent) -> Option<String> {
-    let own = equivalent_of(key, family, intent);
+/// This family's way of doing what an annotation of another family did, where one exists; `sets`
+/// says which annotations the target writes itself, so that naming one of them is carrying it.
+pub fn equivalent(
+    key: &str,
+    family: Family,
+    intent: &Intent,
+    sets: &dyn Fn(&str) -> bool,
+) -> Option<Equivalent> {
+    let own = equivalent_of(key, family, intent, sets);
     if own.is_none() && family != Family::Alb {
         return alb_only(key);
     }
     own
 }
 
-fn equivalent_of(key: &str, family: Family, intent: &Intent) -> Option<String> {
+fn equivalent_of(
+    key: &str,
+    family: Family,
+    intent: &Intent,
+    sets: &dyn Fn(&str) -> bool,
+) -> Option<Equivalent> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let secs = intent.request_timeout_s;
     let request = intent.request_timeout();
-    let alb_idle = format!(
-        "`alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds={}`",
-        intent.alb_idle_s
-    );
-    Some(match (family, name) {
+    // an annotation of the target's: carried when the target writes it, else advice
+    let annotation = |key: &str, text: String| {
+        Some(if sets(key) {
+            Equivalent::Carried(text)
+        } else {
+            Equivalent::Advice(text)
+        })
+    };
+    let none = |why: &str| Some(Equivalent::NotNeeded(why.to_string()));
+    let advice = |text: &str| Some(Equivalent::Advice(text.to_string()));
+    const ALB_ATTRS: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
+    const HAPROXY_TIMEOUT: &str = "haproxy.org/timeout-server";
+    const NGINX_READ: &str = "nginx.ingress.kubernetes.io/proxy-read-timeout";
+    match (family, name) {
         (
             Family::Alb,
             "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server" | "request-timeout",
-        ) => alb_idle,
-        (Family::Haproxy, "proxy-read-timeout" | "proxy-send-timeout" | "request-timeout") => {
-            format!("`haproxy.org/timeout-server: {request}`")
-        }
-        (Family::IngressNginx, "timeout-server" | "request-timeout") => format!(
-            "`nginx.ingress.kubernetes.io/proxy-read-timeout: \"{secs}\"` and `proxy-send-timeout`"
+        ) => annotation(
+            ALB_ATTRS,
+            format!(
+                "`{ALB_ATTRS}: idle_timeout.timeout_seconds={}`",
+                intent.alb_idle_s
+            ),
         ),
-        (Family::IngressNginx, "ssl-redirect") => {
-            "`nginx.ingress.kubernetes.io/ssl-redirect`".into()
+        (Family::Haproxy, "proxy-read-timeout" | "proxy-send-timeout" | "request-timeout") => {
+            annotation(HAPROXY_TIMEOUT, format!("`{HAPROXY_TIMEOUT}: {request}`"))
         }
-        (Family::Alb, "ssl-redirect") => "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
+        (Family::IngressNginx, "timeout-server" | "request-timeout") => annotation(
+            NGINX_READ,
+            format!("`{NGINX_READ}: \"{secs}\"` and `proxy-send-timeout`"),
+        ),
+        (Family::IngressNginx, "ssl-redirect") => annotation(
+            "nginx.ingress.kubernetes.io/ssl-redirect",
+            "`nginx.ingress.kubernetes.io/ssl-redirect`".into(),
+        ),
+        (Family::Alb, "ssl-redirect") => annotation(
+            "alb.ingress.kubernetes.io/ssl-redirect",
+            "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
+        ),
         // neither has a request body limit (their docs list no body-size setting)
-        (Family::Alb, "proxy-body-size") => "none: the ALB sets no request body limit".into(),
+        (Family::Alb, "proxy-body-size") => none("the ALB sets no request body limit"),
         (Family::Agc, "proxy-body-size") => {
-            "none: Application Gateway for Containers sets no request body limit".into()
+            none("Application Gateway for Containers sets no request body limit")
         }
         (Family::Agic, "proxy-read-timeout" | "proxy-send-timeout" | "timeout-server") => {
-            format!("`appgw.ingress.kubernetes.io/request-timeout: \"{secs}\"`")
+            annotation(
+                "appgw.ingress.kubernetes.io/request-timeout",
+                format!("`appgw.ingress.kubernetes.io/request-timeout: \"{secs}\"`"),
+            )
         }
         (
             Family::Agc,
@@ -680,26 +751,30 @@ fn equivalent_of(key: &str, family: Family, intent: &Intent) -> Option<String> {
             | "timeout-server"
             | "request-timeout"
             | "load-balancer-attributes",
-        ) => {
-            format!("the IngressExtension's `requestTimeout: {request}`, which this target renders")
-        }
-        (Family::IngressNginx, "load-balancer-attributes") => format!(
-            "`nginx.ingress.kubernetes.io/proxy-read-timeout: \"{secs}\"` for the idle timeout"
+        ) => Some(Equivalent::Carried(format!(
+            "the IngressExtension's `requestTimeout: {request}`, which this target renders"
+        ))),
+        (Family::IngressNginx, "load-balancer-attributes") => annotation(
+            NGINX_READ,
+            format!("`{NGINX_READ}: \"{secs}\"` for the idle timeout"),
         ),
-        (Family::Haproxy, "load-balancer-attributes") => {
-            format!("`haproxy.org/timeout-server: {request}` for the idle timeout")
-        }
+        (Family::Haproxy, "load-balancer-attributes") => annotation(
+            HAPROXY_TIMEOUT,
+            format!("`{HAPROXY_TIMEOUT}: {request}` for the idle timeout"),
+        ),
         (
             Family::IngressNginx | Family::Haproxy | Family::Agc,
             "certificate-arn" | "tls-cert-keyvault-uri",
-        ) => "`ingress.tls` with a `kubernetes.io/tls` Secret (e.g. from cert-manager)".into(),
-        (Family::Alb, "tls-cert-keyvault-uri") => "`--alb-certificate-arn`".into(),
-        (Family::Alb, "check-http") | (Family::Haproxy, "healthcheck-path") => format!(
-            "the health check this target sets on `{}`",
-            intent.health_path
-        ),
-        _ => return None,
-    })
+        ) => advice("`ingress.tls` with a `kubernetes.io/tls` Secret (e.g. from cert-manager)"),
+        (Family::Alb, "tls-cert-keyvault-uri") => advice("`--alb-certificate-arn`"),
+        (Family::Alb, "check-http") | (Family::Haproxy, "healthcheck-path") => {
+            Some(Equivalent::Carried(format!(
+                "the health check this target sets on `{}`",
+                intent.health_path
+            )))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -794,10 +869,16 @@ mod tests {
         );
         assert_eq!(get("alb.ingress.kubernetes.io/ssl-redirect"), Some("443"));
         assert_eq!(
-            e.dropped[0].equivalent.as_deref(),
+            e.dropped[0].equivalent.as_ref().map(Equivalent::text),
             Some(
                 "`alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=240`"
             )
+        );
+        // the ALB output sets that annotation itself: carried, not advice
+        assert!(
+            matches!(e.dropped[0].equivalent, Some(Equivalent::Carried(_))),
+            "{:?}",
+            e.dropped
         );
 
         let e = effective(Controller::Traefik, g, &Settings::default(), &INTENT);

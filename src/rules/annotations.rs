@@ -227,7 +227,8 @@ fn family_mismatch(ctx: &mut Ctx, class: &str, fits: &[Family]) {
             continue;
         }
         let target_family = fits[0];
-        let eq = equivalent(key, target_family, &plan.intent)
+        // the class reads the user's annotations only: none of its own is set for them
+        let eq = equivalent(key, target_family, &plan.intent, &|_| false)
             .map(|e| format!("; the equivalent for this class is {e}"))
             .unwrap_or_default();
         let f = ctx.key(

@@ -4,7 +4,7 @@
 //! --target T` and `render --target T`.
 
 use super::Ctx;
-use crate::controllers::{AKS_GATEWAY_CLASS, ALB_CERTIFICATE, Controller};
+use crate::controllers::{AKS_GATEWAY_CLASS, ALB_CERTIFICATE, Controller, Equivalent};
 use crate::findings::{Finding, Rule};
 use crate::names::host_problem;
 use crate::plan::{Byo, Output};
@@ -110,15 +110,11 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
     for d in &byo.effective.dropped {
         let eq = d
             .equivalent
-            .as_deref()
+            .as_ref()
             .map(|e| format!("; this target's equivalent is {e}"))
             .unwrap_or_default();
         let class = byo.effective.controller.output_name();
-        if let Some(none) = d
-            .equivalent
-            .as_deref()
-            .and_then(|e| e.strip_prefix("none: "))
-        {
+        if let Some(Equivalent::NotNeeded(none)) = &d.equivalent {
             let f = ctx.key(
                 Rule::AnnotationNotNeeded,
                 ann.key(&d.key),

@@ -8,6 +8,7 @@
 
 use super::{Checked, Failure, RunOptions};
 use crate::airbyte::{self, Backend, ServiceKind};
+use crate::controllers::Equivalent;
 use crate::findings::{Finding, Rule};
 use crate::inputs::ReadFn;
 use crate::inputs::wrapper::{InputKind, Known, Layer, Release};
@@ -859,34 +860,13 @@ pub fn check(
     // an annotation whose meaning the target carries its own way is carried, not dropped: said
     // under `-v`, not warned about
     if let Some(byo) = checked.plan.as_ref().and_then(|p| p.byo.as_ref()) {
-        let output = byo.effective.controller.output_name();
-        let no_body_limit = matches!(output, "traefik" | "istio" | "haproxy-cfg");
         for d in &byo.effective.dropped {
-            let carried = match (&d.equivalent, d.key.ends_with("/proxy-body-size")) {
-                // what the target renders itself is carried; advice for the user is not
-                (Some(eq), _)
-                    if eq.contains("render")
-                        || eq.contains("this config sets")
-                        || eq.starts_with("none:") =>
-                {
-                    Some(match eq.strip_prefix("none: ") {
-                        Some(why) => format!("as not needed: {why}"),
-                        None => format!("into {eq}"),
-                    })
-                }
-                // an annotation of the target's own that the output sets
-                (Some(eq), _)
-                    if eq
-                        .strip_prefix('`')
-                        .and_then(|e| e.split([':', '`']).next())
-                        .is_some_and(|k| byo.effective.annotations.contains_key(k)) =>
-                {
-                    Some(format!("into {eq}, which the output sets"))
-                }
-                (None, true) if no_body_limit => Some(format!(
-                    "as no limit: the `{output}` output sets no request body limit"
-                )),
-                _ => None,
+            // what the output does itself is carried, what is not needed is said so; advice for
+            // the user stays a warning
+            let carried = match &d.equivalent {
+                Some(Equivalent::Carried(how)) => Some(format!("into {how}")),
+                Some(Equivalent::NotNeeded(why)) => Some(format!("as not needed: {why}")),
+                Some(Equivalent::Advice(_)) | None => None,
             };
             if let Some(how) = carried {
                 let path = Path::parse("ingress.annotations").key(&d.key);
