@@ -526,6 +526,40 @@ fn every_fault_behind_a_real_nginx_is_found_and_a_healthy_one_is_clean() {
         assert_eq!(code, i32::from(errors), "{what}: {found:#?}");
         fired.extend(found.iter().map(|(r, _)| r.clone()));
     }
+    // the probe's own flags: a smaller body passes a 1m limit, no body is sent at all with
+    // --no-body-probe, and plain HTTP is not asked with --no-http-check
+    let s = Scenario::start(
+        &dir,
+        &good,
+        &conf(
+            "",
+            "location / { proxy_pass http://127.0.0.1:{backend}; }",
+            "1m",
+        ),
+        &[],
+        None,
+    )
+    .unwrap();
+    let (found, _, _) = probe(&pki, s.https, s.http, &[]);
+    let rules = problems(&found);
+    assert!(rules.contains(&"probe-body-limit") && rules.contains(&"probe-http-not-redirected"));
+    let (found, _, _) = probe(&pki, s.https, s.http, &["--body-probe-size", "524288"]);
+    assert!(
+        !problems(&found).contains(&"probe-body-limit"),
+        "{found:#?}"
+    );
+    common::assert_has(answer(&found), "a 0.5 MiB body passes the proxy (405)");
+    let (found, _, stderr) = probe(
+        &pki,
+        s.https,
+        s.http,
+        &["--no-body-probe", "--no-http-check", "-v"],
+    );
+    assert_eq!(problems(&found), Vec::<&str>::new(), "{found:#?}");
+    assert!(!stderr.contains("POST "), "{stderr}");
+    assert!(!stderr.contains("GET http://"), "{stderr}");
+    common::assert_has(&stderr, "GET https://");
+    drop(s);
     // the values' URL is the one deployed: nothing to say
     let s = Scenario::start(&dir, &good, &HEALTHY, &[], None).unwrap();
     let url = format!("https://{HOST}:{}", s.https);
