@@ -205,7 +205,8 @@ struct Recording {
     seen: Mutex<Option<(Vec<u8>, Option<String>)>>,
     /// Whether a failed verification fails the handshake (the HTTP client without `--insecure`).
     enforce: bool,
-    schemes: Vec<SignatureScheme>,
+    /// The provider's signature algorithms, for the handshake's signatures.
+    algorithms: rustls::crypto::WebPkiSupportedAlgorithms,
 }
 
 impl Recording {
@@ -225,15 +226,12 @@ impl Recording {
             ),
             Err(e) => (None, Some(e)),
         };
-        let schemes = provider()
-            .signature_verification_algorithms
-            .supported_schemes();
         Recording {
             inner,
             no_roots,
             seen: Mutex::new(None),
             enforce,
-            schemes,
+            algorithms: provider().signature_verification_algorithms,
         }
     }
 }
@@ -269,12 +267,7 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &provider().signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -283,16 +276,11 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &provider().signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.schemes.clone()
+        self.algorithms.supported_schemes()
     }
 }
 
