@@ -497,14 +497,10 @@ proptest! {
         let text = if docs.is_empty() { String::new() } else { write_stream(&docs, form) };
         for &t in Target::all().iter().filter(|t| t.renders_objects()) {
             let opts = RunOptions {
-                inputs: Default::default(),
-                release: "airbyte".into(),
                 namespace: "airbyte".into(),
-                chart: airbyte_ingress::plan::NEWEST_CHART,
                 target: Some(t),
                 settings: settings(t, variant),
-                wrappers: Default::default(),
-                given: Default::default(),
+                ..Default::default()
             };
             let mut read = |_: &str, _: usize| Ok(text.clone().into_bytes());
             match airbyte_ingress::runs::moving::check(&["m.yaml".into()], &opts, &mut read) {

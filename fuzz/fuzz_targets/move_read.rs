@@ -18,14 +18,9 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let target = targets[pick as usize % targets.len()];
     let opts = RunOptions {
-        inputs: Default::default(),
-        release: "airbyte".into(),
-        namespace: "default".into(),
-        chart: airbyte_ingress::plan::NEWEST_CHART,
         target: Some(target),
         settings: target.needed_settings(),
-        wrappers: Default::default(),
-        given: Default::default(),
+        ..Default::default()
     };
     let mut read = |_: &str, _: usize| Ok(bytes.to_vec());
     match moving::check(&["fuzz.yaml".to_string()], &opts, &mut read) {

@@ -664,13 +664,7 @@ fn probe_run(
                     files: vec![f.clone()],
                     ..Default::default()
                 },
-                release: "airbyte".into(),
-                namespace: "airbyte".into(),
-                chart: crate::plan::NEWEST_CHART,
-                target: None,
-                settings: Default::default(),
-                wrappers: Default::default(),
-                given: Default::default(),
+                ..Default::default()
             };
             Some(crate::check(&opts, io.read)?)
         }

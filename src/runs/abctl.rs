@@ -196,15 +196,12 @@ pub fn check(o: &AbctlOptions, read: ReadFn<'_>) -> Result<AbctlReport, Failure>
         let run = RunOptions {
             inputs: ValueInputs {
                 files,
-                sets: Vec::new(),
                 limits: o.limits,
-                subchart: None,
+                ..Default::default()
             },
             release: RELEASE.into(),
             namespace: RELEASE.into(),
             chart: checked_as,
-            target: None,
-            settings: Default::default(),
             wrappers: super::WrapperOptions {
                 input_kind: Some(crate::inputs::wrapper::FileKind::Values),
                 ..Default::default()
@@ -214,6 +211,7 @@ pub fn check(o: &AbctlOptions, read: ReadFn<'_>) -> Result<AbctlReport, Failure>
                 namespace: true,
                 chart: true,
             },
+            ..Default::default()
         };
         let mut all = check_all(&run, &mut reader)?;
         let c = all.pop().ok_or_else(|| {

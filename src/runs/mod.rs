@@ -41,6 +41,23 @@ pub struct RunOptions {
     pub given: Given,
 }
 
+/// `helm template`'s defaults (release `airbyte`, namespace `default`, the newest chart), no
+/// inputs, no target: what a run that sets only what it needs starts from.
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            inputs: ValueInputs::default(),
+            release: "airbyte".into(),
+            namespace: "default".into(),
+            chart: crate::plan::NEWEST_CHART,
+            target: None,
+            settings: Settings::default(),
+            wrappers: WrapperOptions::default(),
+            given: Given::default(),
+        }
+    }
+}
+
 /// Why a run could not go on: exit code 2.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {

@@ -542,21 +542,16 @@ fn releases_of(file: &str, opts: &ScanOptions, read: ReadFn<'_>) -> Result<Vec<R
     let run = RunOptions {
         inputs: ValueInputs {
             files: vec![file.to_string()],
-            sets: Vec::new(),
             limits: opts.limits,
-            subchart: None,
+            ..Default::default()
         },
-        release: "airbyte".into(),
-        namespace: "default".into(),
         chart: opts.chart.unwrap_or(crate::plan::NEWEST_CHART),
-        target: None,
-        settings: Default::default(),
         wrappers,
         given: super::Given {
-            release: false,
-            namespace: false,
             chart: opts.chart.is_some(),
+            ..Default::default()
         },
+        ..Default::default()
     };
     let checked = check_all(&run, read)?;
     Ok(checked
