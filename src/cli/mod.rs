@@ -154,6 +154,14 @@ pub struct ValueArgs {
     /// `helmfile`, `terraform` (`helm_release`).
     #[arg(long, value_name = "KIND", value_parser = input_kind_parser())]
     pub input_kind: Option<FileKind>,
+    #[command(flatten)]
+    pub outside: OutsideArgs,
+}
+
+/// What the wrapper readers cannot find in the files themselves: other repositories' checkouts
+/// and Terraform variables (`validate`, `render`, `values` and `scan` take them alike).
+#[derive(Debug, Args)]
+pub struct OutsideArgs {
     /// Where another repository is checked out, for Argo CD `$ref/...` value files: the `ref`
     /// name or the repository URL, `=`, the folder (repeatable).
     #[arg(long, value_name = "NAME=DIR")]
@@ -164,6 +172,24 @@ pub struct ValueArgs {
     /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
     #[arg(long, value_name = "FILE")]
     pub tf_vars: Vec<String>,
+}
+
+impl OutsideArgs {
+    /// The wrapper readers' options; `input_kind` and whether other charts pass are the
+    /// command's own.
+    pub(crate) fn wrapper_options(
+        &self,
+        input_kind: Option<FileKind>,
+        other_charts_pass: bool,
+    ) -> Result<WrapperOptions, Failure> {
+        Ok(WrapperOptions {
+            input_kind,
+            repo_roots: repo_roots(&self.repo_root)?,
+            tf_vars: self.tf_var.clone(),
+            tf_var_files: self.tf_vars.clone(),
+            other_charts_pass,
+        })
+    }
 }
 
 /// `--repo-root NAME=DIR` arguments.
@@ -428,16 +454,8 @@ pub struct ScanArgs {
     /// Largest file read, in bytes; larger files are skipped with a warning.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_file_bytes)]
     pub max_file_bytes: usize,
-    /// Where another repository is checked out, for Argo CD `$ref/...` value files: the `ref`
-    /// name or the repository URL, `=`, the folder (repeatable).
-    #[arg(long, value_name = "NAME=DIR")]
-    pub repo_root: Vec<String>,
-    /// A Terraform variable's value, as `terraform -var` takes it (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub tf_var: Vec<String>,
-    /// A `.tfvars` file of Terraform variables (repeatable; `--tf-var` wins).
-    #[arg(long, value_name = "FILE")]
-    pub tf_vars: Vec<String>,
+    #[command(flatten)]
+    pub outside: OutsideArgs,
 }
 
 #[derive(Debug, Args)]
@@ -629,7 +647,6 @@ impl ValueArgs {
                 "`-f -` is given twice: standard input can be read only once".into(),
             ));
         }
-        let repo_roots = repo_roots(&self.repo_root)?;
         Ok(RunOptions {
             inputs: self.inputs(),
             release: release.unwrap_or("airbyte").to_string(),
@@ -641,13 +658,7 @@ impl ValueArgs {
             chart: self.chart_version.unwrap_or(NEWEST_CHART),
             target,
             settings: target_args.settings(target)?,
-            wrappers: WrapperOptions {
-                input_kind: self.input_kind,
-                repo_roots,
-                tf_vars: self.tf_var.clone(),
-                tf_var_files: self.tf_vars.clone(),
-                other_charts_pass: false,
-            },
+            wrappers: self.outside.wrapper_options(self.input_kind, false)?,
             given: Given {
                 release: release.is_some(),
                 namespace: namespace.is_some(),

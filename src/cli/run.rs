@@ -805,13 +805,7 @@ fn scan_run(
         max_files: args.max_files,
         ignore_files: !args.no_ignore,
         chart: args.chart_version,
-        wrappers: crate::runs::WrapperOptions {
-            input_kind: None,
-            repo_roots: super::repo_roots(&args.repo_root)?,
-            tf_vars: args.tf_var.clone(),
-            tf_var_files: args.tf_vars.clone(),
-            other_charts_pass: true,
-        },
+        wrappers: args.outside.wrapper_options(None, true)?,
     };
     let r = crate::runs::scan::scan(&opts, io.read)?;
     if io.verbose {
