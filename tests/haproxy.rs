@@ -54,14 +54,6 @@ fn self_signed(openssl: &Path, dir: &Path) -> PathBuf {
     pem
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn render(args: &[&str]) -> String {
     let r = common::run(args);
     assert_eq!(r.code, 0, "{}", r.transcript());
@@ -197,17 +189,6 @@ impl Drop for Running {
     }
 }
 
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "haproxy did not listen on {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// `curl`, returning `status body-or-redirect`.
 fn curl(curl: &Path, args: &[&str]) -> String {
     let out = Command::new(curl)
@@ -234,7 +215,7 @@ fn haproxy_in_front_of_a_loopback_upstream() {
     let dir = common::tempdir("e2e");
     let pem = self_signed(&openssl, &dir);
     let up = upstream();
-    let (http, https) = (free_port(), free_port());
+    let (http, https) = (common::free_port(), common::free_port());
     let (http_bind, https_bind, upstream_addr) = (
         format!("127.0.0.1:{http}"),
         format!("127.0.0.1:{https}"),
@@ -260,8 +241,8 @@ fn haproxy_in_front_of_a_loopback_upstream() {
     ]);
     std::fs::write(&cfg, text).unwrap();
     let _running = Running::haproxy(&haproxy, &cfg);
-    wait_for_port(http);
-    wait_for_port(https);
+    common::wait_for_port(http, "haproxy");
+    common::wait_for_port(https, "haproxy");
 
     // HTTP redirects to HTTPS
     let r = curl(
@@ -335,7 +316,7 @@ fn without_tls_http_serves_airbyte() {
     };
     let dir = common::tempdir("plain");
     let up = upstream();
-    let http = free_port();
+    let http = common::free_port();
     let (http_bind, upstream_addr) = (
         format!("127.0.0.1:{http}"),
         format!("127.0.0.1:{}", up.port),
@@ -359,7 +340,7 @@ fn without_tls_http_serves_airbyte() {
     )
     .unwrap();
     let _running = Running::haproxy(&haproxy, &cfg);
-    wait_for_port(http);
+    common::wait_for_port(http, "haproxy");
     let r = curl(
         &curl_bin,
         &[

@@ -29,27 +29,6 @@ impl Drop for Proc {
     }
 }
 
-/// A free port on 127.0.0.1 (bound, then released for the server to take).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Waits (at most 10 s, in 50 ms steps) until something accepts connections on the port.
-fn wait_for(port: u16, what: &str) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("{what} did not listen on 127.0.0.1:{port} within 10 s");
-}
-
 /// The stand-in Airbyte, reporting `url` as its airbyteUrl; its port.
 fn standin(dir: &Path, url: &str, flags: &[&str]) -> (Proc, u16) {
     let port_file = dir.join(format!("standin-{}.port", flags.join("")));
@@ -68,7 +47,7 @@ fn standin(dir: &Path, url: &str, flags: &[&str]) -> (Proc, u16) {
         if let Ok(text) = std::fs::read_to_string(&port_file)
             && let Ok(port) = text.trim().parse::<u16>()
         {
-            wait_for(port, "the stand-in Airbyte");
+            common::wait_for_port(port, "the stand-in Airbyte");
             return (proc, port);
         }
         assert!(
@@ -176,7 +155,7 @@ fn nginx(
         p.exists().then_some(p)
     });
     let bin = common::tool("nginx", found)?;
-    let http = free_port();
+    let http = common::free_port();
     let prefix = dir.join(format!("nginx-{https}"));
     std::fs::create_dir_all(prefix.join("logs")).unwrap();
     let fill = |t: &str| {
@@ -232,8 +211,8 @@ http {{
         .spawn()
         .expect("nginx starts");
     let proc = Proc(child);
-    wait_for(https, "nginx");
-    wait_for(http, "nginx");
+    common::wait_for_port(https, "nginx");
+    common::wait_for_port(http, "nginx");
     Some((proc, http))
 }
 
@@ -256,7 +235,7 @@ impl Scenario {
         reported: Option<&str>,
     ) -> Option<Scenario> {
         // the stand-in must know the probed URL, port included: the port NGINX takes is chosen first
-        let https = free_port();
+        let https = common::free_port();
         let url = reported.map_or_else(|| format!("https://{HOST}:{https}"), str::to_string);
         let (standin, backend) = standin(dir, &url, flags);
         let (nginx, http) = nginx(dir, cert, backend, https, conf)?;
@@ -619,7 +598,7 @@ fn every_fault_behind_a_real_nginx_is_found_and_a_healthy_one_is_clean() {
     );
     drop(s);
     // nothing listens: unreachable
-    let (found, code, _) = probe(&pki, free_port(), free_port(), &[]);
+    let (found, code, _) = probe(&pki, common::free_port(), common::free_port(), &[]);
     assert_eq!(problems(&found), vec!["probe-unreachable"], "{found:#?}");
     assert_eq!(code, 1);
     fired.extend(found.iter().map(|(r, _)| r.clone()));
@@ -688,11 +667,11 @@ fn haproxy_rendered_by_this_tool_probes_clean_and_says_when_airbyte_is_down() {
             .spawn()
             .expect("haproxy starts");
         let proc = Proc(child);
-        wait_for(https, "haproxy");
-        wait_for(http, "haproxy");
+        common::wait_for_port(https, "haproxy");
+        common::wait_for_port(http, "haproxy");
         proc
     };
-    let (http, https) = (free_port(), free_port());
+    let (http, https) = (common::free_port(), common::free_port());
     let (_standin, backend) = standin(&dir, &format!("https://{HOST}:{https}"), &[]);
     let proxy = start(http, https, backend);
     let (found, code, stderr) = probe(&pki, https, http, &[]);
@@ -707,8 +686,8 @@ fn haproxy_rendered_by_this_tool_probes_clean_and_says_when_airbyte_is_down() {
     }
     drop(proxy);
     // the upstream down: HAProxy answers its own 503
-    let (http, https) = (free_port(), free_port());
-    let _proxy = start(http, https, free_port());
+    let (http, https) = (common::free_port(), common::free_port());
+    let _proxy = start(http, https, common::free_port());
     let (found, code, _) = probe(&pki, https, http, &[]);
     assert_eq!(problems(&found), vec!["probe-health"], "{found:#?}");
     assert_eq!(code, 1);

@@ -231,3 +231,24 @@ pub fn report_findings(stdout: &str) -> Vec<(String, String, u64)> {
         })
         .collect()
 }
+
+/// A free port on 127.0.0.1 (bound, then released for a server of the test to take).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits, at most 10 s in 50 ms steps, until something accepts connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, what: &str) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{what} did not listen on 127.0.0.1:{port} within 10 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
