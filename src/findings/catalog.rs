@@ -115,6 +115,23 @@ macro_rules! catalog {
 }
 
 impl Rule {
+    /// Whether the rule says something about the target that holds whatever the values say (a
+    /// controller-wide timeout, a Gateway the run attaches to): values nobody could read cannot
+    /// change it, so it stays what it is rather than becoming `cannot-assess`.
+    pub fn holds_whatever_the_values(self) -> bool {
+        use Rule::*;
+        matches!(
+            self,
+            TraefikEntrypointTimeout
+                | HaproxyClientTimeout
+                | IstioGatewayTimeouts
+                | IstioAttachExisting
+                | GatewayAttachExisting
+                | GatewayBodyLimit
+                | AksKeyvaultIdentity
+        )
+    }
+
     /// Whether the rule judges one written value by itself (its syntax, its type, its own
     /// setting), so that a finding stays sure when values nobody could read come earlier in the
     /// merge; a rule about what is missing, or about how values fit together, does not. Exhaustive,

@@ -150,6 +150,36 @@ mod tests {
         assert!(!dup(values("other.example.com", "/")));
     }
 
+    /// A Kubernetes-style backend map where the chart takes the word `server`: the help says what
+    /// the chart wants, not merely "a string".
+    #[test]
+    fn a_kubernetes_backend_map_is_told_what_the_chart_takes() {
+        let values = |backend: &str| {
+            format!(
+                "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: true\n  className: traefik\n  hosts:\n    - host: airbyte.example.com\n      paths: [{{path: /, pathType: Prefix, backend: {backend}}}]\n"
+            )
+        };
+        let checked = crate::check_text(
+            &values("{service: {name: airbyte-airbyte-server-svc, port: {number: 8001}}}"),
+            None,
+            Default::default(),
+        );
+        let f = checked
+            .findings
+            .iter()
+            .find(|f| f.rule == Rule::WrongType)
+            .expect("a wrong-type finding");
+        assert!(f.help.contains("write `backend: server`"), "{}", f.help);
+        // a number is still told the type
+        let checked = crate::check_text(&values("8001"), None, Default::default());
+        let f = checked
+            .findings
+            .iter()
+            .find(|f| f.rule == Rule::WrongType)
+            .expect("a wrong-type finding");
+        assert_eq!(f.help, "write `backend` as a string");
+    }
+
     /// The URL feeds links and cookies whatever serves Airbyte: its rules run with the chart's
     /// Ingress off, and point at the line.
     #[test]

@@ -336,6 +336,7 @@ pub fn finish(m: Merged) -> Result<Checked, Failure> {
                     .is_some_and(|n| spans.iter().any(|s| s.holds(n.origin)));
                 let kept = f.rule == Rule::CannotAssess
                     || f.rule.info().scope == crate::findings::Scope::Input
+                    || f.rule.holds_whatever_the_values()
                     || (f.rule.judges_written_value()
                         && written_after
                         && spans.iter().any(|s| s.holds(f.primary())));

@@ -203,6 +203,10 @@ fn type_finding(path: &Path, node: &Node) -> Finding {
         ),
     )
     .help(match path.0.last() {
+        // a Kubernetes Ingress backend (`service: {name, port}`) where the chart takes a word
+        Some(Seg::Key(k)) if &**k == "backend" && matches!(node.value, Value::Map(_)) => {
+            "the chart's `backend` names an Airbyte service, not a Kubernetes backend: write `backend: server` (the chart builds the Service name and port itself); to route to a Service of your own, turn the chart's Ingress off and write your own Ingress (`validate -m` checks it)".to_string()
+        }
         // `ingress.hosts[0]`: the entry is what must change, not the list
         Some(Seg::Index(_)) => format!(
             "write each entry of `{}` as {expected}",
