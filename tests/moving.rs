@@ -552,3 +552,56 @@ fn an_agc_ingressextension_timeout_is_read() {
         "nginx.ingress.kubernetes.io/proxy-read-timeout: \"2700\"",
     );
 }
+
+/// A route that names no namespace (a kustomization or `kubectl apply -n` places it) is written
+/// for the default namespace, and the run says so at the route; `--namespace` settles it.
+#[test]
+fn a_route_with_no_namespace_is_said_not_guessed() {
+    let (_dir, file) = variant(
+        "fixtures/manifests/moving/nginx-timeouts.yaml",
+        "  namespace: data\n",
+        "",
+    );
+    let r = moved(&file, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    stderr_has_at(&r, &format!("{file}:4:1:"), "info[cannot-assess]");
+    common::assert_has(&r.stderr, "names no namespace");
+    common::assert_has(&r.stdout, "namespace: default");
+    let r = moved(&file, "nginx", &["--namespace", "data"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("names no namespace"), "{}", r.stderr);
+    common::assert_has(&r.stdout, "namespace: data");
+}
+
+/// With no TLS on the route and no `AIRBYTE_URL` in the input, the URL the move makes up is
+/// `http`: the values' URL rules do not judge it (the release's own URL was not read), but they
+/// judge one the user gives.
+#[test]
+fn a_made_up_url_is_not_judged_a_given_one_is() {
+    let text = std::fs::read_to_string(
+        common::root().join("fixtures/manifests/moving/nginx-timeouts.yaml"),
+    )
+    .unwrap();
+    let without_tls = text.replace(
+        "  tls:\n    - hosts:\n        - airbyte.data.example.com\n      secretName: airbyte-data-tls\n",
+        "",
+    );
+    assert_ne!(without_tls, text, "the fixture's TLS block moved");
+    let dir = common::tempdir("moving");
+    let file = dir.join("no-tls.yaml").display().to_string();
+    std::fs::write(&file, without_tls).unwrap();
+    let r = moved(&file, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("cookie-secure-over-http"),
+        "{}",
+        r.stderr
+    );
+    let r = moved(
+        &file,
+        "nginx",
+        &["--set", "global.airbyteUrl=http://airbyte.data.example.com"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stderr, "warning[cookie-secure-over-http]");
+}

@@ -34,6 +34,8 @@ pub struct Moved {
     pub asked: Asked,
     /// What was read, for `-v`.
     pub notes: Vec<String>,
+    /// Where `global.airbyteUrl` was taken from a route's host, for want of the release's own.
+    pub derived_url: Option<Origin>,
 }
 
 fn node(value: Value, origin: Origin) -> Node {
@@ -106,17 +108,36 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             |(_, release, _)| release.to_string(),
         )
     };
-    let namespace = if opts.given.namespace {
-        opts.namespace.clone()
-    } else {
-        airbyte
-            .first()
-            .and_then(|(route, ..)| objects[route.object].namespace.clone())
-            .unwrap_or_else(|| opts.namespace.clone())
-    };
+    let read_namespace = airbyte
+        .first()
+        .and_then(|(route, ..)| objects[route.object].namespace.clone());
     let at = airbyte
         .first()
         .map_or(first_origin, |(route, ..)| objects[route.object].origin());
+    let namespace = match (opts.given.namespace, read_namespace) {
+        (true, _) => opts.namespace.clone(),
+        (false, Some(ns)) => ns,
+        (false, None) => {
+            // a route with no namespace goes where `kubectl apply -n` or a kustomization put it:
+            // the output names one, so which is said, not guessed silently
+            if let Some((route, ..)) = airbyte.first() {
+                findings.push(
+                    Finding::new(
+                        Rule::CannotAssess,
+                        Path::default(),
+                        at,
+                        format!(
+                            "{} names no namespace, so the one Airbyte runs in is not known: the output is written for namespace `{}`",
+                            objects[route.object].label(),
+                            opts.namespace
+                        ),
+                    )
+                    .help("pass `--namespace` with the namespace Airbyte runs in"),
+                );
+            }
+            opts.namespace.clone()
+        }
+    };
     let file = files
         .first()
         .map(|f| crate::inputs::shown_name(f))
@@ -169,6 +190,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             findings,
             asked: Asked::default(),
             notes,
+            derived_url: None,
         });
     }
     let chart = opts.chart;
@@ -530,6 +552,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
         .iter()
         .find(|u| u.value.0 == release_name && !u.value.1.is_empty())
         .map(|u| (u.value.1.clone(), u.origin));
+    let mut derived_url = None;
     let url = match url {
         Some(u) => u,
         None => {
@@ -551,6 +574,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             notes.push(format!(
                 "global.airbyteUrl `{u}` from the host of the first route"
             ));
+            derived_url = Some(*at);
             (u, *at)
         }
     };
@@ -599,6 +623,7 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
         findings,
         asked,
         notes,
+        derived_url,
     })
 }
 
@@ -885,6 +910,23 @@ pub fn check(
         .any(|f| f.rule == Rule::NoAirbyteRoute)
     {
         checked.findings.retain(|f| f.rule != Rule::HostsMissing);
+    }
+    // a URL made up from a route's host stands for the release's own, which was not read: what
+    // its scheme or host would say about the values is not said (given with `--set` or `-f`, it is)
+    if let Some(origin) = moved.derived_url {
+        let made_up = checked
+            .loaded
+            .root
+            .at(&Path::parse("global.airbyteUrl"))
+            .is_some_and(|n| n.origin == origin);
+        if made_up {
+            checked.findings.retain(|f| {
+                !matches!(
+                    f.rule,
+                    Rule::CookieSecureOverHttp | Rule::UrlHttpWithTls | Rule::UrlHttpsWithoutTls
+                )
+            });
+        }
     }
     checked.findings.extend(moved.findings);
     crate::findings::sort(&mut checked.findings);
