@@ -298,6 +298,13 @@ const SERVICE_SUFFIXES: [(&str, ServiceKind); 4] = [
     ("-airbyte-webapp-svc", ServiceKind::Webapp),
 ];
 
+/// Whether a route's backend Service looks like Airbyte's: a chart Service of any release, or one
+/// of the user's own (`airbyte-ui` in front of the server's pods). What `validate -m` and `scan`
+/// both take for a route to Airbyte, with the routes that serve the URL's host.
+pub fn names_airbyte(service: &str) -> bool {
+    service.contains("airbyte")
+}
+
 /// Which Airbyte Service a name is, and of which release: `prod-airbyte-server-svc` is the server
 /// of `prod`. The one place names are read back (the chart writes them in [`service_name`]).
 pub fn read_service_name(name: &str) -> Option<(&str, ServiceKind)> {

@@ -97,6 +97,23 @@ fn real_hand_written_manifests() {
         &f("haproxy-snippet.yaml"),
         &[(8, "snippet-critical"), (11, "timeout-too-low")],
     );
+    // ALB `instance` targets to a NodePort Service of the user's own reach it; to a ClusterIP
+    // one they do not
+    let alb = f("alb-instance-nodeport.yaml");
+    expect(&alb, &[(30, "timeout-too-low")]);
+    let dir = common::tempdir("expert-cluster-ip");
+    let cluster_ip = dir.join("alb-instance-cluster-ip.yaml");
+    let text = std::fs::read_to_string(common::root().join(&alb)).unwrap();
+    assert!(text.contains("type: NodePort"));
+    std::fs::write(
+        &cluster_ip,
+        text.replace("type: NodePort", "type: ClusterIP"),
+    )
+    .unwrap();
+    expect(
+        cluster_ip.to_str().unwrap(),
+        &[(30, "alb-target-type"), (30, "timeout-too-low")],
+    );
     // no false alarms: a hand-named Service the manifests define, one host on two classes
     expect(&f("plain-service.yaml"), &[(26, "ingress-nginx-retired")]);
     expect(

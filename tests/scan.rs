@@ -455,3 +455,30 @@ fn nginx_gateway_fabric_policies_in_their_own_file_count() {
         "{found:?}"
     );
 }
+
+/// A route to a Service of the user's own (no release in its name, no wrapper in the repository)
+/// is checked as `validate -m` checks it: the scan and `validate -m` of the same folder agree.
+#[test]
+fn a_route_to_a_service_of_ones_own_is_checked_as_validate_m_checks_it() {
+    let dir = common::tempdir("scan-own-service");
+    let text = std::fs::read_to_string(
+        common::root().join("fixtures/manifests/expert/alb-instance-nodeport.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("airbyte.yaml"),
+        text.replace("type: NodePort", "type: ClusterIP"),
+    )
+    .unwrap();
+    let path = dir.display().to_string();
+    let (code, found, _) = scan_json(&[&path]);
+    let rules: Vec<&str> = found.iter().map(|(r, ..)| r.as_str()).collect();
+    assert_eq!(rules, ["alb-target-type", "timeout-too-low"], "{found:?}");
+    assert_eq!(code, 1);
+    let r = common::run(&["validate", "-m", &path, "--format", "json"]);
+    let validated: Vec<String> = common::report_findings(&r.stdout)
+        .into_iter()
+        .map(|(rule, ..)| rule)
+        .collect();
+    assert_eq!(validated, rules);
+}

@@ -13,6 +13,9 @@ pub struct ServiceInfo {
     pub namespace: Option<String>,
     /// Each port's name (if any) and number.
     pub ports: Vec<(Option<String>, u16)>,
+    /// `type: NodePort` or `LoadBalancer`: it has node ports, which an ALB's `instance` targets
+    /// need.
+    pub node_ports: bool,
     pub origin: Origin,
 }
 
@@ -147,10 +150,15 @@ fn service(o: &Object) -> ServiceInfo {
             .collect(),
         _ => Vec::new(),
     };
+    let node_ports = o
+        .at("spec.type")
+        .and_then(str_of)
+        .is_some_and(|t| t == "NodePort" || t == "LoadBalancer");
     ServiceInfo {
         name: o.name.clone(),
         namespace: o.namespace.clone(),
         ports,
+        node_ports,
         origin: o.origin(),
     }
 }

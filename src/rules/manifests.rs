@@ -80,7 +80,25 @@ pub fn check(
     for &i in &routers {
         let o = &objects[i];
         if o.kind == "Ingress" {
-            ingress_settings(o, ctx.nginx_config.as_ref(), &mut out);
+            // every backend a Service of the input with node ports: the ALB's `instance` targets
+            // reach it (the chart's own Services are ClusterIP)
+            let mut backends = routing
+                .routes
+                .iter()
+                .filter(|r| r.object == i)
+                .filter_map(|r| r.backend.as_ref())
+                .peekable();
+            let node_ports = backends.peek().is_some()
+                && backends.all(|b| {
+                    inventory.services.iter().any(|s| {
+                        s.name == b.name
+                            && s.node_ports
+                            && (s.namespace.is_none()
+                                || o.namespace.is_none()
+                                || s.namespace == o.namespace)
+                    })
+                });
+            ingress_settings(o, ctx.nginx_config.as_ref(), node_ports, &mut out);
         }
     }
     for &i in &empty {
@@ -203,7 +221,7 @@ fn is_airbyte_route(r: &Route, ctx: &Context) -> bool {
     let names_airbyte = r
         .backend
         .as_ref()
-        .is_some_and(|b| b.name.contains("airbyte"));
+        .is_some_and(|b| crate::airbyte::names_airbyte(&b.name));
     let url_host = ctx
         .url
         .as_ref()
@@ -218,6 +236,7 @@ fn is_airbyte_route(r: &Route, ctx: &Context) -> bool {
 fn ingress_settings(
     o: &Object,
     nginx: Option<&crate::manifests::NginxConfig>,
+    node_ports: bool,
     out: &mut Vec<Finding>,
 ) {
     let ann = o.annotations();
@@ -360,6 +379,13 @@ fn ingress_settings(
             Annotations::Plain(&ann),
         ));
     for v in verdicts {
+        // `instance` targets work when the Services routed to have node ports
+        if v.rule == Rule::AlbTargetType
+            && node_ports
+            && ann.get(ALB_TARGET_TYPE).is_none_or(|t| t == "instance")
+        {
+            continue;
+        }
         let config = from_config.iter().find(|(k, _)| *k == v.key);
         let origin = match (config, v.on_key, v.set, ann_node(&v.key)) {
             (Some((_, at)), ..) => *at,
@@ -379,6 +405,8 @@ fn ingress_settings(
         out.push(Finding::new(v.rule, ann_path(&v.key), origin, message).help(v.help));
     }
 }
+
+const ALB_TARGET_TYPE: &str = "alb.ingress.kubernetes.io/target-type";
 
 /// Which Airbyte Service a name is, and for which release, in the words messages use.
 fn airbyte_service(name: &str) -> Option<(&str, &'static str)> {

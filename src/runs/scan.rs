@@ -97,6 +97,8 @@ struct Obj {
     /// The releases its backends name (`<release>-airbyte-server-svc`), with the backend
     /// namespace when it names one.
     releases: Vec<(String, Option<String>)>,
+    /// A backend looks like Airbyte's without naming a release (a Service of the user's own).
+    names_airbyte: bool,
     hosts: Vec<String>,
     /// TLS secrets it serves (Ingress `spec.tls[].secretName`, IngressRoute `spec.tls.secretName`,
     /// Gateway `certificateRefs`), with where each is written.
@@ -283,7 +285,9 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             } else {
                 (by_service, "service")
             };
-            if o.releases.is_empty() && found.is_empty() {
+            // a route to a Service of the user's own that looks like Airbyte's is checked alone,
+            // as `validate -m` checks it
+            if o.releases.is_empty() && found.is_empty() && !o.names_airbyte {
                 continue;
             }
             // of several candidates (one release name in several clusters' folders), those nearest
@@ -700,6 +704,7 @@ fn summarize(o: &Object) -> Option<Obj> {
         namespace: o.namespace.clone(),
         origin: o.origin(),
         releases: Vec::new(),
+        names_airbyte: false,
         hosts: Vec::new(),
         secrets: Vec::new(),
         issuer: false,
@@ -721,6 +726,7 @@ fn summarize(o: &Object) -> Option<Obj> {
     let mut backends: Vec<(String, Option<String>)> = Vec::new();
     collect_backends(&o.node, &mut backends);
     for (name, ns) in backends {
+        obj.names_airbyte |= !unknown::has_token(&name) && crate::airbyte::names_airbyte(&name);
         service(&name, ns);
     }
     match kind {
