@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::plan::{Byo, Plan, Port, Service, TlsEntry};
-use crate::render::{Document, Expected, RenderError, Rendered, Templates, render_docs};
+use crate::render::{Document, Expected, RenderError, Rendered, Templates, render_docs_sized};
 use crate::tree::Tree;
 
 pub const TEMPLATES: Templates = &[(
@@ -147,7 +147,45 @@ pub fn render_one(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
 
 pub fn render_ingress(ctx: &IngressCtx) -> Result<Vec<Document>, RenderError> {
     let expected = [Expected::new("networking.k8s.io/v1", "Ingress", &ctx.name).checked(check)];
-    render_docs(TEMPLATES, "ingress/ingress.yaml.j2", ctx, &expected)
+    render_docs_sized(
+        TEMPLATES,
+        "ingress/ingress.yaml.j2",
+        ctx,
+        &expected,
+        ctx.text_size(),
+    )
+}
+
+impl IngressCtx {
+    /// About how many bytes the template writes for it, rounded up (the lines each value sits on,
+    /// as `ingress.yaml.j2` lays them out): the render's buffer is reserved at that size.
+    fn text_size(&self) -> usize {
+        let annotations: usize = self
+            .annotations
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 8)
+            .sum();
+        let tls: usize = self
+            .tls
+            .iter()
+            .map(|t| {
+                32 + t.secret_name.as_ref().map_or(0, String::len)
+                    + t.hosts.iter().map(|h| h.len() + 16).sum::<usize>()
+            })
+            .sum();
+        let rules: usize = self
+            .rules
+            .iter()
+            .map(|r| {
+                48 + r.host.len()
+                    + r.paths
+                        .iter()
+                        .map(|p| 224 + p.path.len() + p.service.len())
+                        .sum::<usize>()
+            })
+            .sum();
+        1024 + self.name.len() + self.release.len() + annotations + tls + rules
+    }
 }
 
 /// A rendered Ingress read into the real Kubernetes type: nothing unknown (serde_ignored names
