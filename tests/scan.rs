@@ -482,3 +482,21 @@ fn a_route_to_a_service_of_ones_own_is_checked_as_validate_m_checks_it() {
         .collect();
     assert_eq!(validated, rules);
 }
+
+/// helmfile v1's `helmfile.yaml.gotmpl` is a wrapper to the scan, its actions inside values are
+/// unknowns, and a `.gotmpl` values file beside it is passed over.
+#[test]
+fn a_helmfile_v1_state_file_is_read_by_the_scan() {
+    let (code, found, v) = scan_json(&["fixtures/wrappers/helmfile-v1"]);
+    assert_eq!(code, 0, "{found:?}");
+    assert_eq!(v["inputs"].as_array().map(Vec::len), Some(1), "{v}");
+    let file = "fixtures/wrappers/helmfile-v1/helmfile.yaml.gotmpl";
+    assert!(
+        found.contains(&("body-size-too-low".to_string(), file.to_string(), 26)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("cannot-assess".to_string(), file.to_string(), 28)),
+        "{found:?}"
+    );
+}

@@ -464,3 +464,47 @@ fn bad_wrappers_exit_2_at_their_lines() {
     assert_eq!(r.code, 2, "{}", r.transcript());
     common::assert_has(&r.stderr, "no release of Airbyte's chart");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// A helmfile whose template actions sit inside its values is read: each action is a value
+    /// this tool cannot resolve (`cannot-assess` at its line, never a fault of the value around
+    /// it); one whose actions shape the YAML is refused as templated, exit 2.
+    #[test]
+    fn helmfile_actions_in_values_are_unknowns_and_shaping_ones_refuse(
+        prefix in "[a-z]{0,6}",
+        expr in "\\.(Values|StateValues|Environment\\.Values)\\.[a-z]{1,8}",
+        suffix in "(\\.[a-z]{2,6}){0,2}",
+        gotmpl in any::<bool>(),
+    ) {
+        let dir = common::tempdir("helmfile-actions");
+        let name = if gotmpl { "helmfile.yaml.gotmpl" } else { "helmfile.yaml" };
+        let host = format!("{prefix}{{{{ {expr} }}}}{suffix}");
+        let text = format!(
+            "repositories:\n  - name: airbyte\n    url: https://airbytehq.github.io/charts\n---\nreleases:\n  - name: airbyte\n    namespace: airbyte\n    chart: airbyte/airbyte\n    version: 2.2.0\n    values:\n      - global:\n          airbyteUrl: 'https://{host}'\n        ingress:\n          enabled: false\n          hosts:\n            - host: '{host}'\n              paths: [{{path: /, pathType: Prefix, backend: server}}]\n"
+        );
+        let file = dir.join(name);
+        std::fs::write(&file, &text).unwrap();
+        let r = common::run(&["validate", "-f", file.to_str().unwrap(), "--format", "json"]);
+        prop_assert_eq!(r.code, 0, "{}\n{}", text, r.transcript());
+        let found = common::report_findings(&r.stdout);
+        prop_assert!(
+            found.iter().any(|(rule, _, line)| rule == "cannot-assess" && *line == 16),
+            "{:?}\n{}", found, text
+        );
+        prop_assert!(
+            found.iter().all(|(rule, ..)| rule == "cannot-assess"),
+            "{:?}\n{}", found, text
+        );
+        // the same release made once per item of a `range`: refused
+        let shaped = text.replace(
+            "releases:\n",
+            "releases:\n{{- range $x := list \"a\" }}\n",
+        ) + "{{- end }}\n";
+        std::fs::write(&file, &shaped).unwrap();
+        let r = common::run(&["validate", "-f", file.to_str().unwrap(), "--format", "json"]);
+        prop_assert_eq!(r.code, 2, "{}\n{}", shaped, r.transcript());
+        prop_assert!(r.stdout.contains("input-templated"), "{}", r.stdout);
+    }
+}

@@ -410,7 +410,7 @@ catalog! {
         "an input that is not valid YAML, JSON or HCL, or not UTF-8 text"
         "fix the file at the line and column the message names";
     InputTemplated "input-templated" Error Input
-        "a template (a helmfile `.gotmpl` or `{{ }}`, a Pulumi program): its values are not known until it is rendered"
+        "a template whose shape is not known until it is rendered (a helmfile whose `{{ }}` shape the YAML, a `.gotmpl` values file, a Pulumi program)"
         "render it first (`helmfile template`, `helm template`, `pulumi preview`) and check the output with `validate -m -` or `post-render`";
     InputUnreadable "input-unreadable" Error Input
         "an input that cannot be read: missing, a directory, no permission, standard input empty"

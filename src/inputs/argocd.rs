@@ -578,34 +578,17 @@ fn resolve_file(
     }
 }
 
+const GENERATOR: &str = "an ApplicationSet generator parameter, known only when the generator runs";
+
 /// Replaces every `{{ ... }}` in the strings of an ApplicationSet template with its token. A
 /// string of several lines (embedded values) is left to its reader, which places its lines first.
 fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
-    let origin = n.origin;
-    match &mut n.value {
-        Value::Str(s) if !s.contains('\n') => replace_in_text(s, unknowns, origin),
-        Value::Seq(items) => items
-            .iter_mut()
-            .for_each(|i| replace_templates(i, unknowns)),
-        Value::Map(m) => m.values_mut().for_each(|v| replace_templates(v, unknowns)),
-        _ => {}
-    }
+    super::unknown::replace_in_tree(n, unknowns, GENERATOR, false);
 }
 
 /// Replaces every `{{ ... }}` in `text` with its token.
 fn replace_in_text(text: &mut String, unknowns: &mut super::unknown::Unknowns, origin: Origin) {
-    while let Some(start) = text.find("{{") {
-        let Some(len) = text[start..].find("}}") else {
-            break;
-        };
-        let expr = text[start..start + len + 2].to_string();
-        let t = unknowns.add(
-            &expr,
-            origin,
-            "an ApplicationSet generator parameter, known only when the generator runs",
-        );
-        text.replace_range(start..start + len + 2, &t);
-    }
+    super::unknown::replace_actions(text, unknowns, origin, GENERATOR);
 }
 
 #[cfg(test)]

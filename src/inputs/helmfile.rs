@@ -6,7 +6,7 @@
 //! first.
 
 use super::wrapper::{
-    Ctx, InputKind, Known, Layer, Release, Skipped, error_at, relative_to, string, templated,
+    Ctx, InputKind, Known, Layer, Release, Skipped, error_at, relative_to, string,
 };
 use crate::source::{InputError, InputErrorKind, Node, Path, SetKind, Sources, Value};
 
@@ -40,6 +40,7 @@ pub fn read(
     file: u32,
     sources: &mut Sources,
     ctx: &mut Ctx<'_>,
+    unknowns: &super::unknown::Unknowns,
 ) -> Result<(Vec<Release>, Vec<Skipped>), InputError> {
     let wrapper = sources.files[file as usize].name.clone();
     let wrapper_path = if wrapper == "<stdin>" {
@@ -49,22 +50,26 @@ pub fn read(
     };
     let mut releases = Vec::new();
     let mut skipped = Vec::new();
-    for doc in docs {
-        let repos: Vec<(String, String)> = match at(doc, "repositories") {
+    // the parts of a helmfile (its `---` documents) are merged: a repository one part declares
+    // serves the releases of every part
+    let repos: Vec<(String, String)> = docs
+        .iter()
+        .filter_map(|doc| match at(doc, "repositories") {
             Some(Node {
                 value: Value::Seq(r),
                 ..
-            }) => r
-                .iter()
-                .filter_map(|r| {
-                    Some((
-                        str_at(r, "name")?.to_string(),
-                        str_at(r, "url").unwrap_or("").to_string(),
-                    ))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+            }) => Some(r),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|r| {
+            Some((
+                str_at(r, "name")?.to_string(),
+                str_at(r, "url").unwrap_or("").to_string(),
+            ))
+        })
+        .collect();
+    for doc in docs {
         let Some(Node {
             value: Value::Seq(list),
             ..
@@ -91,6 +96,7 @@ pub fn read(
                 r.origin,
                 Known::new(chart.to_string(), "releases[].chart", chart_node.origin),
             );
+            rel.unknowns.extend(unknowns.clone());
             if let Some((repo, _)) = chart.split_once('/')
                 && !chart.starts_with("oci://")
                 && !chart.starts_with('.')
@@ -138,17 +144,11 @@ pub fn read(
                     match &v.value {
                         Value::Str(p) => {
                             if p.ends_with(".gotmpl") {
-                                let shown = sources.files[file as usize].name.clone();
-                                let mut e = templated(
-                                    &shown,
-                                    &format!(
-                                        "values file `{p}` is a helmfile template (`.gotmpl`)"
-                                    ),
+                                rel.unread(
+                                    v.origin,
+                                    format!("values file `{p}` is a helmfile template (`.gotmpl`), rendered by helmfile: the values it holds are not assessed"),
                                 );
-                                if let crate::source::Origin::File { line, column, .. } = v.origin {
-                                    e = e.at(Some(line), Some(column));
-                                }
-                                return Err(e);
+                                continue;
                             }
                             let path = relative_to(&wrapper_path, p);
                             rel.layers.push(ctx.values_file(

@@ -89,6 +89,57 @@ impl Unknowns {
     }
 }
 
+/// Replaces every `{{ ... }}` in `text` with its token; `hint` says who resolves it.
+pub fn replace_actions(text: &mut String, unknowns: &mut Unknowns, origin: Origin, hint: &str) {
+    let mut from = 0;
+    while let Some(start) = text[from..].find("{{").map(|i| i + from) {
+        let Some(len) = text[start..].find("}}") else {
+            break;
+        };
+        let expr = text[start..start + len + 2].to_string();
+        let t = unknowns.add(&expr, origin, hint);
+        text.replace_range(start..start + len + 2, &t);
+        from = start + t.len();
+    }
+}
+
+/// Replaces every `{{ ... }}` in the string values of a tree with its token (strings of several
+/// lines too when `multiline`; keys are left as they are).
+pub fn replace_in_tree(
+    n: &mut crate::source::Node,
+    unknowns: &mut Unknowns,
+    hint: &str,
+    multiline: bool,
+) {
+    use crate::source::Value;
+    let origin = n.origin;
+    match &mut n.value {
+        Value::Str(s) if multiline || !s.contains('\n') => {
+            replace_actions(s, unknowns, origin, hint)
+        }
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| replace_in_tree(i, unknowns, hint, multiline)),
+        Value::Map(m) => m
+            .values_mut()
+            .for_each(|v| replace_in_tree(v, unknowns, hint, multiline)),
+        _ => {}
+    }
+}
+
+/// How many `{{` the string values of a tree hold: set against the text's count, whether every
+/// template action of a file sits inside a value (so the file's shape is known) or some shape
+/// the YAML (a `{{ range }}` around list items, a templated key).
+pub fn actions_in_values(n: &crate::source::Node) -> usize {
+    use crate::source::Value;
+    match &n.value {
+        Value::Str(s) => s.matches("{{").count(),
+        Value::Seq(items) => items.iter().map(actions_in_values).sum(),
+        Value::Map(m) => m.values().map(actions_in_values).sum(),
+        _ => 0,
+    }
+}
+
 /// Whether `text` holds a token of any expression (for tests and output checks).
 pub fn has_token(text: &str) -> bool {
     text.contains(PREFIX)

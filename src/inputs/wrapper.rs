@@ -419,7 +419,9 @@ pub fn detect(name: &str, text: &str) -> Result<FileKind, InputError> {
     if base.ends_with(".tf") {
         return Ok(FileKind::Terraform);
     }
-    if base.ends_with(".gotmpl") {
+    // `helmfile.yaml.gotmpl`, the name helmfile v1 renders as a template, is read as a helmfile
+    // (its actions inside values are unknowns); any other `.gotmpl` is a template of values
+    if base.ends_with(".gotmpl") && !base.starts_with("helmfile") {
         return Err(templated(&shown, "a helmfile template (`.gotmpl`)"));
     }
     let mut keys: Vec<&str> = Vec::new();
@@ -531,14 +533,51 @@ pub fn read(
             super::kustomize::read(&docs, file, sources, ctx)?
         }
         FileKind::Helmfile => {
-            if has_template_action(&text) {
-                return Err(templated(
+            // helmfile renders `{{ }}` before it reads the file (a `.gotmpl` file, or any helmfile
+            // before v1): when every action sits inside a value, the file's shape is known and
+            // each action is a value this tool cannot resolve; an action that shapes the YAML
+            // (a `{{ range }}` of releases, a templated key) leaves nothing to read
+            let actions = if has_template_action(&text) {
+                text.lines()
+                    .filter(|l| !l.trim_start().starts_with('#'))
+                    .map(|l| l.matches("{{").count())
+                    .sum()
+            } else {
+                0
+            };
+            let shaped = || {
+                templated(
                     &shown,
-                    "a helmfile with template actions (`{{ }}`)",
-                ));
+                    "a helmfile with template actions (`{{ }}`) outside its values",
+                )
+            };
+            let mut docs = match yaml_docs(sources) {
+                Ok(docs) => docs,
+                Err(_) if actions > 0 => return Err(shaped()),
+                Err(e) => return Err(e),
+            };
+            let mut unknowns = super::unknown::Unknowns::default();
+            if actions > 0 {
+                if docs
+                    .iter()
+                    .map(super::unknown::actions_in_values)
+                    .sum::<usize>()
+                    != actions
+                {
+                    return Err(shaped());
+                }
+                // helmfile v1 renders only `.gotmpl` files, or any with `HELMFILE_RENDER_YAML=true`
+                // (read in its source, `desired_state_file_loader.go`)
+                let hint = if shown.ends_with(".gotmpl") {
+                    "a helmfile template expression, known only when helmfile renders the file"
+                } else {
+                    "a template expression in a helmfile not named `.gotmpl`: helmfile v1 renders it only with `HELMFILE_RENDER_YAML=true` and otherwise hands it to Helm as written; helmfile before v1 rendered it"
+                };
+                for d in &mut docs {
+                    super::unknown::replace_in_tree(d, &mut unknowns, hint, true);
+                }
             }
-            let docs = yaml_docs(sources)?;
-            super::helmfile::read(&docs, file, sources, ctx)?
+            super::helmfile::read(&docs, file, sources, ctx, &unknowns)?
         }
         FileKind::Terraform => super::terraform::read(file, sources, ctx)?,
     };
@@ -624,6 +663,10 @@ mod tests {
         );
         assert_eq!(
             kind("helmfile.yaml.gotmpl", "releases: []\n"),
+            Ok(FileKind::Helmfile)
+        );
+        assert_eq!(
+            kind("values.yaml.gotmpl", "global: {}\n"),
             Err(InputErrorKind::Templated)
         );
         assert_eq!(

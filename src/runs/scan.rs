@@ -196,12 +196,20 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             }
             continue;
         }
+        let kind = wrapper::detect(name, text);
+        // a helmfile's actions inside its values are unknowns its reader names (one that shapes
+        // the YAML is skipped, with the reason, when it is read)
+        if let Ok(FileKind::Helmfile) = kind
+            && mentions_airbyte(text)
+        {
+            wrappers.push(name.clone());
+            continue;
+        }
         if wrapper::has_template_action(text) {
             // a chart's own templates: Helm renders them, the scan cannot
             report.templates.push(name.clone());
             continue;
         }
-        let kind = wrapper::detect(name, text);
         if let Ok(k) = kind
             && k != FileKind::Values
             && mentions_airbyte(text)
@@ -470,7 +478,8 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
 fn walk(opts: &ScanOptions) -> Result<Walked, Failure> {
     let wopts = WalkOptions {
         ignore_files: opts.ignore_files,
-        extensions: &["yaml", "yml", "json", "tf"],
+        // `gotmpl`: helmfile v1's `helmfile.yaml.gotmpl`
+        extensions: &["yaml", "yml", "json", "tf", "gotmpl"],
         max_files: opts.max_files,
     };
     let mut seen = HashSet::new();
