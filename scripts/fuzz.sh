@@ -29,7 +29,7 @@ for t in $targets; do
     # the first byte picks the kind (its value modulo 6): every fixture under every kind
     wrappers_read) n=0
                    for f in fixtures/wrappers/argocd/*.yaml fixtures/wrappers/flux/*.yaml fixtures/wrappers/kustomize/*.yaml \
-                            fixtures/wrappers/helmfile/*.yaml fixtures/wrappers/terraform/*/*.tf; do
+                            fixtures/wrappers/helmfile/*.yaml fixtures/wrappers/helmfile-v1/*.gotmpl fixtures/wrappers/terraform/*/*.tf; do
                      for pick in a b c d e f; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$n-$pick"; done
                      n=$((n + 1))
                    done ;;

@@ -70,9 +70,11 @@ pub fn applies(scope: Scope, plan: &Plan) -> bool {
         Scope::Input | Scope::Values => true,
         Scope::Ingress => plan.configures_ingress() || plan.is_byo(),
         Scope::ChartIngress => plan.enabled && !plan.is_byo(),
+        // with the chart's Ingress off and no target, nothing serves the values' class and
+        // annotations: judging them would fail a release that writes its own Ingress
         Scope::Served => match &plan.byo {
             Some(byo) => byo.effective.controller.ingress_api(),
-            None => plan.configures_ingress(),
+            None => plan.enabled,
         },
         Scope::Target => plan.output != Output::Values,
         Scope::Migrate | Scope::Manifests | Scope::Scan | Scope::Abctl | Scope::Probe => false,
@@ -148,6 +150,20 @@ mod tests {
         assert!(dup(values("Airbyte.Example.com", "/")));
         assert!(!dup(values("airbyte.example.com", "/api")));
         assert!(!dup(values("other.example.com", "/")));
+    }
+
+    /// The chart's Ingress off and no target: the class, annotations, hosts and TLS left in the
+    /// block are served by nothing, so they are not judged (a release that writes its own Ingress
+    /// must not fail on them); with a target they are what it serves, and are judged.
+    #[test]
+    fn an_ingress_block_nothing_serves_is_not_judged() {
+        let values = "global:\n  airbyteUrl: https://airbyte.example.com\ningress:\n  enabled: false\n  className: alb\n  hosts:\n    - host: old.example.com\n      paths: [{path: /, pathType: Prefix, backend: server}]\n";
+        assert_eq!(fired(values, None), Vec::<Rule>::new());
+        let alb = fired(values, Some(Target::Alb));
+        assert!(alb.contains(&Rule::UrlHostMismatch), "{alb:?}");
+        let on = fired(&values.replace("enabled: false", "enabled: true"), None);
+        assert!(on.contains(&Rule::AlbTargetType), "{on:?}");
+        assert!(on.contains(&Rule::UrlHostMismatch), "{on:?}");
     }
 
     /// A Kubernetes-style backend map where the chart takes the word `server`: the help says what
