@@ -462,6 +462,26 @@ fn merge_one(
         _ => opts.namespace.clone(),
     };
     let chart = match (&rel.version, wrapped && !opts.given.chart) {
+        (Some(v), true) if crate::inputs::unknown::has_token(&v.value) => {
+            // a variable, a template: the version is not known, so neither are its rules
+            let why: Vec<String> = rel
+                .unknowns
+                .in_text(&v.value)
+                .map(|u| u.hint.clone())
+                .collect();
+            release_findings.push(Finding::new(
+                Rule::CannotAssess,
+                Path::default(),
+                v.origin,
+                format!(
+                    "the chart version is `{}`, which this tool cannot resolve ({}): checked as {}, the newest chart this tool knows (pass `--chart-version`, or what resolves it)",
+                    rel.unknowns.show(&v.value),
+                    why.join("; "),
+                    airbyte::NEWEST_CHART
+                ),
+            ));
+            airbyte::NEWEST_CHART
+        }
         (Some(v), true) => {
             let (version, note) = resolve_version(&v.value).map_err(|m| at_error(v.origin, m))?;
             version
@@ -506,12 +526,12 @@ fn merge_one(
         file: rel.file.clone(),
         kind: rel.kind.name(),
         release: rel.unknowns.show(&release),
-        namespace: namespace.clone(),
-        chart: (!rel.chart.value.is_empty()).then(|| rel.chart.value.clone()),
+        namespace: rel.unknowns.show(&namespace),
+        chart: (!rel.chart.value.is_empty()).then(|| rel.unknowns.show(&rel.chart.value)),
         chart_version: rel
             .version
             .as_ref()
-            .map(|v| v.value.clone())
+            .map(|v| rel.unknowns.show(&v.value))
             .filter(|_| wrapped),
         checked_as: chart.to_string(),
         values_from,
@@ -527,7 +547,13 @@ fn merge_one(
             rel.namespace
                 .as_ref()
                 .filter(|_| wrapped && !opts.given.namespace)
-                .map(|n| format!("namespace `{}` from {}", n.value, n.from)),
+                .map(|n| {
+                    format!(
+                        "namespace `{}` from {}",
+                        rel.unknowns.show(&n.value),
+                        n.from
+                    )
+                }),
         ]
         .into_iter()
         .flatten()
