@@ -43,112 +43,137 @@ pub fn read(
         if !api.starts_with("argoproj.io/") {
             continue;
         }
-        let (input_kind, app, templated) = match kind {
-            "Application" => (InputKind::ArgocdApplication, doc.clone(), None),
+        let instances: Vec<Instance<'_>> = match kind {
+            "Application" => vec![(InputKind::ArgocdApplication, doc.clone(), None, None)],
             "ApplicationSet" => {
                 let Some(template) = at(doc, "spec.template") else {
                     continue;
                 };
-                let mut unknowns = super::unknown::Unknowns::default();
-                let mut t = template.clone();
-                replace_templates(&mut t, &mut unknowns);
-                (InputKind::ArgocdApplicationset, t, Some((unknowns, doc)))
+                // one Application per element of list generators written out in the file;
+                // any other generator's parameters are known only when it runs
+                let params: Vec<Option<Params>> = match list_elements(doc) {
+                    Some(p) if !p.is_empty() => p.into_iter().map(Some).collect(),
+                    _ => vec![None],
+                };
+                params
+                    .into_iter()
+                    .map(|p| {
+                        let mut unknowns = super::unknown::Unknowns::default();
+                        let mut t = template.clone();
+                        fill_tree(&mut t, p.as_ref(), &mut unknowns);
+                        (InputKind::ArgocdApplicationset, t, Some((unknowns, doc)), p)
+                    })
+                    .collect()
             }
             _ => continue,
         };
-        let name_node = at(&app, "metadata.name").cloned();
-        let sources_list: Vec<Node> = match at(&app, "spec.sources") {
-            Some(Node {
-                value: Value::Seq(items),
-                ..
-            }) => items.clone(),
-            _ => at(&app, "spec.source").cloned().into_iter().collect(),
-        };
-        let refs: Vec<(String, Node)> = sources_list
-            .iter()
-            .filter_map(|s| str_at(s, "ref").map(|r| (r.to_string(), s.clone())))
-            .collect();
-        for src in &sources_list {
-            let Some(found) = chart_of(src, checkout.as_ref(), ctx, sources) else {
-                if let Some(c) = str_at(src, "chart").or_else(|| str_at(src, "path")) {
-                    skipped.push(Skipped {
-                        what: format!("{kind} source `{c}` (not Airbyte's chart)"),
-                        origin: src.origin,
-                    });
+        for (input_kind, app, templated, params) in instances {
+            let name_node = at(&app, "metadata.name").cloned();
+            let sources_list: Vec<Node> = match at(&app, "spec.sources") {
+                Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) => items.clone(),
+                _ => at(&app, "spec.source").cloned().into_iter().collect(),
+            };
+            let refs: Vec<(String, Node)> = sources_list
+                .iter()
+                .filter_map(|s| str_at(s, "ref").map(|r| (r.to_string(), s.clone())))
+                .collect();
+            for src in &sources_list {
+                let Some(found) = chart_of(src, checkout.as_ref(), ctx, sources) else {
+                    if let Some(c) = str_at(src, "chart").or_else(|| str_at(src, "path")) {
+                        skipped.push(Skipped {
+                            what: format!("{kind} source `{c}` (not Airbyte's chart)"),
+                            origin: src.origin,
+                        });
+                    }
+                    continue;
+                };
+                let mut rel = Release::new(input_kind, &wrapper, doc.origin, found.chart.clone());
+                rel.version = found.version.clone();
+                rel.subchart = found.subchart.clone();
+                if let Some((u, _)) = &templated {
+                    rel.unknowns.extend(u.clone());
                 }
-                continue;
-            };
-            let mut rel = Release::new(input_kind, &wrapper, doc.origin, found.chart.clone());
-            rel.version = found.version.clone();
-            rel.subchart = found.subchart.clone();
-            if let Some((u, _)) = &templated {
-                rel.unknowns.extend(u.clone());
-            }
-            let helm = at(src, "helm");
-            // release name and namespace, as the repo-server derives them
-            rel.name = match helm.and_then(|h| at(h, "releaseName")) {
-                Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
-                    string(n).unwrap_or_default().to_string(),
-                    "spec.source.helm.releaseName",
-                    n.origin,
-                )),
-                _ => name_node.as_ref().and_then(|n| {
-                    string(n).map(|s| {
-                        // an Application in another namespace may be named `ns_name` internally;
-                        // the release is named after the name part
-                        let s = s.rsplit('_').next().unwrap_or(s);
-                        Known::new(s.to_string(), "metadata.name", n.origin)
-                    })
-                }),
-            };
-            rel.namespace = match helm.and_then(|h| at(h, "namespace")) {
-                Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
-                    string(n).unwrap_or_default().to_string(),
-                    "spec.source.helm.namespace",
-                    n.origin,
-                )),
-                _ => match at(&app, "spec.destination.namespace") {
+                let helm = at(src, "helm");
+                // release name and namespace, as the repo-server derives them
+                rel.name = match helm.and_then(|h| at(h, "releaseName")) {
                     Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
                         string(n).unwrap_or_default().to_string(),
-                        "spec.destination.namespace",
+                        "spec.source.helm.releaseName",
                         n.origin,
                     )),
-                    _ => Some(Known::new(
-                        "default".to_string(),
-                        "Helm's default (the Application names no `spec.destination.namespace`)",
-                        doc.origin,
-                    )),
-                },
-            };
-            if let Some(h) = helm {
-                let env = Env {
-                    app_name: rel.name.as_ref().map(|n| n.value.clone()),
-                    app_namespace: rel.namespace.as_ref().map(|n| n.value.clone()),
+                    _ => name_node.as_ref().and_then(|n| {
+                        string(n).map(|s| {
+                            // an Application in another namespace may be named `ns_name` internally;
+                            // the release is named after the name part
+                            let s = s.rsplit('_').next().unwrap_or(s);
+                            Known::new(s.to_string(), "metadata.name", n.origin)
+                        })
+                    }),
                 };
-                read_helm(
-                    h,
-                    src,
-                    &refs,
-                    &found,
-                    &env,
-                    checkout.as_ref(),
-                    file,
-                    sources,
-                    ctx,
-                    &mut rel,
-                )?;
-            }
-            if let Some((_, set_doc)) = &templated
-                && let Some(p) = at(set_doc, "spec.templatePatch")
-            {
-                rel.unread(
+                rel.namespace = match helm.and_then(|h| at(h, "namespace")) {
+                    Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
+                        string(n).unwrap_or_default().to_string(),
+                        "spec.source.helm.namespace",
+                        n.origin,
+                    )),
+                    _ => match at(&app, "spec.destination.namespace") {
+                        Some(n) if string(n).is_some_and(|s| !s.is_empty()) => Some(Known::new(
+                            string(n).unwrap_or_default().to_string(),
+                            "spec.destination.namespace",
+                            n.origin,
+                        )),
+                        _ => Some(Known::new(
+                            "default".to_string(),
+                            "Helm's default (the Application names no `spec.destination.namespace`)",
+                            doc.origin,
+                        )),
+                    },
+                };
+                if let Some(h) = helm {
+                    let env = Env {
+                        app_name: rel.name.as_ref().map(|n| n.value.clone()),
+                        app_namespace: rel.namespace.as_ref().map(|n| n.value.clone()),
+                    };
+                    read_helm(
+                        h,
+                        src,
+                        &refs,
+                        &found,
+                        &env,
+                        checkout.as_ref(),
+                        file,
+                        sources,
+                        ctx,
+                        &mut rel,
+                        params.as_ref(),
+                    )?;
+                }
+                if let Some((_, set_doc)) = &templated
+                    && let Some(p) = at(set_doc, "spec.templatePatch")
+                {
+                    rel.unread(
                     p.origin,
                     "`spec.templatePatch` changes the template per generated Application; the values it patches in are not assessed",
                 );
+                }
+                releases.push(rel);
             }
-            releases.push(rel);
         }
     }
+    // one note per source, not one per generated Application
+    let mut kept: Vec<Skipped> = Vec::with_capacity(skipped.len());
+    for s in skipped {
+        if !kept
+            .iter()
+            .any(|k| k.what == s.what && k.origin == s.origin)
+        {
+            kept.push(s);
+        }
+    }
+    let skipped = kept;
     Ok((releases, skipped))
 }
 
@@ -300,6 +325,7 @@ fn read_helm(
     sources: &mut Sources,
     ctx: &mut Ctx<'_>,
     rel: &mut Release,
+    params: Option<&Params>,
 ) -> Result<(), InputError> {
     let ignore_missing = matches!(
         at(helm, "ignoreMissingValueFiles").map(|n| &n.value),
@@ -347,7 +373,7 @@ fn read_helm(
                     // placed as written; the templates are then replaced line by line
                     let place = embed::placement(&outer, v, text);
                     let mut text = text.to_string();
-                    replace_in_text(&mut text, &mut rel.unknowns, v.origin);
+                    fill_text(&mut text, params, &mut rel.unknowns, v.origin);
                     let doc = embed::parse_values(&text, place, file, &shown, &ctx.limits)?;
                     rel.layers.push(Layer::tree(doc, v.origin));
                 }
@@ -580,20 +606,200 @@ fn resolve_file(
 
 const GENERATOR: &str = "an ApplicationSet generator parameter, known only when the generator runs";
 
-/// Replaces every `{{ ... }}` in the strings of an ApplicationSet template with its token. A
-/// string of several lines (embedded values) is left to its reader, which places its lines first.
-fn replace_templates(n: &mut Node, unknowns: &mut super::unknown::Unknowns) {
-    super::unknown::replace_in_tree(n, unknowns, GENERATOR, false);
+/// One Application a document stands for: its kind, the Application (an ApplicationSet's template
+/// with its parameters filled in), the unknowns and the ApplicationSet, the element's parameters.
+type Instance<'a> = (
+    InputKind,
+    Node,
+    Option<(super::unknown::Unknowns, &'a Node)>,
+    Option<Params>,
+);
+
+/// The parameters of one element of a list generator, filled in as the ApplicationSet controller
+/// fills them: with `goTemplate`, `{{ .key }}` and `{{ .key.sub }}` (Go templates over the
+/// element); without, `{{key}}` with spaces trimmed (fasttemplate over the element's strings).
+/// Anything else (a function, a pipe, a key the element lacks) stays unknown.
+#[derive(Clone, Debug)]
+struct Params {
+    go: bool,
+    element: Node,
 }
 
-/// Replaces every `{{ ... }}` in `text` with its token.
-fn replace_in_text(text: &mut String, unknowns: &mut super::unknown::Unknowns, origin: Origin) {
-    super::unknown::replace_actions(text, unknowns, origin, GENERATOR);
+impl Params {
+    /// The value of the action `{{ ... }}` (written with its braces), if this element gives it.
+    fn value(&self, action: &str) -> Option<String> {
+        let inner = action.strip_prefix("{{")?.strip_suffix("}}")?;
+        let inner = inner.trim();
+        let found = if self.go {
+            let inner = inner
+                .strip_prefix('-')
+                .unwrap_or(inner)
+                .trim_start()
+                .strip_suffix('-')
+                .unwrap_or(inner)
+                .trim();
+            let path = inner.strip_prefix('.')?;
+            let ident =
+                |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let mut n = &self.element;
+            for key in path.split('.') {
+                if !ident(key) {
+                    return None;
+                }
+                n = n.as_map()?.get(key)?;
+            }
+            n
+        } else {
+            self.element.as_map()?.get(inner)?
+        };
+        let text = match &found.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(i) if self.go => i.to_string(),
+            Value::Bool(b) if self.go => b.to_string(),
+            _ => return None,
+        };
+        // a value that would add a line or another action is not filled in
+        (!text.contains('\n') && !text.contains("{{")).then_some(text)
+    }
+}
+
+/// The elements of an ApplicationSet's generators, when every generator is a `list` written out
+/// in the file (`elements` of maps); `None` when any is another kind (its parameters are known
+/// only when it runs), `elementsYaml`, or a `templatePatch` changes the template per element.
+fn list_elements(set: &Node) -> Option<Vec<Params>> {
+    if at(set, "spec.templatePatch").is_some() {
+        return None;
+    }
+    let go = matches!(
+        at(set, "spec.goTemplate").map(|n| &n.value),
+        Some(Value::Bool(true))
+    );
+    let Value::Seq(generators) = &at(set, "spec.generators")?.value else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for g in generators {
+        let m = g.as_map()?;
+        if m.len() != 1 {
+            return None;
+        }
+        let Value::Seq(elements) = &at(g, "list.elements")?.value else {
+            return None;
+        };
+        for e in elements {
+            e.as_map()?;
+            out.push(Params {
+                go,
+                element: e.clone(),
+            });
+        }
+    }
+    Some(out)
+}
+
+/// Every `{{ ... }}` in `text`: the element's value when it gives one, else a token.
+fn fill_text(
+    text: &mut String,
+    params: Option<&Params>,
+    unknowns: &mut super::unknown::Unknowns,
+    origin: Origin,
+) {
+    let mut from = 0;
+    while let Some(start) = text[from..].find("{{").map(|i| i + from) {
+        let Some(len) = text[start..].find("}}") else {
+            break;
+        };
+        let action = text[start..start + len + 2].to_string();
+        let with = match params.and_then(|p| p.value(&action)) {
+            Some(v) => v,
+            None => unknowns.add(&action, origin, GENERATOR),
+        };
+        text.replace_range(start..start + len + 2, &with);
+        from = start + with.len();
+    }
+}
+
+/// [`fill_text`] over the strings of a template. A string of several lines (embedded values) is
+/// left to its reader, which places its lines first.
+fn fill_tree(n: &mut Node, params: Option<&Params>, unknowns: &mut super::unknown::Unknowns) {
+    let origin = n.origin;
+    match &mut n.value {
+        Value::Str(s) if !s.contains('\n') => fill_text(s, params, unknowns, origin),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| fill_tree(i, params, unknowns)),
+        Value::Map(m) => m.values_mut().for_each(|v| fill_tree(v, params, unknowns)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn element(yaml: &str) -> Node {
+        crate::values::parse_document(
+            yaml.as_bytes(),
+            "e.yaml",
+            0,
+            &crate::source::Limits::default(),
+        )
+        .unwrap()
+        .root
+    }
+
+    /// List elements fill what the controller fills: Go template paths over the element with
+    /// `goTemplate`, trimmed keys of strings without; functions, pipes and missing keys stay
+    /// unknown.
+    #[test]
+    fn list_elements_fill_what_the_controller_fills() {
+        let e = element("env: prod\nhost: a.example.com\nport: 8443\nnested:\n  region: eu\n");
+        let go = Params {
+            go: true,
+            element: e.clone(),
+        };
+        assert_eq!(go.value("{{ .host }}").as_deref(), Some("a.example.com"));
+        assert_eq!(go.value("{{.env}}").as_deref(), Some("prod"));
+        assert_eq!(go.value("{{- .nested.region -}}").as_deref(), Some("eu"));
+        assert_eq!(go.value("{{ .port }}").as_deref(), Some("8443"));
+        assert_eq!(go.value("{{ .host | upper }}"), None);
+        assert_eq!(go.value("{{ .missing }}"), None);
+        assert_eq!(go.value("{{ host }}"), None);
+        let fast = Params {
+            go: false,
+            element: e,
+        };
+        assert_eq!(fast.value("{{ host }}").as_deref(), Some("a.example.com"));
+        assert_eq!(fast.value("{{env}}").as_deref(), Some("prod"));
+        assert_eq!(fast.value("{{ .host }}"), None);
+        // fasttemplate takes the element's strings only
+        assert_eq!(fast.value("{{port}}"), None);
+        let mut unknowns = crate::inputs::unknown::Unknowns::default();
+        let mut text = "https://{{host}}:{{ path.basename }}/".to_string();
+        fill_text(&mut text, Some(&fast), &mut unknowns, Origin::Default);
+        assert!(text.starts_with("https://a.example.com:zunknown"), "{text}");
+        assert_eq!(unknowns.list.len(), 1);
+    }
+
+    /// Only generators that are all `list`s written out expand; a Git generator, `elementsYaml`
+    /// or a `templatePatch` leave the parameters unknown.
+    #[test]
+    fn only_written_out_lists_expand() {
+        let set = |gens: &str, extra: &str| {
+            element(&format!(
+                "spec:\n  goTemplate: true\n{extra}  generators:\n{gens}  template: {{}}\n"
+            ))
+        };
+        let two = "    - list:\n        elements: [{a: x}, {a: y}]\n";
+        assert_eq!(list_elements(&set(two, "")).map(|v| v.len()), Some(2));
+        let both = format!("{two}    - list:\n        elements: [{{a: z}}]\n");
+        assert_eq!(list_elements(&set(&both, "")).map(|v| v.len()), Some(3));
+        let git = format!("{two}    - git:\n        repoURL: r\n");
+        assert!(list_elements(&set(&git, "")).is_none());
+        let yaml = "    - list:\n        elementsYaml: '{{ .x }}'\n";
+        assert!(list_elements(&set(yaml, "")).is_none());
+        assert!(list_elements(&set(two, "  templatePatch: 'x'\n")).is_none());
+    }
 
     #[test]
     fn set_values_are_cleaned_as_argo_cd_cleans_them() {
