@@ -508,3 +508,61 @@ proptest! {
         prop_assert!(r.stdout.contains("input-templated"), "{}", r.stdout);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// An ApplicationSet over a written-out list generator is one release per element, named and
+    /// placed from the element, with the element's host in its values (with `goTemplate` and
+    /// without); a trailing slash written in one element's URL is found for that element alone.
+    #[test]
+    fn list_generators_give_one_release_per_element(
+        // `env` first: no YAML 1.1 word (`y`, `no`, `on`) that would read as a boolean
+        envs in prop::collection::btree_set("env[a-z0-9]{0,4}", 1..4),
+        go in any::<bool>(),
+        slash_in in 0..4usize,
+    ) {
+        let envs: Vec<String> = envs.into_iter().collect();
+        let slash_in = slash_in % envs.len();
+        let p = |k: &str| if go { format!("{{{{ .{k} }}}}") } else { format!("{{{{{k}}}}}") };
+        let elements: String = envs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let slash = if i == slash_in { "/" } else { "" };
+                format!("          - env: {e}\n            url: https://{e}.example.com{slash}\n")
+            })
+            .collect();
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: airbyte\nspec:\n  goTemplate: {go}\n  generators:\n    - list:\n        elements:\n{elements}  template:\n    metadata:\n      name: 'airbyte-{env}'\n    spec:\n      source:\n        repoURL: https://airbytehq.github.io/charts\n        chart: airbyte\n        targetRevision: 2.2.0\n        helm:\n          values: |\n            global:\n              airbyteUrl: '{url}'\n      destination:\n        namespace: 'ns-{env}'\n",
+            env = p("env"),
+            url = p("url"),
+        );
+        let dir = common::tempdir("appset-list");
+        let file = dir.join("appset.yaml");
+        std::fs::write(&file, &text).unwrap();
+        let r = common::run(&["validate", "-f", file.to_str().unwrap(), "--format", "json"]);
+        prop_assert_eq!(r.code, 1, "{}\n{}", text, r.transcript());
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let inputs = v["inputs"].as_array().unwrap();
+        let mut got: Vec<(String, String)> = inputs
+            .iter()
+            .map(|i| (i["release"].as_str().unwrap().to_string(), i["namespace"].as_str().unwrap().to_string()))
+            .collect();
+        got.sort();
+        let mut want: Vec<(String, String)> = envs.iter().map(|e| (format!("airbyte-{e}"), format!("ns-{e}"))).collect();
+        want.sort();
+        prop_assert_eq!(got, want, "{}", text);
+        let slashes: Vec<&serde_json::Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "url-trailing-slash")
+            .collect();
+        prop_assert_eq!(slashes.len(), 1, "{}", r.stdout);
+        let message = slashes[0]["message"].as_str().unwrap();
+        let wanted = format!("https://{}.example.com/", envs[slash_in]);
+        prop_assert!(message.contains(&wanted), "{}", message);
+        prop_assert!(!r.stdout.contains("cannot-assess"), "{}", r.stdout);
+    }
+}
