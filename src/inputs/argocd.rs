@@ -90,7 +90,9 @@ pub fn read(
                     }
                     continue;
                 };
-                let mut rel = Release::new(input_kind, &wrapper, doc.origin, found.chart.clone());
+                // a generated Application is where its list element is written
+                let origin = params.as_ref().map_or(doc.origin, |p| p.element.origin);
+                let mut rel = Release::new(input_kind, &wrapper, origin, found.chart.clone());
                 rel.version = found.version.clone();
                 rel.subchart = found.subchart.clone();
                 if let Some((u, _)) = &templated {
