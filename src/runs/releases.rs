@@ -685,7 +685,9 @@ fn assess(found: Vec<Finding>, unknowns: &Unknowns, at: &[(Path, usize, Origin)]
                 "`{path}` is built from `{}`, which this tool cannot resolve ({}): the rules that read it are not assessed",
                 u.expr, u.hint
             ),
-        ));
+        )
+        // what resolves this one is in the message; the catalog's help lists every kind
+        .help("resolve it as the message says, or check what is rendered once it is known with `validate -m` or `post-render`"));
     }
     for f in found {
         let touched = unknowns.in_text(&f.message).next().is_some()
