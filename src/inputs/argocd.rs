@@ -706,33 +706,17 @@ fn fill_text(
     unknowns: &mut super::unknown::Unknowns,
     origin: Origin,
 ) {
-    let mut from = 0;
-    while let Some(start) = text[from..].find("{{").map(|i| i + from) {
-        let Some(len) = text[start..].find("}}") else {
-            break;
-        };
-        let action = text[start..start + len + 2].to_string();
-        let with = match params.and_then(|p| p.value(&action)) {
-            Some(v) => v,
-            None => unknowns.add(&action, origin, GENERATOR),
-        };
-        text.replace_range(start..start + len + 2, &with);
-        from = start + with.len();
-    }
+    super::unknown::fill_actions(text, unknowns, origin, GENERATOR, &|a| {
+        params.and_then(|p| p.value(a))
+    });
 }
 
 /// [`fill_text`] over the strings of a template. A string of several lines (embedded values) is
 /// left to its reader, which places its lines first.
 fn fill_tree(n: &mut Node, params: Option<&Params>, unknowns: &mut super::unknown::Unknowns) {
-    let origin = n.origin;
-    match &mut n.value {
-        Value::Str(s) if !s.contains('\n') => fill_text(s, params, unknowns, origin),
-        Value::Seq(items) => items
-            .iter_mut()
-            .for_each(|i| fill_tree(i, params, unknowns)),
-        Value::Map(m) => m.values_mut().for_each(|v| fill_tree(v, params, unknowns)),
-        _ => {}
-    }
+    super::unknown::fill_tree(n, unknowns, GENERATOR, false, &|a| {
+        params.and_then(|p| p.value(a))
+    });
 }
 
 #[cfg(test)]

@@ -89,40 +89,48 @@ impl Unknowns {
     }
 }
 
-/// Replaces every `{{ ... }}` in `text` with its token; `hint` says who resolves it.
-pub fn replace_actions(text: &mut String, unknowns: &mut Unknowns, origin: Origin, hint: &str) {
+/// Fills every `{{ ... }}` in `text`: with what `known` gives for the action (written with its
+/// braces), else with the action's token; `hint` says who resolves what stays unknown.
+pub fn fill_actions(
+    text: &mut String,
+    unknowns: &mut Unknowns,
+    origin: Origin,
+    hint: &str,
+    known: &dyn Fn(&str) -> Option<String>,
+) {
     let mut from = 0;
     while let Some(start) = text[from..].find("{{").map(|i| i + from) {
         let Some(len) = text[start..].find("}}") else {
             break;
         };
-        let expr = text[start..start + len + 2].to_string();
-        let t = unknowns.add(&expr, origin, hint);
-        text.replace_range(start..start + len + 2, &t);
-        from = start + t.len();
+        let action = text[start..start + len + 2].to_string();
+        let with = known(&action).unwrap_or_else(|| unknowns.add(&action, origin, hint));
+        text.replace_range(start..start + len + 2, &with);
+        from = start + with.len();
     }
 }
 
-/// Replaces every `{{ ... }}` in the string values of a tree with its token (strings of several
-/// lines too when `multiline`; keys are left as they are).
-pub fn replace_in_tree(
+/// [`fill_actions`] over the string values of a tree (strings of several lines too when
+/// `multiline`; keys are left as they are).
+pub fn fill_tree(
     n: &mut crate::source::Node,
     unknowns: &mut Unknowns,
     hint: &str,
     multiline: bool,
+    known: &dyn Fn(&str) -> Option<String>,
 ) {
     use crate::source::Value;
     let origin = n.origin;
     match &mut n.value {
         Value::Str(s) if multiline || !s.contains('\n') => {
-            replace_actions(s, unknowns, origin, hint)
+            fill_actions(s, unknowns, origin, hint, known)
         }
         Value::Seq(items) => items
             .iter_mut()
-            .for_each(|i| replace_in_tree(i, unknowns, hint, multiline)),
+            .for_each(|i| fill_tree(i, unknowns, hint, multiline, known)),
         Value::Map(m) => m
             .values_mut()
-            .for_each(|v| replace_in_tree(v, unknowns, hint, multiline)),
+            .for_each(|v| fill_tree(v, unknowns, hint, multiline, known)),
         _ => {}
     }
 }

@@ -537,14 +537,7 @@ pub fn read(
             // before v1): when every action sits inside a value, the file's shape is known and
             // each action is a value this tool cannot resolve; an action that shapes the YAML
             // (a `{{ range }}` of releases, a templated key) leaves nothing to read
-            let actions = if has_template_action(&text) {
-                text.lines()
-                    .filter(|l| !l.trim_start().starts_with('#'))
-                    .map(|l| l.matches("{{").count())
-                    .sum()
-            } else {
-                0
-            };
+            let actions = template_actions(&text);
             let shaped = || {
                 templated(
                     &shown,
@@ -574,7 +567,7 @@ pub fn read(
                     "a template expression in a helmfile not named `.gotmpl`: helmfile v1 renders it only with `HELMFILE_RENDER_YAML=true` and otherwise hands it to Helm as written; helmfile before v1 rendered it"
                 };
                 for d in &mut docs {
-                    super::unknown::replace_in_tree(d, &mut unknowns, hint, true);
+                    super::unknown::fill_tree(d, &mut unknowns, hint, true, &|_| None);
                 }
             }
             super::helmfile::read(&docs, file, sources, ctx, &unknowns)?
@@ -594,8 +587,18 @@ fn ctx_limits(ctx: &Ctx<'_>) -> Limits {
 
 /// Whether `text` holds a Go template action outside comments.
 pub fn has_template_action(text: &str) -> bool {
+    action_lines(text).next().is_some()
+}
+
+/// How many template actions (`{{`) `text` holds outside comment lines.
+fn template_actions(text: &str) -> usize {
+    action_lines(text).map(|l| l.matches("{{").count()).sum()
+}
+
+/// The lines of `text` that hold a template action and are not comments.
+fn action_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
-        .any(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
 }
 
 /// The string at `node`, if it is one.
