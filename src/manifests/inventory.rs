@@ -57,8 +57,15 @@ impl Inventory {
             .any(|s| airbyte::server_release(&s.name) == Some(release))
     }
 
-    pub fn service(&self, name: &str) -> Option<&ServiceInfo> {
-        self.services.iter().find(|s| s.name == name)
+    /// The Service a backend names, in the namespace it is looked for in (`None` on either side:
+    /// a manifest without one, applied where `kubectl -n` or a kustomization puts it, matches).
+    pub fn service(&self, name: &str, namespace: Option<&str>) -> Option<&ServiceInfo> {
+        self.services.iter().find(|s| {
+            s.name == name
+                && (namespace.is_none()
+                    || s.namespace.is_none()
+                    || s.namespace.as_deref() == namespace)
+        })
     }
 }
 
@@ -182,7 +189,7 @@ mod tests {
         let inv = inventory(&objects);
         assert_eq!(inv.release().map(|r| r.value.as_str()), Some("prod"));
         assert_eq!(
-            inv.service("prod-airbyte-server-svc").unwrap().ports,
+            inv.service("prod-airbyte-server-svc", None).unwrap().ports,
             [(Some("http".to_string()), 8001)]
         );
         assert_eq!(

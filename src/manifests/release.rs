@@ -52,7 +52,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
         format!("release `{name}` from {}", release.from),
         release.origin,
     )];
-    let server = inventory.service(&airbyte::service_name(&name, Backend::Server));
+    let server = inventory.service(&airbyte::service_name(&name, Backend::Server), None);
     let namespace = server
         .and_then(|s| s.namespace.clone())
         .or_else(|| objects.iter().find_map(|o| o.namespace.clone()));
@@ -90,7 +90,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
         ("server", Backend::Server),
         ("connectorBuilderServer", Backend::ConnectorBuilder),
     ] {
-        if let Some(s) = inventory.service(&airbyte::service_name(&name, backend))
+        if let Some(s) = inventory.service(&airbyte::service_name(&name, backend), None)
             && let Some((_, port)) = s
                 .ports
                 .iter()
@@ -108,7 +108,7 @@ pub fn release_values(objects: &[Object], inventory: &Inventory) -> Result<Relea
 
     // the chart renders Keycloak's Service only with `keycloak.enabled` (and an edition that runs
     // it): the Service in the stream is what says Keycloak is on
-    if let Some(s) = inventory.service(&airbyte::service_name(&name, Backend::Keycloak)) {
+    if let Some(s) = inventory.service(&airbyte::service_name(&name, Backend::Keycloak), None) {
         let on = Node::new(Value::Bool(true), s.origin);
         root.insert("keycloak".into(), map_node([("enabled", on)], s.origin));
         inferred.push((

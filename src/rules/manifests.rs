@@ -90,13 +90,9 @@ pub fn check(
                 .peekable();
             let node_ports = backends.peek().is_some()
                 && backends.all(|b| {
-                    inventory.services.iter().any(|s| {
-                        s.name == b.name
-                            && s.node_ports
-                            && (s.namespace.is_none()
-                                || o.namespace.is_none()
-                                || s.namespace == o.namespace)
-                    })
+                    inventory
+                        .service(&b.name, b.namespace.as_deref().or(o.namespace.as_deref()))
+                        .is_some_and(|s| s.node_ports)
                 });
             ingress_settings(o, ctx.nginx_config.as_ref(), node_ports, &mut out);
         }
@@ -444,7 +440,8 @@ fn backend(
         )
         .help(help)
     };
-    let defined = inventory.service(&b.name).is_some();
+    let service_ns = b.namespace.as_deref().or(o.namespace.as_deref());
+    let defined = inventory.service(&b.name, service_ns).is_some();
     let fix = server
         .clone()
         .unwrap_or_else(|| "<release>-airbyte-server-svc".to_string());
@@ -505,7 +502,8 @@ fn backend(
         Some("connector-builder") => ctx.ports.builder,
         _ => ctx.ports.server,
     };
-    let (port_name, port_number): (Option<&str>, u16) = match inventory.service(&b.name) {
+    let (port_name, port_number): (Option<&str>, u16) = match inventory.service(&b.name, service_ns)
+    {
         Some(svc) => {
             let first = svc.ports.first();
             let Some(port) = &b.port else { return };
@@ -851,7 +849,14 @@ fn root_routes(
             let to_server = r.backend.as_ref().is_some_and(|b| {
                 matches!(airbyte_service(&b.name), Some((_, "server")))
                     || (airbyte_service(&b.name).is_none()
-                        && inventory.service(&b.name).is_some()
+                        && inventory
+                            .service(
+                                &b.name,
+                                b.namespace
+                                    .as_deref()
+                                    .or(objects[r.object].namespace.as_deref()),
+                            )
+                            .is_some()
                         && !["keycloak", "builder", "webapp"]
                             .iter()
                             .any(|w| b.name.contains(w)))
