@@ -61,18 +61,16 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
         .map(|f| (f, true))
         .chain(common::fixtures("byo").into_iter().map(|f| (f, false)));
     for (f, chart_too) in cases {
-        let targets = Target::all()
-            .iter()
-            .filter(|t| t.renders_objects() && (chart_too || t.is_bring_your_own()));
+        let targets = Target::object_targets().filter(|t| chart_too || t.is_bring_your_own());
         let folder = f.parent().unwrap().file_name().unwrap().to_string_lossy();
         let stem = f.file_stem().unwrap().to_string_lossy();
         let file = common::rel(&f);
         for t in targets {
             // the chart renders its own Ingress only when enabled; the others need it off
-            let args = common::render_args(*t, &file);
+            let args = common::render_args(t, &file);
             let label = format!("{}-{folder}-{stem}", t.name());
             let with = vec!["-f".to_string(), file.clone()];
-            write(*t, label, owned(&args), with.clone());
+            write(t, label, owned(&args), with.clone());
             // the implementations whose own policies the Gateway API target writes
             if t.name() == "gateway-api" && chart_too {
                 for class in ["nginx", "eg"] {
@@ -80,7 +78,7 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
                     let at = args.iter().position(|a| a == "--gateway-class").unwrap();
                     args[at + 1] = class.to_string();
                     let label = format!("gateway-api-{class}-{folder}-{stem}");
-                    write(*t, label, args, with.clone());
+                    write(t, label, args, with.clone());
                 }
             }
         }
@@ -89,10 +87,10 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
     for f in moving_inputs() {
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
         let file = f.display().to_string();
-        for t in Target::all().iter().filter(|t| t.renders_objects()) {
+        for t in Target::object_targets() {
             let mut args = owned(&["render", "-m", &file, "--target", t.name()]);
             args.extend(owned(&common::target_args(t.name())));
-            write(*t, format!("moved-{}-{stem}", t.name()), args, Vec::new());
+            write(t, format!("moved-{}-{stem}", t.name()), args, Vec::new());
         }
         for class in ["nginx", "eg"] {
             let args = owned(&[
@@ -210,10 +208,10 @@ fn kubectl_accepts_what_render_prints() {
     let run = common::shared().join("tools/kubectl-dry-run/run");
     // one kubectl run per target, over every fixture's objects
     let (_dir, rendered) = rendered();
-    for t in Target::all().iter().filter(|t| t.renders_objects()) {
+    for t in Target::object_targets() {
         let mut stream = String::new();
         let mut objects = 0;
-        for Rendered { label, path, .. } in rendered.iter().filter(|r| r.target == *t) {
+        for Rendered { label, path, .. } in rendered.iter().filter(|r| r.target == t) {
             let text = std::fs::read_to_string(path).unwrap();
             // the stand-in API server serves no discovery for the implementations' policy kinds
             // (NGINX Gateway Fabric, Envoy Gateway): those go through validate.py's schemas and

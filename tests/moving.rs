@@ -38,12 +38,23 @@ fn variant(fixture: &str, from: &str, to: &str) -> (common::TempDir, String) {
     (dir, path)
 }
 
+/// A fixture whose timeout `from` is made `to` (an hour), moved to ingress-nginx: the hour is its
+/// read timeout. The folder's guard and the file's path, for more moves.
+fn an_hour_reaches_nginx(fixture: &str, from: &str, to: &str) -> (common::TempDir, String) {
+    let (dir, path) = variant(fixture, from, to);
+    let r = moved(&path, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
+    );
+    (dir, path)
+}
+
 /// Every target that writes Kubernetes objects, with the Gateway API target once per
 /// implementation whose policies it writes.
 fn targets() -> Vec<(String, Vec<&'static str>)> {
-    let mut v: Vec<(String, Vec<&'static str>)> = Target::all()
-        .iter()
-        .filter(|t| t.renders_objects())
+    let mut v: Vec<(String, Vec<&'static str>)> = Target::object_targets()
         .map(|t| (t.name().to_string(), Vec::new()))
         .collect();
     for class in ["nginx", "eg"] {
@@ -427,16 +438,10 @@ fn gateway_api_and_istio_routes_move_with_their_gateways_certificates() {
         }
     }
     // an HTTPRoute's hour of timeout is kept
-    let (_dir, path) = variant(
+    an_hour_reaches_nginx(
         "fixtures/manifests/valid/gateway-api.yaml",
         "request: 600s",
         "request: 1h",
-    );
-    let r = moved(&path, "nginx", &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    common::assert_has(
-        &r.stdout,
-        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
     );
 }
 
@@ -498,16 +503,10 @@ fn nginx_gateway_fabric_output_has_the_policies_it_needs() {
 /// is an hour in the output.
 #[test]
 fn a_traefik_serverstransport_timeout_is_carried() {
-    let (_dir, path) = variant(
+    let (_dir, path) = an_hour_reaches_nginx(
         "fixtures/manifests/valid/traefik.yaml",
         "responseHeaderTimeout: 10m",
         "responseHeaderTimeout: 1h",
-    );
-    let r = moved(&path, "nginx", &[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    common::assert_has(
-        &r.stdout,
-        "nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"",
     );
     let r = moved(&path, "gateway-api", &["--gateway-class", "istio"]);
     common::assert_has(&r.stdout, "request: \"3600s\"");

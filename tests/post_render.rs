@@ -69,13 +69,6 @@ fn without_scheme(rendered: &str) -> String {
     bad
 }
 
-fn object_targets() -> impl Iterator<Item = Target> {
-    Target::all()
-        .iter()
-        .copied()
-        .filter(|t| t.renders_objects())
-}
-
 /// The span of the chart's Ingress in a stream, if it has one.
 fn chart_ingress(text: &str) -> Option<std::ops::Range<usize>> {
     stream::spans(text).into_iter().map(|s| s.bytes).find(|b| {
@@ -116,7 +109,7 @@ fn only_the_chart_s_ingress_is_replaced_and_every_other_byte_kept() {
     let mut rendered_files = Vec::new();
     for case in cases() {
         let input = case.rendered.as_bytes();
-        for t in object_targets() {
+        for t in Target::object_targets() {
             let mut args = vec!["post-render", "--target", t.name()];
             args.extend(common::target_args(t.name()));
             if !case.names_namespace {
@@ -402,7 +395,7 @@ fn the_helm_4_plugin_replaces_the_ingress_inside_the_release() {
         );
         let baseline = helm_docs(&String::from_utf8_lossy(&same.stdout));
         let had_ingress = baseline.iter().any(|d| d.contains("\nkind: Ingress\n"));
-        for t in object_targets() {
+        for t in Target::object_targets() {
             let what = format!("{} {}", case.label, t.name());
             let mut extra: Vec<String> = vec!["--target".into(), t.name().into()];
             extra.extend(common::target_args(t.name()).into_iter().map(String::from));

@@ -495,7 +495,7 @@ proptest! {
     ) {
         let docs: Vec<Value> = objects.iter().map(|(_, _, d)| d.clone()).collect();
         let text = if docs.is_empty() { String::new() } else { write_stream(&docs, form) };
-        for &t in Target::all().iter().filter(|t| t.renders_objects()) {
+        for t in Target::object_targets() {
             let opts = RunOptions {
                 namespace: "airbyte".into(),
                 target: Some(t),
@@ -616,7 +616,7 @@ fn post_render_keeps_what_it_does_not_own() {
     let (runs, written) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     proptest!(config, |((text, _annotated) in release_stream(), which in 0..100usize, variant in 0..2usize)| {
         runs.set(runs.get() + 1);
-        let targets: Vec<Target> = Target::all().iter().copied().filter(|t| t.renders_objects()).collect();
+        let targets: Vec<Target> = Target::object_targets().collect();
         let target = targets[which % targets.len()];
         let opts = airbyte_ingress::PostRenderOptions {
             target,

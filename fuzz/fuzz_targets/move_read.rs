@@ -11,11 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else {
         return;
     };
-    let targets: Vec<Target> = Target::all()
-        .iter()
-        .copied()
-        .filter(|t| t.renders_objects())
-        .collect();
+    let targets: Vec<Target> = Target::object_targets().collect();
     let target = targets[pick as usize % targets.len()];
     let opts = RunOptions {
         target: Some(target),

@@ -10,11 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, stream)) = data.split_first() else {
         return;
     };
-    let targets: Vec<Target> = Target::all()
-        .iter()
-        .copied()
-        .filter(|t| t.renders_objects())
-        .collect();
+    let targets: Vec<Target> = Target::object_targets().collect();
     let target = targets[pick as usize % targets.len()];
     let settings = target.needed_settings();
     let opts = PostRenderOptions {

@@ -143,6 +143,12 @@ impl Target {
         <Target as strum::VariantArray>::VARIANTS
     }
 
+    /// The targets that write Kubernetes objects (every one but a configuration file), in the
+    /// order of [`Target::all`].
+    pub fn object_targets() -> impl Iterator<Item = Target> {
+        Self::all().iter().copied().filter(|t| t.renders_objects())
+    }
+
     /// The one spelling used on the command line, in template folders, snapshots and docs.
     pub fn name(self) -> &'static str {
         self.into()
