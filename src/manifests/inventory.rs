@@ -200,4 +200,33 @@ mod tests {
         assert_eq!(sources.describe(inv.urls[0].origin), "m.yaml:17:16");
         assert!(inv.has_services_of("prod") && !inv.has_services_of("airbyte"));
     }
+
+    /// A backend's Service is looked for in its namespace; a side that names none matches.
+    #[test]
+    fn a_service_is_found_in_its_namespace() {
+        let svc = |name: &str, ns: Option<&str>, node_ports: bool| ServiceInfo {
+            name: name.into(),
+            namespace: ns.map(str::to_string),
+            ports: Vec::new(),
+            node_ports,
+            origin: Origin::Default,
+        };
+        let inv = Inventory {
+            services: vec![
+                svc("airbyte-ui", Some("tools"), false),
+                svc("airbyte-ui", Some("airbyte"), true),
+                svc("plain", None, false),
+            ],
+            ..Default::default()
+        };
+        assert!(
+            inv.service("airbyte-ui", Some("airbyte"))
+                .unwrap()
+                .node_ports
+        );
+        assert!(!inv.service("airbyte-ui", Some("tools")).unwrap().node_ports);
+        assert!(inv.service("airbyte-ui", Some("data")).is_none());
+        assert!(inv.service("airbyte-ui", None).is_some());
+        assert!(inv.service("plain", Some("anywhere")).is_some());
+    }
 }
