@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use airbyte_ingress::cli::{Cli, Command, HelmEnv, Io, refused_post_render, run_as};
-use airbyte_ingress::inputs::read_path;
+use airbyte_ingress::inputs::read_path_sized;
 use clap::{CommandFactory, FromArgMatches};
 
 // A large run is a third allocation under glibc's malloc; mimalloc halves that (docs/benchmarks.md).
@@ -25,16 +25,18 @@ fn huge_pages(on: bool) {
     let _ = on;
 }
 
-/// Reads an input as [`read_path`] does, turning huge pages on when it is large: before the read
-/// when a file's size says so, after it for a stream.
+/// Reads an input as [`airbyte_ingress::inputs::read_path`] does, turning huge pages on when it is large: before the read
+/// when a file's size says so, after it for a stream. Once on, they stay on.
 fn read_input(name: &str, max: usize) -> Result<Vec<u8>, airbyte_ingress::values::InputError> {
-    if name != "-" && std::fs::metadata(name).is_ok_and(|m| m.len() >= HUGE_PAGES_FROM) {
-        huge_pages(true);
-    }
-    let bytes = read_path(name, max)?;
-    if bytes.len() as u64 >= HUGE_PAGES_FROM {
-        huge_pages(true);
-    }
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static ON: AtomicBool = AtomicBool::new(false);
+    let large = |size: u64| {
+        if size >= HUGE_PAGES_FROM && !ON.swap(true, Ordering::Relaxed) {
+            huge_pages(true);
+        }
+    };
+    let bytes = read_path_sized(name, max, large)?;
+    large(bytes.len() as u64);
     Ok(bytes)
 }
 

@@ -56,6 +56,16 @@ pub fn too_large(max: usize) -> String {
 /// Reads a file the user named, or standard input for `-`, stopping one byte past `max`: a
 /// never-ending input (`/dev/zero`, `yes | ...`) costs at most `max` bytes of memory.
 pub fn read_path(name: &str, max: usize) -> Result<Vec<u8>, InputError> {
+    read_path_sized(name, max, |_| {})
+}
+
+/// As [`read_path`], telling `sized` a file's size before reading it (the binary turns huge
+/// pages on for a large input before its bytes arrive).
+pub fn read_path_sized(
+    name: &str,
+    max: usize,
+    sized: impl FnOnce(u64),
+) -> Result<Vec<u8>, InputError> {
     let unreadable = |message: String| InputError::new(InputErrorKind::Unreadable, name, message);
     let bounded = |r: &mut dyn Read, what: &str| -> Result<Vec<u8>, InputError> {
         // room up front, so that a stream (a Helm render on a pipe) is not copied at every
@@ -86,6 +96,7 @@ pub fn read_path(name: &str, max: usize) -> Result<Vec<u8>, InputError> {
             "is a directory, not a file (`-m DIR` reads a directory of manifests)".into(),
         ));
     }
+    sized(meta.len());
     let mut file =
         std::fs::File::open(name).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
     bounded(&mut file, "the file")
@@ -94,6 +105,24 @@ pub fn read_path(name: &str, max: usize) -> Result<Vec<u8>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_size_is_told_before_the_file_is_read() {
+        let dir = std::env::temp_dir().join(format!("ai-sized-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("v.yaml");
+        std::fs::write(&f, "a: b\n").unwrap();
+        let mut told = None;
+        let bytes = read_path_sized(f.to_str().unwrap(), 64, |n| told = Some(n)).unwrap();
+        assert_eq!((told, bytes.as_slice()), (Some(5), b"a: b\n".as_slice()));
+        // a file that cannot be read is not sized
+        let mut told = None;
+        assert!(
+            read_path_sized(dir.join("none").to_str().unwrap(), 64, |n| told = Some(n)).is_err()
+        );
+        assert_eq!(told, None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn reading_stops_at_the_limit_and_names_the_flag() {
