@@ -49,6 +49,66 @@ fn terraform_with_a_kubectl_applied_ingress() {
 }
 
 #[test]
+fn an_applicationsets_elements_are_releases_and_its_findings_name_them() {
+    let repo = "fixtures/repos/argocd-applicationset";
+    let appset = "fixtures/repos/argocd-applicationset/appsets/airbyte.yaml";
+    let (code, found, v) = scan_json(&[repo]);
+    assert_eq!(
+        found,
+        owned(&[
+            ("ingress-nginx-retired", appset, 36),
+            ("timeout-too-low", appset, 39),
+            ("backend-invalid", appset, 46),
+        ])
+    );
+    assert_eq!(code, 1);
+    let releases = |rule: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .map(|f| f["releases"].clone())
+            .unwrap()
+    };
+    // what the template writes for both environments is told once, naming both; prod's own
+    // timeout names prod alone
+    assert_eq!(
+        releases("backend-invalid"),
+        serde_json::json!(["airbyte-staging", "airbyte-prod"])
+    );
+    assert_eq!(
+        releases("timeout-too-low"),
+        serde_json::json!(["airbyte-prod"])
+    );
+    let inputs: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["release"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["airbyte-staging", "airbyte-prod"]);
+    // the app-of-apps chart's template of an ApplicationSet is Helm's to render
+    let r = common::run(&["scan", repo, "-v"]);
+    assert!(
+        r.stderr.contains(
+            "passed over fixtures/repos/argocd-applicationset/bootstrap/templates/airbyte-appset.yaml: a Helm template"
+        ),
+        "{}",
+        r.transcript()
+    );
+    assert!(
+        r.stdout
+            .contains("  = releases: airbyte-staging, airbyte-prod\n"),
+        "{}",
+        r.stdout
+    );
+    // validate -f of the file alone says the same
+    let one = common::run(&["validate", "-f", appset, "--format", "json"]);
+    assert_eq!(common::report_findings(&one.stdout), found);
+}
+
+#[test]
 fn argocd_multi_source_with_a_route_on_a_shared_gateway() {
     let repo = "fixtures/repos/argocd-multisource";
     // the `$values` file lives in this repository's checkout, named by its ref

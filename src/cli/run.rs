@@ -595,9 +595,16 @@ fn validate_run(
         .first()
         .map(|c| c.loaded.sources.clone())
         .unwrap_or_default();
-    let mut found: Vec<findings::Finding> =
-        checked.iter().flat_map(|c| c.findings.clone()).collect();
-    findings::sort(&mut found);
+    let ids: Vec<(&str, &str)> = checked
+        .iter()
+        .map(|c| (c.input.release.as_str(), c.input.namespace.as_str()))
+        .collect();
+    let mut found = findings::by_release(
+        findings::release_labels(&ids)
+            .into_iter()
+            .zip(checked.iter().map(|c| c.findings.clone()))
+            .collect(),
+    );
     let inputs: Vec<findings::InputEntry> = checked.iter().map(|c| c.input.clone()).collect();
     say_what_was_read(io, &sources);
     say_inputs(io, &inputs);

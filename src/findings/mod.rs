@@ -42,6 +42,9 @@ pub struct Finding {
     pub path: Path,
     /// Where the value at fault was written; further origins are related places.
     pub origins: Vec<Origin>,
+    /// Where the inputs define several releases (an ApplicationSet's elements, a helmfile's
+    /// releases), the ones it holds for, in the order they were defined; empty otherwise.
+    pub releases: Vec<String>,
 }
 
 impl Finding {
@@ -53,6 +56,7 @@ impl Finding {
             help: rule.info().help.to_string(),
             path,
             origins: vec![origin],
+            releases: Vec::new(),
         }
     }
 
@@ -77,16 +81,80 @@ impl Finding {
     }
 }
 
+/// The findings of several releases as one list: each names the releases it holds for, and one
+/// that several releases share (a value written once, in a template or a shared values file) is
+/// told once, naming them all. The findings of a single release are left as they are.
+pub fn by_release(per_release: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
+    if per_release.len() < 2 {
+        let mut found: Vec<Finding> = per_release.into_iter().flat_map(|(_, f)| f).collect();
+        sort(&mut found);
+        return found;
+    }
+    let order: Vec<String> = per_release.iter().map(|(r, _)| r.clone()).collect();
+    let mut found: Vec<Finding> = per_release
+        .into_iter()
+        .flat_map(|(release, found)| {
+            found.into_iter().map(move |mut f| {
+                f.releases = vec![release.clone()];
+                f
+            })
+        })
+        .collect();
+    sort(&mut found);
+    let mut merged: Vec<Finding> = Vec::with_capacity(found.len());
+    for f in found {
+        // its like, if any, is among the last ones sorted to the same place
+        let like = merged
+            .iter_mut()
+            .rev()
+            .take_while(|m| sort_key(m) == sort_key(&f))
+            .find(|m| same_but_release(m, &f));
+        match like {
+            Some(like) => {
+                for r in f.releases {
+                    if !like.releases.contains(&r) {
+                        like.releases.push(r);
+                    }
+                }
+            }
+            None => merged.push(f),
+        }
+    }
+    for f in &mut merged {
+        f.releases
+            .sort_by_key(|r| order.iter().position(|o| o == r).unwrap_or(usize::MAX));
+    }
+    merged
+}
+
+/// How findings name releases (`name` and `namespace` each): by name, or `namespace/name` when
+/// two share a name.
+pub fn release_labels(ids: &[(&str, &str)]) -> Vec<String> {
+    let shared = |name: &str| ids.iter().filter(|(n, _)| *n == name).count() > 1;
+    ids.iter()
+        .map(|&(name, ns)| match shared(name) {
+            true => format!("{ns}/{name}"),
+            false => name.to_string(),
+        })
+        .collect()
+}
+
+fn same_but_release(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule
+        && a.message == b.message
+        && a.help == b.help
+        && a.path == b.path
+        && a.origins == b.origins
+}
+
 /// Sorts findings by source position, then rule, so output is stable run to run; drops repeats.
 pub fn sort(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        order_key(a.primary())
-            .cmp(&order_key(b.primary()))
-            .then(a.rule.cmp(&b.rule))
-            .then(a.path.cmp(&b.path))
-            .then(a.message.cmp(&b.message))
-    });
+    findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     findings.dedup();
+}
+
+fn sort_key(f: &Finding) -> ((u8, u32, u32, u32), Rule, &Path, &str) {
+    (order_key(f.primary()), f.rule, &f.path, &f.message)
 }
 
 fn order_key(o: Origin) -> (u8, u32, u32, u32) {
@@ -176,5 +244,61 @@ mod tests {
         assert!(failing(&v, false));
         let warnings: Vec<Finding> = v.into_iter().filter(|f| f.rule == Rule::UrlPort).collect();
         assert!(!failing(&warnings, false) && failing(&warnings, true));
+    }
+
+    #[test]
+    fn findings_of_several_releases_name_them_and_shared_ones_are_told_once() {
+        let at = |line| Origin::File {
+            file: 0,
+            line,
+            column: 1,
+        };
+        let f = |r, line, m: &str| Finding::new(r, Path::default(), at(line), m);
+        let shared = f(Rule::BackendInvalid, 9, "webapp");
+        // prod first in the list of findings, staging first in the inputs
+        let merged = by_release(vec![
+            (
+                "staging".into(),
+                vec![shared.clone(), f(Rule::UrlPort, 2, "staging's")],
+            ),
+            (
+                "prod".into(),
+                vec![f(Rule::UrlPort, 2, "prod's"), shared.clone()],
+            ),
+        ]);
+        let got: Vec<(Rule, &str, Vec<&str>)> = merged
+            .iter()
+            .map(|f| {
+                let r = f.releases.iter().map(String::as_str).collect();
+                (f.rule, f.message.as_str(), r)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::UrlPort, "prod's", vec!["prod"]),
+                (Rule::UrlPort, "staging's", vec!["staging"]),
+                (Rule::BackendInvalid, "webapp", vec!["staging", "prod"]),
+            ]
+        );
+        // a different help is a different finding, even in the same place
+        let other = shared.clone().help("another");
+        let apart = by_release(vec![
+            ("a".into(), vec![shared.clone()]),
+            ("b".into(), vec![other]),
+        ]);
+        assert_eq!(apart.len(), 2);
+        // one release: nothing named, repeats dropped as always
+        let one = by_release(vec![("a".into(), vec![shared.clone(), shared.clone()])]);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].releases.is_empty());
+    }
+
+    #[test]
+    fn releases_are_named_by_namespace_only_where_names_repeat() {
+        assert_eq!(
+            release_labels(&[("airbyte", "prod"), ("airbyte", "dev"), ("other", "prod")]),
+            ["prod/airbyte", "dev/airbyte", "other"]
+        );
     }
 }

@@ -139,10 +139,22 @@ pub fn text_one(f: &Finding, sources: &Sources, color: bool) -> String {
     if !f.path.0.is_empty() {
         let _ = writeln!(out, "  = value: {}", printable(&f.path.to_string()));
     }
+    if let Some(releases) = releases_said(f) {
+        let _ = writeln!(out, "  = {}", printable(&releases));
+    }
     if !f.help.is_empty() {
         let _ = writeln!(out, "  = help: {}", printable(&f.help));
     }
     out
+}
+
+/// `release: a` or `releases: a, b`, for a finding of inputs that define several releases.
+fn releases_said(f: &Finding) -> Option<String> {
+    match f.releases.as_slice() {
+        [] => None,
+        [one] => Some(format!("release: {one}")),
+        all => Some(format!("releases: {}", all.join(", "))),
+    }
 }
 
 fn text(findings: &[Finding], sources: &Sources, color: bool) -> String {
@@ -188,6 +200,9 @@ struct JsonFinding<'a> {
     /// `file:line:col`, or the `--set*` flag and argument.
     source: String,
     path: String,
+    /// Where the inputs define several releases, the ones the finding holds for.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    releases: &'a [String],
 }
 
 fn file_pos(sources: &Sources, o: Origin) -> (Option<&str>, Option<u32>, Option<u32>) {
@@ -216,6 +231,7 @@ fn json(findings: &[Finding], sources: &Sources, inputs: &[InputEntry]) -> Strin
                 column,
                 source: sources.describe(f.primary()),
                 path: f.path.to_string(),
+                releases: &f.releases,
             }
         })
         .collect();
@@ -259,6 +275,9 @@ fn github(findings: &[Finding], sources: &Sources) -> String {
         let mut msg = f.message.clone();
         if file.is_none() {
             let _ = write!(msg, " (from {})", sources.describe(f.primary()));
+        }
+        if let Some(releases) = releases_said(f) {
+            let _ = write!(msg, " ({releases})");
         }
         if !f.help.is_empty() {
             let _ = write!(msg, "\nhelp: {}", f.help);
@@ -314,6 +333,9 @@ fn sarif(findings: &[Finding], sources: &Sources) -> String {
                 }),
             };
             r["locations"] = json!([location]);
+            if !f.releases.is_empty() {
+                r["properties"] = json!({ "releases": f.releases });
+            }
             r
         })
         .collect();

@@ -205,6 +205,18 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             wrappers.push(name.clone());
             continue;
         }
+        // an ApplicationSet's own `{{ }}` are Argo CD's generator parameters, which its reader
+        // fills (list generators) or names as unknowns; Helm's (`.Values`, `include`) or a place
+        // under a chart's `templates/` make it a chart's template
+        if let Ok(FileKind::Argocd) = kind
+            && text.contains("ApplicationSet")
+            && !helm_actions(text)
+            && !in_chart_templates(FsPath::new(name))
+            && mentions_airbyte(text)
+        {
+            wrappers.push(name.clone());
+            continue;
+        }
         if wrapper::has_template_action(text) {
             // a chart's own templates: Helm renders them, the scan cannot
             report.templates.push(name.clone());
@@ -326,6 +338,28 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
         .filter_map(|o| o.certificate_secret.clone())
         .collect();
 
+    // a file that defines several releases (an ApplicationSet's elements, a helmfile) has its
+    // findings name the releases they hold for, as `validate -f` of that file does; a release in
+    // a file of its own is named by the file
+    let defined_in = |r: &Rel| r.checked.input.file.clone();
+    let mut labels = vec![String::new(); rels.len()];
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in rels.iter().enumerate() {
+        match groups.iter_mut().find(|(f, _)| *f == defined_in(r)) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((defined_in(r), vec![i])),
+        }
+    }
+    for (_, members) in &groups {
+        let ids: Vec<(&str, &str)> = members
+            .iter()
+            .map(|&i| (rels[i].name.as_str(), rels[i].namespace.as_str()))
+            .collect();
+        for (&i, label) in members.iter().zip(findings::release_labels(&ids)) {
+            labels[i] = label;
+        }
+    }
+    let mut per_file: Vec<Vec<(String, Vec<Finding>)>> = vec![Vec::new(); groups.len()];
     for (ri, rel) in rels.iter().enumerate() {
         let mut found = rel.checked.findings.clone();
         let mut sources = rel.checked.loaded.sources.clone();
@@ -395,9 +429,18 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             }
         }
         report.releases.push(rel.checked.input.clone());
-        report
-            .findings
-            .extend(found.into_iter().map(|x| rebase(x, &sources, &mut global)));
+        let found = found
+            .into_iter()
+            .map(|x| rebase(x, &sources, &mut global))
+            .collect();
+        let group = groups
+            .iter()
+            .position(|(_, members)| members.contains(&ri))
+            .unwrap_or_default();
+        per_file[group].push((labels[ri].clone(), found));
+    }
+    for per_release in per_file {
+        report.findings.extend(findings::by_release(per_release));
     }
 
     for fi in &unpaired {
@@ -665,6 +708,31 @@ fn route_file(name: &str, objects: &[Object], sources: Sources) -> Option<RouteF
         objects: objs,
         outside_templates: outside_templates(FsPath::new(name)),
         sources,
+    })
+}
+
+/// Whether `text` holds what only a Helm template writes: the chart's objects (`.Values`,
+/// `.Release`, `.Chart`, `.Capabilities`, `.Files`) or its functions (`include`, `toYaml`).
+fn helm_actions(text: &str) -> bool {
+    const HELM: [&str; 7] = [
+        ".Values",
+        ".Release.",
+        ".Chart.",
+        ".Capabilities.",
+        ".Files.",
+        "include ",
+        "toYaml",
+    ];
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
+        .any(|l| HELM.iter().any(|h| l.contains(h)))
+}
+
+/// Whether a file sits under a chart's `templates/` (a folder beside a `Chart.yaml`).
+fn in_chart_templates(file: &FsPath) -> bool {
+    file.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir.parent().is_some_and(|p| p.join("Chart.yaml").is_file())
     })
 }
 
@@ -1053,6 +1121,27 @@ mod tests {
             ["a.example.com", "b.example.com", "c"]
         );
         assert!(traefik_hosts("PathPrefix(`/`)").is_empty());
+    }
+
+    #[test]
+    fn helm_actions_are_told_from_an_applicationsets_parameters() {
+        for helm in [
+            "project: {{ .Values.project }}",
+            "name: {{ include \"x.name\" . }}",
+            "ns: {{ .Release.Namespace }}",
+            "{{- toYaml .Values.values | nindent 8 }}",
+        ] {
+            assert!(helm_actions(helm), "{helm}");
+        }
+        for argo in [
+            "name: airbyte-{{ .env }}",
+            "name: airbyte-{{env}}",
+            "host: {{ .path.basename }}.example.com",
+            "# {{ .Values.project }} in a comment",
+            "values: .Values outside an action",
+        ] {
+            assert!(!helm_actions(argo), "{argo}");
+        }
     }
 
     #[test]
