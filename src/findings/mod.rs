@@ -301,4 +301,45 @@ mod tests {
             ["prod/airbyte", "dev/airbyte", "other"]
         );
     }
+
+    proptest::proptest! {
+        /// Every finding of every release is told once, naming exactly the releases that had it,
+        /// in their order; nothing is added.
+        #[test]
+        fn by_release_loses_and_adds_nothing(
+            sets in proptest::collection::vec(proptest::collection::vec(0u32..6, 0..6), 2..4)
+        ) {
+            let finding = |k: u32| {
+                let rule = [Rule::UrlPort, Rule::BackendInvalid][(k % 2) as usize];
+                let at = Origin::File { file: 0, line: 1 + k / 3, column: 1 };
+                Finding::new(rule, Path::default(), at, format!("m{k}"))
+            };
+            let labels: Vec<String> = (0..sets.len()).map(|i| format!("r{i}")).collect();
+            let merged = by_release(
+                labels
+                    .iter()
+                    .zip(&sets)
+                    .map(|(l, ks)| (l.clone(), ks.iter().map(|&k| finding(k)).collect()))
+                    .collect(),
+            );
+            let mut distinct: Vec<u32> = sets.iter().flatten().copied().collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            proptest::prop_assert_eq!(merged.len(), distinct.len());
+            for k in distinct {
+                let want: Vec<String> = labels
+                    .iter()
+                    .zip(&sets)
+                    .filter(|(_, ks)| ks.contains(&k))
+                    .map(|(l, _)| l.clone())
+                    .collect();
+                let told: Vec<&Finding> = merged
+                    .iter()
+                    .filter(|f| f.message == format!("m{k}"))
+                    .collect();
+                proptest::prop_assert_eq!(told.len(), 1);
+                proptest::prop_assert_eq!(&told[0].releases, &want);
+            }
+        }
+    }
 }
