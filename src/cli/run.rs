@@ -590,6 +590,19 @@ fn validate_run(
         )?;
         crate::check_all(&opts, io.read)?
     };
+    if checked.len() > 1 && !args.manifests.is_empty() {
+        // routes are checked against one release's values: another's URL and Services would
+        // give findings that are not true of either
+        let names: Vec<String> = checked
+            .iter()
+            .map(|c| format!("`{}` ({})", c.input.release, c.input.at))
+            .collect();
+        return Err(Failure::Usage(format!(
+            "the values define {} Airbyte releases: {}; `-m` checks manifests against one of them: pick it with `--release NAME`, or let `scan` pair each route with its release",
+            checked.len(),
+            names.join(", ")
+        )));
+    }
     // every release of the inputs shares their sources
     let mut sources = checked
         .first()
