@@ -103,6 +103,8 @@ fn an_applicationsets_elements_are_releases_and_its_findings_name_them() {
         "{}",
         r.transcript()
     );
+    // another chart's ApplicationSet beside it is neither a release nor a template
+    assert!(!r.stderr.contains("metrics-server"), "{}", r.transcript());
     assert!(
         r.stdout
             .contains("  = releases: airbyte-staging, airbyte-prod\n"),

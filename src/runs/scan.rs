@@ -212,10 +212,11 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             && text.contains("ApplicationSet")
             && !helm_actions(text)
             && !in_chart_templates(FsPath::new(name))
-            && mentions_airbyte(text)
         {
-            wrappers.push(name.clone());
-            continue;
+            if mentions_airbyte(text) {
+                wrappers.push(name.clone());
+            }
+            continue; // another chart's ApplicationSet: neither a template nor a route
         }
         if wrapper::has_template_action(text) {
             // a chart's own templates: Helm renders them, the scan cannot
