@@ -588,34 +588,31 @@ fn validate_run(
             args.target,
             &args.target_options,
         )?;
-        crate::check_all(&opts, io.read)?
+        if args.manifests.is_empty() {
+            crate::check_all(&opts, io.read)?
+        } else {
+            // routes are checked against one release's values: another's URL and Services would
+            // give findings that are not true of either
+            let merged = crate::runs::merge_single_for(
+                &opts,
+                io.read,
+                "`-m` checks manifests against one of them: pick it with `--release NAME`, or let `scan` pair each route with its release",
+            )?;
+            vec![crate::runs::finish(merged)?]
+        }
     };
-    if checked.len() > 1 && !args.manifests.is_empty() {
-        // routes are checked against one release's values: another's URL and Services would
-        // give findings that are not true of either
-        let names: Vec<String> = checked
-            .iter()
-            .map(|c| format!("`{}` ({})", c.input.release, c.input.at))
-            .collect();
-        return Err(Failure::Usage(format!(
-            "the values define {} Airbyte releases: {}; `-m` checks manifests against one of them: pick it with `--release NAME`, or let `scan` pair each route with its release",
-            checked.len(),
-            names.join(", ")
-        )));
-    }
     // every release of the inputs shares their sources
     let mut sources = checked
         .first()
         .map(|c| c.loaded.sources.clone())
         .unwrap_or_default();
-    let ids: Vec<(&str, &str)> = checked
-        .iter()
-        .map(|c| (c.input.release.as_str(), c.input.namespace.as_str()))
-        .collect();
     let mut found = findings::by_release(
-        findings::release_labels(&ids)
-            .into_iter()
-            .zip(checked.iter().map(|c| c.findings.clone()))
+        checked
+            .iter()
+            .map(|c| {
+                let id = (c.input.release.clone(), c.input.namespace.clone());
+                (id, c.findings.clone())
+            })
             .collect(),
     );
     let inputs: Vec<findings::InputEntry> = checked.iter().map(|c| c.input.clone()).collect();

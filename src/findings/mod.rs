@@ -81,25 +81,30 @@ impl Finding {
     }
 }
 
-/// The findings of several releases as one list: each names the releases it holds for, and one
+/// One release's findings, with its name and namespace.
+pub type ReleaseFindings = ((String, String), Vec<Finding>);
+
+/// The findings of several releases, each given as its name and namespace, as one list: each
+/// names the releases it holds for (by name, or `namespace/name` where two share a name), and one
 /// that several releases share (a value written once, in a template or a shared values file) is
-/// told once, naming them all. The findings of a single release are left as they are.
-pub fn by_release(per_release: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
-    if per_release.len() < 2 {
-        let mut found: Vec<Finding> = per_release.into_iter().flat_map(|(_, f)| f).collect();
-        sort(&mut found);
-        return found;
-    }
-    let order: Vec<String> = per_release.iter().map(|(r, _)| r.clone()).collect();
+/// told once, naming them all in the order given. The findings of a single release are left as
+/// they are.
+pub fn by_release(per_release: Vec<ReleaseFindings>) -> Vec<Finding> {
+    let labels = release_labels(per_release.iter().map(|(id, _)| id).collect());
+    let several = per_release.len() > 1;
     let mut found: Vec<Finding> = per_release
         .into_iter()
-        .flat_map(|(release, found)| {
+        .zip(labels)
+        .flat_map(|((_, found), label)| {
             found.into_iter().map(move |mut f| {
-                f.releases = vec![release.clone()];
+                if several {
+                    f.releases = vec![label.clone()];
+                }
                 f
             })
         })
         .collect();
+    // stable: the findings of one place keep the releases' order
     sort(&mut found);
     let mut merged: Vec<Finding> = Vec::with_capacity(found.len());
     for f in found {
@@ -120,21 +125,17 @@ pub fn by_release(per_release: Vec<(String, Vec<Finding>)>) -> Vec<Finding> {
             None => merged.push(f),
         }
     }
-    for f in &mut merged {
-        f.releases
-            .sort_by_key(|r| order.iter().position(|o| o == r).unwrap_or(usize::MAX));
-    }
     merged
 }
 
-/// How findings name releases (`name` and `namespace` each): by name, or `namespace/name` when
-/// two share a name.
-pub fn release_labels(ids: &[(&str, &str)]) -> Vec<String> {
-    let shared = |name: &str| ids.iter().filter(|(n, _)| *n == name).count() > 1;
+/// How findings name releases (name and namespace each): by name, or `namespace/name` where two
+/// share a name.
+fn release_labels(ids: Vec<&(String, String)>) -> Vec<String> {
+    let shared = |name: &str| ids.iter().filter(|(n, _)| n == name).count() > 1;
     ids.iter()
-        .map(|&(name, ns)| match shared(name) {
+        .map(|(name, ns)| match shared(name) {
             true => format!("{ns}/{name}"),
-            false => name.to_string(),
+            false => name.clone(),
         })
         .collect()
 }
@@ -255,14 +256,15 @@ mod tests {
         };
         let f = |r, line, m: &str| Finding::new(r, Path::default(), at(line), m);
         let shared = f(Rule::BackendInvalid, 9, "webapp");
+        let id = |name: &str, ns: &str| (name.to_string(), ns.to_string());
         // prod first in the list of findings, staging first in the inputs
         let merged = by_release(vec![
             (
-                "staging".into(),
+                id("staging", "airbyte"),
                 vec![shared.clone(), f(Rule::UrlPort, 2, "staging's")],
             ),
             (
-                "prod".into(),
+                id("prod", "airbyte"),
                 vec![f(Rule::UrlPort, 2, "prod's"), shared.clone()],
             ),
         ]);
@@ -284,20 +286,22 @@ mod tests {
         // a different help is a different finding, even in the same place
         let other = shared.clone().help("another");
         let apart = by_release(vec![
-            ("a".into(), vec![shared.clone()]),
-            ("b".into(), vec![other]),
+            (id("a", "x"), vec![shared.clone()]),
+            (id("b", "x"), vec![other]),
         ]);
         assert_eq!(apart.len(), 2);
         // one release: nothing named, repeats dropped as always
-        let one = by_release(vec![("a".into(), vec![shared.clone(), shared.clone()])]);
+        let one = by_release(vec![(id("a", "x"), vec![shared.clone(), shared.clone()])]);
         assert_eq!(one.len(), 1);
         assert!(one[0].releases.is_empty());
     }
 
     #[test]
     fn releases_are_named_by_namespace_only_where_names_repeat() {
+        let ids = [("airbyte", "prod"), ("airbyte", "dev"), ("other", "prod")]
+            .map(|(n, ns)| (n.to_string(), ns.to_string()));
         assert_eq!(
-            release_labels(&[("airbyte", "prod"), ("airbyte", "dev"), ("other", "prod")]),
+            release_labels(ids.iter().collect()),
             ["prod/airbyte", "dev/airbyte", "other"]
         );
     }
@@ -319,7 +323,10 @@ mod tests {
                 labels
                     .iter()
                     .zip(&sets)
-                    .map(|(l, ks)| (l.clone(), ks.iter().map(|&k| finding(k)).collect()))
+                    .map(|(l, ks)| {
+                        let id = (l.clone(), "airbyte".to_string());
+                        (id, ks.iter().map(|&k| finding(k)).collect())
+                    })
                     .collect(),
             );
             let mut distinct: Vec<u32> = sets.iter().flatten().copied().collect();

@@ -12,7 +12,9 @@ pub mod scan;
 
 pub use manifests::{ManifestOptions, ManifestReport, check_manifests};
 pub use post_render::{PostRenderOptions, PostRendered, post_render};
-pub use releases::{Given, Merged, WrapperOptions, check_all, finish, merge_all, merge_single};
+pub use releases::{
+    Given, Merged, WrapperOptions, check_all, finish, merge_all, merge_single, merge_single_for,
+};
 
 use crate::controllers::Settings;
 use crate::findings::{self, Finding, Rule};

@@ -283,6 +283,16 @@ pub fn merge_all(opts: &RunOptions, read: ReadFn<'_>) -> Result<Vec<Merged>, Fai
 
 /// Exactly one release: for `render` and `values`, which print one release's output.
 pub fn merge_single(opts: &RunOptions, read: ReadFn<'_>) -> Result<Merged, Failure> {
+    merge_single_for(opts, read, "pick one with `--release NAME`")
+}
+
+/// As [`merge_single`], for a run that needs one release for its own reason: inputs that define
+/// several are refused before any rule runs, naming each and saying `pick`.
+pub fn merge_single_for(
+    opts: &RunOptions,
+    read: ReadFn<'_>,
+    pick: &str,
+) -> Result<Merged, Failure> {
     let mut all = merge_all(opts, read)?;
     if all.len() > 1 {
         let names: Vec<String> = all
@@ -290,7 +300,7 @@ pub fn merge_single(opts: &RunOptions, read: ReadFn<'_>) -> Result<Merged, Failu
             .map(|m| format!("`{}` ({})", m.input.release, m.input.at))
             .collect();
         return Err(Failure::Usage(format!(
-            "the files define {} Airbyte releases: {}; pick one with `--release NAME`",
+            "the files define {} Airbyte releases: {}; {pick}",
             all.len(),
             names.join(", ")
         )));

@@ -342,25 +342,7 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
     // a file that defines several releases (an ApplicationSet's elements, a helmfile) has its
     // findings name the releases they hold for, as `validate -f` of that file does; a release in
     // a file of its own is named by the file
-    let defined_in = |r: &Rel| r.checked.input.file.clone();
-    let mut labels = vec![String::new(); rels.len()];
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, r) in rels.iter().enumerate() {
-        match groups.iter_mut().find(|(f, _)| *f == defined_in(r)) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((defined_in(r), vec![i])),
-        }
-    }
-    for (_, members) in &groups {
-        let ids: Vec<(&str, &str)> = members
-            .iter()
-            .map(|&i| (rels[i].name.as_str(), rels[i].namespace.as_str()))
-            .collect();
-        for (&i, label) in members.iter().zip(findings::release_labels(&ids)) {
-            labels[i] = label;
-        }
-    }
-    let mut per_file: Vec<Vec<(String, Vec<Finding>)>> = vec![Vec::new(); groups.len()];
+    let mut per_file: Vec<(&str, Vec<findings::ReleaseFindings>)> = Vec::new();
     for (ri, rel) in rels.iter().enumerate() {
         let mut found = rel.checked.findings.clone();
         let mut sources = rel.checked.loaded.sources.clone();
@@ -434,14 +416,15 @@ pub fn scan(opts: &ScanOptions, read: ReadFn<'_>) -> Result<ScanReport, Failure>
             .into_iter()
             .map(|x| rebase(x, &sources, &mut global))
             .collect();
-        let group = groups
-            .iter()
-            .position(|(_, members)| members.contains(&ri))
-            .unwrap_or_default();
-        per_file[group].push((labels[ri].clone(), found));
+        let release = ((rel.name.clone(), rel.namespace.clone()), found);
+        let file = rel.checked.input.file.as_str();
+        match per_file.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, releases)) => releases.push(release),
+            None => per_file.push((file, vec![release])),
+        }
     }
-    for per_release in per_file {
-        report.findings.extend(findings::by_release(per_release));
+    for (_, releases) in per_file {
+        report.findings.extend(findings::by_release(releases));
     }
 
     for fi in &unpaired {
