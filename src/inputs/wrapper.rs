@@ -596,7 +596,7 @@ fn template_actions(text: &str) -> usize {
 }
 
 /// The lines of `text` that hold a template action and are not comments.
-fn action_lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn action_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
 }

@@ -707,32 +707,17 @@ fn helm_actions(text: &str) -> bool {
         "include ",
         "toYaml",
     ];
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
-        .any(|l| HELM.iter().any(|h| l.contains(h)))
+    wrapper::action_lines(text).any(|l| HELM.iter().any(|h| l.contains(h)))
 }
 
-/// Whether a file sits under a chart's `templates/` (a folder beside a `Chart.yaml`).
-fn in_chart_templates(file: &FsPath) -> bool {
-    file.ancestors().skip(1).any(|dir| {
-        dir.file_name().is_some_and(|n| n == "templates")
-            && dir.parent().is_some_and(|p| p.join("Chart.yaml").is_file())
-    })
-}
-
-/// The chart folder a file sits in, when it is not under that chart's `templates/` (Helm renders
-/// only `templates/`): `None` outside charts and inside `templates/`.
-fn outside_templates(file: &FsPath) -> Option<String> {
+/// The nearest chart folder (one holding `Chart.yaml`) above a file, with the folder the file
+/// sits in right below it (`None`: beside `Chart.yaml`).
+fn chart_of(file: &FsPath) -> Option<(&FsPath, Option<&std::ffi::OsStr>)> {
     let mut dir = file.parent()?;
     let mut below: Option<&std::ffi::OsStr> = None;
     loop {
         if dir.join("Chart.yaml").is_file() {
-            return match below {
-                Some(first) if first == "templates" || first == "charts" || first == "crds" => None,
-                // a file beside Chart.yaml is values or metadata, not a template
-                None => None,
-                Some(_) => Some(dir.display().to_string()),
-            };
+            return Some((dir, below));
         }
         below = dir.file_name().or(below);
         let up = dir.parent()?;
@@ -740,6 +725,22 @@ fn outside_templates(file: &FsPath) -> Option<String> {
             return None;
         }
         dir = up;
+    }
+}
+
+/// Whether a file sits under its chart's `templates/`.
+fn in_chart_templates(file: &FsPath) -> bool {
+    chart_of(file).is_some_and(|(_, below)| below.is_some_and(|b| b == "templates"))
+}
+
+/// The chart folder a file sits in, when it is not under that chart's `templates/` (Helm renders
+/// only `templates/`): `None` outside charts and inside `templates/`.
+fn outside_templates(file: &FsPath) -> Option<String> {
+    match chart_of(file)? {
+        (_, Some(first)) if first == "templates" || first == "charts" || first == "crds" => None,
+        // a file beside Chart.yaml is values or metadata, not a template
+        (_, None) => None,
+        (dir, Some(_)) => Some(dir.display().to_string()),
     }
 }
 
@@ -1139,6 +1140,16 @@ mod tests {
         assert!(outside_templates(&dir.join("chart/templates/ingress.yaml")).is_none());
         assert!(outside_templates(&dir.join("chart/values.yaml")).is_none());
         assert!(outside_templates(&dir.join("other/ingress.yaml")).is_none());
+        // an ApplicationSet there is the chart's template, anywhere else a wrapper
+        assert!(in_chart_templates(&dir.join("chart/templates/appset.yaml")));
+        assert!(in_chart_templates(
+            &dir.join("chart/templates/apps/appset.yaml")
+        ));
+        assert!(!in_chart_templates(&dir.join("chart/template/appset.yaml")));
+        assert!(!in_chart_templates(&dir.join("chart/appset.yaml")));
+        assert!(!in_chart_templates(
+            &dir.join("other/templates/appset.yaml")
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
