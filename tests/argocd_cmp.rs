@@ -55,9 +55,7 @@ fn generate(helm: &Path, dir: &Path, params: &[(&str, &str)]) -> Output {
 #[test]
 fn generate_replaces_the_ingress_and_stops_the_sync_on_errors() {
     let Some(helm) = common::helm() else { return };
-    let rendered =
-        std::fs::read_to_string(common::root().join("fixtures/post-render/community-tls.yaml"))
-            .unwrap();
+    let rendered = common::text("fixtures/post-render/community-tls.yaml");
     let dir = common::tempdir("cmp-good");
     source_folder(&dir, &rendered);
     let out = generate(
@@ -99,7 +97,7 @@ fn generate_replaces_the_ingress_and_stops_the_sync_on_errors() {
 
 #[test]
 fn the_plugin_the_image_and_the_patch_agree() {
-    let read = |p: &str| std::fs::read_to_string(common::root().join(p)).unwrap();
+    let read = |p: &str| common::text(p);
     let plugin = read("argocd-cmp/plugin.yaml");
     let doc = airbyte_ingress::values::parse_document(
         plugin.as_bytes(),

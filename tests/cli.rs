@@ -377,7 +377,7 @@ fn help_documents_exit_codes_and_limits() {
 
 #[test]
 fn readme_lists_every_rule() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = common::text("README.md");
     for r in airbyte_ingress::findings::Rule::all() {
         let r = r.info();
         assert!(
@@ -392,7 +392,7 @@ fn readme_lists_every_rule() {
 /// (`scripts/readme-tables.sh` rewrites it).
 #[test]
 fn readme_flag_table_is_generated() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = common::text("README.md");
     let r = common::run(&["targets", "--markdown"]);
     assert_eq!(r.code, 0);
     assert!(
@@ -406,7 +406,7 @@ fn readme_flag_table_is_generated() {
 
 #[test]
 fn readme_lists_every_target_and_no_other() {
-    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let readme = common::text("README.md");
     let section = readme
         .split("\n## Targets\n")
         .nth(1)
@@ -1018,8 +1018,7 @@ fn migrate_converts_v1_values() {
     assert_eq!(v.code, 0, "{}", v.stdout);
     assert!(r.stdout.contains("backend: server"));
     // --in-place replaces only the V1 block: the comment above it and every other line stay
-    let commented =
-        std::fs::read_to_string(common::root().join("fixtures/v1/webapp-ingress.yaml")).unwrap();
+    let commented = common::text("fixtures/v1/webapp-ingress.yaml");
     std::fs::write(dir.join("v1.yaml"), &commented).unwrap();
     let r = run_in(&dir, &["migrate", "-f", "v1.yaml", "--in-place"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);

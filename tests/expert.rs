@@ -103,7 +103,7 @@ fn real_hand_written_manifests() {
     expect(&alb, &[(30, "timeout-too-low")]);
     let dir = common::tempdir("expert-cluster-ip");
     let cluster_ip = dir.join("alb-instance-cluster-ip.yaml");
-    let text = std::fs::read_to_string(common::root().join(&alb)).unwrap();
+    let text = common::text(&alb);
     assert!(text.contains("type: NodePort"));
     std::fs::write(
         &cluster_ip,
@@ -127,10 +127,7 @@ fn real_hand_written_manifests() {
 #[test]
 fn one_object_read_twice_is_no_duplicate() {
     let dir = common::tempdir("expert-twice");
-    let text = std::fs::read_to_string(
-        common::root().join("fixtures/manifests/expert/plain-service.yaml"),
-    )
-    .unwrap();
+    let text = common::text("fixtures/manifests/expert/plain-service.yaml");
     std::fs::write(dir.join("a.yaml"), &text).unwrap();
     std::fs::write(dir.join("b.yaml"), &text).unwrap();
     let once = found(dir.to_str().unwrap());

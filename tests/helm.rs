@@ -13,8 +13,7 @@ use serde_json::Value;
 
 #[test]
 fn committed_schema_matches_the_model() {
-    let committed =
-        std::fs::read_to_string(common::root().join("schemas/values.schema.json")).unwrap();
+    let committed = common::text("schemas/values.schema.json");
     assert!(
         committed == airbyte_ingress::model::schema_text(),
         "schemas/values.schema.json is stale: run `cargo run -- schema > schemas/values.schema.json`"

@@ -29,7 +29,7 @@ fn moved(file: &str, target: &str, extra: &[&str]) -> common::Run {
 /// A fixture with one piece of its text replaced (which must be there), written to a temporary
 /// file: the folder's guard and the file's path.
 fn variant(fixture: &str, from: &str, to: &str) -> (common::TempDir, String) {
-    let text = std::fs::read_to_string(common::root().join(fixture)).unwrap();
+    let text = common::text(fixture);
     assert!(text.contains(from), "{fixture} has no `{from}`");
     let dir = common::tempdir("moving");
     let path = dir.join(std::path::Path::new(fixture).file_name().unwrap());
@@ -577,10 +577,7 @@ fn a_route_with_no_namespace_is_said_not_guessed() {
 /// judge one the user gives.
 #[test]
 fn a_made_up_url_is_not_judged_a_given_one_is() {
-    let text = std::fs::read_to_string(
-        common::root().join("fixtures/manifests/moving/nginx-timeouts.yaml"),
-    )
-    .unwrap();
+    let text = common::text("fixtures/manifests/moving/nginx-timeouts.yaml");
     let without_tls = text.replace(
         "  tls:\n    - hosts:\n        - airbyte.data.example.com\n      secretName: airbyte-data-tls\n",
         "",

@@ -20,7 +20,7 @@ fn command_of(text: &str) -> Vec<String> {
 
 /// The rule ids a run reported, from its JSON report (validate) or its stderr (migrate).
 fn fired(file: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(common::root().join(file)).unwrap();
+    let text = common::text(file);
     let mut args = command_of(&text);
     // `FILE` stands for the example itself (a manifest: `validate -m FILE`); values go with `-f`;
     // a `scan` names the file or the folder it scans

@@ -192,11 +192,8 @@ fn all_repositories_at_once_give_the_same_findings() {
 
 #[test]
 fn sarif_reports_are_valid_sarif() {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&common::text("tests/data/sarif-schema-2.1.0.json")).unwrap();
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .build(&schema)
@@ -285,10 +282,7 @@ fn every_format_and_the_verbose_listing() {
 #[test]
 fn unreadable_files_are_counted_and_never_stop_the_scan() {
     let dir = common::tempdir("scan-bad-files");
-    let repo = std::fs::read_to_string(
-        common::root().join("fixtures/rules/route-namespace-mismatch/bad.yaml"),
-    )
-    .unwrap();
+    let repo = common::text("fixtures/rules/route-namespace-mismatch/bad.yaml");
     std::fs::write(dir.join("airbyte.yaml"), &repo).unwrap();
     std::fs::write(dir.join("binary.yaml"), b"kind: Ingress\n\0\x01\x02").unwrap();
     std::fs::write(dir.join("latin1.yaml"), b"kind: Ingress\nname: caf\xe9\n").unwrap();
@@ -387,7 +381,7 @@ fn piece() -> impl Strategy<Value = String> {
         "fixtures/repos/terraform-kubectl/k8s/airbyte-ingress.yaml",
     ]
     .iter()
-    .map(|p| std::fs::read_to_string(common::root().join(p)).unwrap())
+    .map(common::text)
     .collect();
     (
         0..pieces.len(),
@@ -452,10 +446,8 @@ proptest! {
 #[test]
 fn the_ingress_nginx_release_in_the_repository_counts() {
     let dir = common::tempdir("scan-nginx");
-    let airbyte = std::fs::read_to_string(
-        common::root().join("fixtures/repos/flux-traefik/clusters/prod/airbyte/helmrelease.yaml"),
-    )
-    .unwrap();
+    let airbyte =
+        common::text("fixtures/repos/flux-traefik/clusters/prod/airbyte/helmrelease.yaml");
     std::fs::write(dir.join("airbyte.yaml"), airbyte).unwrap();
     std::fs::write(
         dir.join("ingress.yaml"),
@@ -498,12 +490,8 @@ fn the_ingress_nginx_release_in_the_repository_counts() {
 #[test]
 fn nginx_gateway_fabric_policies_in_their_own_file_count() {
     let dir = common::tempdir("scan-ngf");
-    let bad =
-        std::fs::read_to_string(common::root().join("fixtures/rules/ngf-policy-missing/bad.yaml"))
-            .unwrap();
-    let good =
-        std::fs::read_to_string(common::root().join("fixtures/rules/ngf-policy-missing/good.yaml"))
-            .unwrap();
+    let bad = common::text("fixtures/rules/ngf-policy-missing/bad.yaml");
+    let good = common::text("fixtures/rules/ngf-policy-missing/good.yaml");
     // the good example's policies, alone in policies.yaml; the routes as the bad example has them
     let policies: Vec<&str> = good
         .split("\n---\n")
@@ -529,10 +517,7 @@ fn nginx_gateway_fabric_policies_in_their_own_file_count() {
 #[test]
 fn a_route_to_a_service_of_ones_own_is_checked_as_validate_m_checks_it() {
     let dir = common::tempdir("scan-own-service");
-    let text = std::fs::read_to_string(
-        common::root().join("fixtures/manifests/expert/alb-instance-nodeport.yaml"),
-    )
-    .unwrap();
+    let text = common::text("fixtures/manifests/expert/alb-instance-nodeport.yaml");
     std::fs::write(
         dir.join("airbyte.yaml"),
         text.replace("type: NodePort", "type: ClusterIP"),

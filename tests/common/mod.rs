@@ -252,3 +252,9 @@ pub fn wait_for_port(port: u16, what: &str) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// The text of a file of the repository (`fixtures/...`), for a test to read or copy.
+pub fn text(rel: impl AsRef<Path>) -> String {
+    let path = root().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
