@@ -633,13 +633,9 @@ impl Params {
         let inner = action.strip_prefix("{{")?.strip_suffix("}}")?;
         let inner = inner.trim();
         let found = if self.go {
-            let inner = inner
-                .strip_prefix('-')
-                .unwrap_or(inner)
-                .trim_start()
-                .strip_suffix('-')
-                .unwrap_or(inner)
-                .trim();
+            // `{{-` and `-}}` trim the text around the action, each on its own
+            let inner = inner.strip_prefix('-').unwrap_or(inner).trim();
+            let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
             let path = inner.strip_prefix('.')?;
             let ident =
                 |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -747,6 +743,8 @@ mod tests {
         assert_eq!(go.value("{{ .host }}").as_deref(), Some("a.example.com"));
         assert_eq!(go.value("{{.env}}").as_deref(), Some("prod"));
         assert_eq!(go.value("{{- .nested.region -}}").as_deref(), Some("eu"));
+        assert_eq!(go.value("{{- .host }}").as_deref(), Some("a.example.com"));
+        assert_eq!(go.value("{{ .env -}}").as_deref(), Some("prod"));
         assert_eq!(go.value("{{ .port }}").as_deref(), Some("8443"));
         assert_eq!(go.value("{{ .host | upper }}"), None);
         assert_eq!(go.value("{{ .missing }}"), None);
