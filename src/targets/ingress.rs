@@ -293,4 +293,52 @@ mod tests {
                 .contains("not a valid Ingress")
         );
     }
+
+    proptest::proptest! {
+        /// The buffer reserved for the render holds what the template writes (it is an estimate
+        /// rounded up, so the text never outgrows it), and is not far larger.
+        #[test]
+        fn the_size_estimate_holds_the_rendered_ingress(
+            hosts in proptest::collection::vec("[a-z0-9]{1,20}(\\.[a-z0-9]{1,12}){0,3}", 0..40),
+            paths in 1usize..4,
+            annotations in proptest::collection::vec(("[a-z./-]{1,40}", "[a-z0-9 ]{0,30}"), 0..6),
+            named_port: bool,
+            tls in 0usize..3,
+            namespace: bool,
+        ) {
+            let service = |i: usize| format!("airbyte-{i}-airbyte-server-svc");
+            let ctx = IngressCtx {
+                name: "airbyte".into(),
+                release: "airbyte".into(),
+                namespace: namespace.then(|| "airbyte".into()),
+                class: Some("nginx".into()),
+                annotations,
+                tls: (0..tls)
+                    .map(|i| TlsCtx {
+                        hosts: hosts.clone(),
+                        secret_name: (i > 0).then(|| format!("tls-{i}")),
+                    })
+                    .collect(),
+                rules: hosts
+                    .iter()
+                    .map(|h| RuleCtx {
+                        host: h.clone(),
+                        paths: (0..paths)
+                            .map(|i| PathCtx {
+                                path: format!("/p{i}"),
+                                path_type: Some("Prefix"),
+                                service: service(i),
+                                port_name: named_port.then_some("http"),
+                                port_number: (!named_port).then_some(8001),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            };
+            let docs = render_ingress(&ctx).unwrap();
+            let written: usize = docs.iter().map(|d| d.text.len()).sum();
+            proptest::prop_assert!(ctx.text_size() >= written, "{} < {written}", ctx.text_size());
+            proptest::prop_assert!(ctx.text_size() <= 2 * written + 1024, "{} for {written}", ctx.text_size());
+        }
+    }
 }
