@@ -82,22 +82,10 @@ fn base_env() -> Environment<'static> {
 
 /// Renders `template` of `templates` with `ctx`, compiling the whole set (includes live there) the
 /// first time one of them is rendered.
-fn render_template<C: Serialize>(
+pub(crate) fn render_template<C: Serialize>(
     templates: Templates,
     template: &str,
     ctx: &C,
-) -> Result<String, RenderError> {
-    render_template_sized(templates, template, ctx, 0)
-}
-
-/// Renders into a buffer of `size_hint` bytes reserved up front (0: grown as it fills). A large
-/// output grown by doubling touches every smaller buffer it outgrew as well, each page a fault;
-/// reserved pages are only touched as they are written, so a generous hint costs nothing.
-fn render_template_sized<C: Serialize>(
-    templates: Templates,
-    template: &str,
-    ctx: &C,
-    size_hint: usize,
 ) -> Result<String, RenderError> {
     static ENV: OnceLock<std::sync::Mutex<Environment<'static>>> = OnceLock::new();
     let lock = ENV.get_or_init(|| std::sync::Mutex::new(base_env()));
@@ -111,17 +99,8 @@ fn render_template_sized<C: Serialize>(
     let tmpl = env
         .get_template(template)
         .map_err(|e| RenderError(format!("template {template}: {e}")))?;
-    let failed = |e: &dyn std::fmt::Display| RenderError(format!("template {template}: {e}"));
-    if size_hint == 0 {
-        return tmpl
-            .render(minijinja::value::Serde(ctx))
-            .map_err(|e| failed(&e));
-    }
-    let mut out = Vec::with_capacity(size_hint);
-    tmpl.render_captured_to(minijinja::value::Serde(ctx), &mut out)
-        .map_err(|e| failed(&e))?;
-    // the template engine writes `str`s only
-    String::from_utf8(out).map_err(|e| failed(&e))
+    tmpl.render(minijinja::value::Serde(ctx))
+        .map_err(|e| RenderError(format!("template {template}: {e}")))
 }
 
 /// How every `{{ ... }}` of a template is written, by the template's kind: in `.yaml.j2`
@@ -236,19 +215,7 @@ pub fn render_docs<C: Serialize>(
     ctx: &C,
     expected: &[Expected],
 ) -> Result<Vec<Document>, RenderError> {
-    render_docs_sized(templates, template, ctx, expected, 0)
-}
-
-/// [`render_docs`] into a buffer of about the size the caller expects the text to have (see
-/// [`render_template_sized`]): for the outputs that grow with the number of hosts.
-pub fn render_docs_sized<C: Serialize>(
-    templates: Templates,
-    template: &str,
-    ctx: &C,
-    expected: &[Expected],
-    size_hint: usize,
-) -> Result<Vec<Document>, RenderError> {
-    let text = render_template_sized(templates, template, ctx, size_hint)?;
+    let text = render_template(templates, template, ctx)?;
     parse_back(text, expected)
 }
 
