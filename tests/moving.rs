@@ -601,3 +601,53 @@ fn a_made_up_url_is_not_judged_a_given_one_is() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     common::assert_has(&r.stderr, "warning[cookie-secure-over-http]");
 }
+
+/// An Ingress that keeps Airbyte private (an allow list, oauth2-proxy through `auth-url`) moves
+/// as it is to the targets that read ingress-nginx's annotations, and to no other: for each of
+/// them nothing is written and both annotations are errors at their lines. With the ALB's own
+/// allow list (and no authentication to lose) in the input, the ALB output carries that.
+#[test]
+fn access_controls_are_kept_or_the_move_stops() {
+    let file = "fixtures/manifests/access/nginx-allowlist.yaml";
+    for t in Target::all().iter().filter(|t| **t != Target::Chart) {
+        let r = moved(file, t.name(), &[]);
+        let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
+        if reads_nginx {
+            assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
+            common::assert_has(
+                &r.stdout,
+                "whitelist-source-range: \"203.0.113.0/24,10.8.0.0/16\"",
+            );
+            common::assert_has(
+                &r.stdout,
+                "auth-url: \"https://oauth2.example.com/oauth2/auth\"",
+            );
+            assert!(!r.stderr.contains("access-control-dropped"), "{}", r.stderr);
+        } else {
+            assert_eq!(r.code, 1, "{}: {}", t.name(), r.transcript());
+            assert!(r.stdout.is_empty(), "{}: {}", t.name(), r.stdout);
+            for line in [
+                "nginx-allowlist.yaml:9:5: error[access-control-dropped]",
+                "nginx-allowlist.yaml:10:5: error[access-control-dropped]",
+            ] {
+                common::assert_has(&r.stderr, line);
+            }
+        }
+    }
+    let (_dir, alb) = variant(
+        file,
+        "    nginx.ingress.kubernetes.io/auth-url: https://oauth2.example.com/oauth2/auth\n",
+        "    alb.ingress.kubernetes.io/inbound-cidrs: 203.0.113.0/24,10.8.0.0/16\n",
+    );
+    let r = moved(&alb, "alb", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "alb.ingress.kubernetes.io/inbound-cidrs: \"203.0.113.0/24,10.8.0.0/16\"",
+    );
+    // the nginx allow list the ALB does not read is still said to be left out
+    common::assert_has(
+        &r.stderr,
+        "warning[annotation-dropped]: annotation `nginx.ingress.kubernetes.io/whitelist-source-range`",
+    );
+}

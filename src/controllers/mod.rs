@@ -648,6 +648,119 @@ fn drop_all(
         .collect()
 }
 
+/// What an annotation does to who can reach the routes it is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Only some client addresses, or all but some: an IP allow or deny list.
+    SourceRange,
+    /// Clients must authenticate at the proxy: an external authenticator, basic auth, OIDC.
+    Authentication,
+}
+
+impl Access {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::SourceRange => "an IP allow or deny list",
+            Access::Authentication => "authentication at the proxy",
+        }
+    }
+}
+
+/// Whether the annotation `key: value` limits who can reach the routes, and how: ingress-nginx's
+/// source ranges (`whitelist-`, `allowlist-`, `denylist-source-range`) and authentication
+/// (`auth-url`, `auth-type`), the ALB's `inbound-cidrs` and `auth-type` (other than `none`), the
+/// HAProxy controllers' `allow-list` (haproxytech) and `allowlist-source-range`
+/// (haproxy-ingress). An allow list of every address (`0.0.0.0/0`, `::/0`) limits nothing.
+pub fn access_control(key: &str, value: &str) -> Option<Access> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let value = value.trim();
+    let access = match (family_of(key)?, name) {
+        (
+            Family::IngressNginx,
+            "whitelist-source-range" | "allowlist-source-range" | "denylist-source-range",
+        )
+        | (Family::Alb, "inbound-cidrs")
+        | (Family::Haproxy, "allow-list" | "allowlist-source-range") => Access::SourceRange,
+        (Family::IngressNginx, "auth-url" | "auth-type") => Access::Authentication,
+        (Family::Alb, "auth-type") if !value.eq_ignore_ascii_case("none") => Access::Authentication,
+        _ => return None,
+    };
+    let everyone = access == Access::SourceRange
+        && !name.starts_with("denylist")
+        && value
+            .split(',')
+            .all(|range| matches!(range.trim(), "0.0.0.0/0" | "::/0"));
+    (!value.is_empty() && !everyone).then_some(access)
+}
+
+/// How a target limits access the way a dropped annotation did, for the user to set up: its own
+/// annotation where it reads one (the finding then goes away), else its own objects or policy.
+pub fn access_advice(controller: Controller, access: Access, settings: &Settings) -> String {
+    use Access::{Authentication as Auth, SourceRange as Range};
+    let istio = match access {
+        Range => {
+            "an Istio `AuthorizationPolicy` on the ingress gateway matching `from.source.remoteIpBlocks` (`ALLOW` for an allow list, `DENY` for a deny list)"
+        }
+        Auth => {
+            "an Istio `AuthorizationPolicy` on the ingress gateway with action `CUSTOM` and an external authorizer"
+        }
+    };
+    let text = match (controller, access) {
+        (Controller::IngressNginx | Controller::AksAppRouting, Range) => {
+            "`nginx.ingress.kubernetes.io/whitelist-source-range` with the allowed ranges in the annotations"
+        }
+        (Controller::IngressNginx | Controller::AksAppRouting, Auth) => {
+            "`nginx.ingress.kubernetes.io/auth-url` (an external authenticator such as oauth2-proxy) or `auth-type: basic` with `auth-secret` in the annotations"
+        }
+        (Controller::Alb, Range) => {
+            "`alb.ingress.kubernetes.io/inbound-cidrs` with the allowed ranges in the annotations (a deny list has no ALB annotation: use the load balancer's security groups or AWS WAF)"
+        }
+        (Controller::Alb, Auth) => {
+            "`alb.ingress.kubernetes.io/auth-type: oidc` (or `cognito`) with its `auth-idp-oidc` settings in the annotations"
+        }
+        (Controller::Haproxy, Range) => {
+            "`haproxy.org/allow-list` with the allowed ranges in the annotations"
+        }
+        (Controller::Haproxy, Auth) => {
+            "the HAProxy controller's authentication annotations, or an external authenticator in front of Airbyte"
+        }
+        (Controller::Agc, _) => {
+            "a WAF policy on Application Gateway for Containers, or network security rules in front of it"
+        }
+        (Controller::Traefik, Range) => {
+            "a `traefik.io/v1alpha1` Middleware with `ipAllowList.sourceRange`, listed in the IngressRoute route's `middlewares`"
+        }
+        (Controller::Traefik, Auth) => {
+            "a `forwardAuth` or `basicAuth` Middleware, listed in the IngressRoute route's `middlewares`"
+        }
+        (Controller::Istio, _) => istio,
+        (Controller::GatewayApi, _) => {
+            let class = settings.gateway_class.as_deref().unwrap_or("gateway");
+            // an existing Gateway (`--gateway-name`) may be any implementation's
+            let implementation = match settings.gateway_name {
+                Some(_) => GatewayImpl::Other,
+                None => gateway_impl(class),
+            };
+            match implementation {
+                GatewayImpl::EnvoyGateway => {
+                    "an Envoy Gateway `SecurityPolicy` targeting the HTTPRoute (`authorization` rules on `clientCIDRs`; `extAuth`, `basicAuth` or `oidc`)"
+                }
+                GatewayImpl::Istio => istio,
+                GatewayImpl::NginxGatewayFabric | GatewayImpl::Other => {
+                    "your Gateway API implementation's own policy (Gateway API has no field for it), or rules that limit who reaches the Gateway's load balancer"
+                }
+            }
+        }
+        (Controller::HaproxyCfg, Range) => {
+            "`http-request deny unless { src RANGES }` in the config's frontends"
+        }
+        (Controller::HaproxyCfg, Auth) => {
+            "`http-request auth` with a `userlist` in the config's frontends, or an external authenticator"
+        }
+    };
+    text.to_string()
+}
+
 /// What the ALB needs and other controllers have no use for: its way to reach pods, its
 /// listeners, its own health check.
 fn alb_only(key: &str) -> Option<Equivalent> {
@@ -791,6 +904,119 @@ mod tests {
         assert_eq!(nginx_duration(86_400), "1440m");
         assert_eq!(nginx_duration(10_000 * 60), "167h");
         assert_eq!(nginx_duration(u64::MAX), "9999h");
+    }
+
+    #[test]
+    fn access_controls_are_told_by_key_and_value() {
+        use Access::{Authentication as Auth, SourceRange as Range};
+        for (key, value, want) in [
+            (
+                "nginx.ingress.kubernetes.io/whitelist-source-range",
+                "10.0.0.0/8",
+                Some(Range),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/allowlist-source-range",
+                "10.0.0.0/8, 192.0.2.1/32",
+                Some(Range),
+            ),
+            // every address: nothing is limited
+            (
+                "nginx.ingress.kubernetes.io/whitelist-source-range",
+                "0.0.0.0/0, ::/0",
+                None,
+            ),
+            // a deny list of every address denies everything: dropping it opens Airbyte
+            (
+                "nginx.ingress.kubernetes.io/denylist-source-range",
+                "0.0.0.0/0",
+                Some(Range),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/auth-url",
+                "https://oauth2.example.com/oauth2/auth",
+                Some(Auth),
+            ),
+            ("nginx.ingress.kubernetes.io/auth-type", "basic", Some(Auth)),
+            ("nginx.ingress.kubernetes.io/auth-url", " ", None),
+            // what goes with an authenticator is not one itself
+            (
+                "nginx.ingress.kubernetes.io/auth-signin",
+                "https://oauth2.example.com/oauth2/start",
+                None,
+            ),
+            (
+                "alb.ingress.kubernetes.io/inbound-cidrs",
+                "203.0.113.0/24",
+                Some(Range),
+            ),
+            ("alb.ingress.kubernetes.io/inbound-cidrs", "0.0.0.0/0", None),
+            ("alb.ingress.kubernetes.io/auth-type", "oidc", Some(Auth)),
+            ("alb.ingress.kubernetes.io/auth-type", "none", None),
+            ("haproxy.org/allow-list", "10.0.0.0/8", Some(Range)),
+            (
+                "haproxy-ingress.github.io/allowlist-source-range",
+                "10.0.0.0/8",
+                Some(Range),
+            ),
+            // another family's name, or a neutral key
+            (
+                "traefik.ingress.kubernetes.io/whitelist-source-range",
+                "10.0.0.0/8",
+                None,
+            ),
+            ("cert-manager.io/cluster-issuer", "letsencrypt", None),
+        ] {
+            assert_eq!(access_control(key, value), want, "{key}: {value}");
+        }
+    }
+
+    #[test]
+    fn access_advice_names_the_target_s_own_way() {
+        let settings = Settings::default();
+        for (controller, access, want) in [
+            (
+                Controller::Alb,
+                Access::SourceRange,
+                "alb.ingress.kubernetes.io/inbound-cidrs",
+            ),
+            (
+                Controller::Traefik,
+                Access::SourceRange,
+                "ipAllowList.sourceRange",
+            ),
+            (Controller::Traefik, Access::Authentication, "forwardAuth"),
+            (Controller::Istio, Access::SourceRange, "remoteIpBlocks"),
+            (
+                Controller::HaproxyCfg,
+                Access::SourceRange,
+                "http-request deny unless { src",
+            ),
+            (
+                Controller::GatewayApi,
+                Access::SourceRange,
+                "Gateway API has no field for it",
+            ),
+        ] {
+            let advice = access_advice(controller, access, &settings);
+            assert!(advice.contains(want), "{controller:?} {access:?}: {advice}");
+        }
+        let eg = Settings {
+            gateway_class: Some("eg".into()),
+            ..Settings::default()
+        };
+        assert!(
+            access_advice(Controller::GatewayApi, Access::SourceRange, &eg)
+                .contains("SecurityPolicy")
+        );
+        let existing = Settings {
+            gateway_name: Some("shared".into()),
+            ..eg
+        };
+        assert!(
+            access_advice(Controller::GatewayApi, Access::SourceRange, &existing)
+                .contains("implementation's own policy")
+        );
     }
 
     #[test]

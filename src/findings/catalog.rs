@@ -176,7 +176,8 @@ impl Rule {
             | ConnectTimeoutCapped
             | HostHeaderRewritten
             | NameInvalid => true,
-            AksKeyvaultIdentity
+            AccessControlDropped
+            | AksKeyvaultIdentity
             | AlbCertificateDiscovery
             | AlbTargetType
             | AnnotationDropped
@@ -268,6 +269,9 @@ catalog! {
     AbctlV1Chart "abctl-v1-chart" Info Abctl
         "abctl installs a V1 chart (before 2.0): its V1 values are not checked by this tool, only the Ingress abctl writes"
         "install a V2 chart (`--chart-version 2.2.0`, or leave it out for the newest)";
+    AccessControlDropped "access-control-dropped" Error Target
+        "rendering for a target leaves out an annotation that limits who can reach Airbyte (an IP allow or deny list, authentication at the proxy): the output would answer every client that reaches the proxy"
+        "restrict access the target's way (the message names it), then remove the annotation from the input";
     AksKeyvaultIdentity "aks-keyvault-identity" Info Target
         "application routing's Gateway API reads a Key Vault certificate with workload identity, and no service account was named"
         "pass `--aks-keyvault-service-account NAME` for the listener's `kubernetes.azure.com/tls-cert-service-account` option";

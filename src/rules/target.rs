@@ -108,6 +108,32 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
     let url = Path::parse("global.airbyteUrl");
     let ann = Path::parse("ingress.annotations");
     for d in &byo.effective.dropped {
+        let value = plan.annotations.get(&d.key).and_then(Option::as_deref);
+        let access = crate::controllers::access_control(&d.key, value.unwrap_or_default());
+        // restricted the target's own way already (its annotation is in the output): the rest of
+        // the loop words the drop
+        if let Some(access) = access.filter(|a| {
+            !byo.effective
+                .annotations
+                .iter()
+                .any(|(k, v)| crate::controllers::access_control(k, v) == Some(*a))
+        }) {
+            let f = ctx.key(
+                Rule::AccessControlDropped,
+                ann.key(&d.key),
+                format!(
+                    "annotation `{}` limits who can reach Airbyte ({}); the `{}` output leaves it out, so Airbyte would answer every client that reaches the proxy",
+                    d.key,
+                    access.describe(),
+                    byo.effective.controller.output_name()
+                ),
+            );
+            ctx.push(f.help(format!(
+                "restrict access the target's way first: {}; then remove the annotation from the input",
+                crate::controllers::access_advice(controller, access, &byo.settings)
+            )));
+            continue;
+        }
         let eq = d
             .equivalent
             .as_ref()
