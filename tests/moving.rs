@@ -612,6 +612,8 @@ fn access_controls_are_kept_or_the_move_stops() {
     for t in Target::all().iter().filter(|t| **t != Target::Chart) {
         let r = moved(file, t.name(), &[]);
         let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
+        // Traefik carries the allow list in a Middleware, not the authenticator
+        let carries_allow_list = *t == Target::Traefik;
         if reads_nginx {
             assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
             common::assert_has(
@@ -626,12 +628,18 @@ fn access_controls_are_kept_or_the_move_stops() {
         } else {
             assert_eq!(r.code, 1, "{}: {}", t.name(), r.transcript());
             assert!(r.stdout.is_empty(), "{}: {}", t.name(), r.stdout);
-            for line in [
-                "nginx-allowlist.yaml:9:5: error[access-control-dropped]",
+            let allow_list = "nginx-allowlist.yaml:9:5: error[access-control-dropped]";
+            assert_eq!(
+                r.stderr.contains(allow_list),
+                !carries_allow_list,
+                "{}: {}",
+                t.name(),
+                r.stderr
+            );
+            common::assert_has(
+                &r.stderr,
                 "nginx-allowlist.yaml:10:5: error[access-control-dropped]",
-            ] {
-                common::assert_has(&r.stderr, line);
-            }
+            );
         }
     }
     let (_dir, alb) = variant(
@@ -650,4 +658,51 @@ fn access_controls_are_kept_or_the_move_stops() {
         &r.stderr,
         "warning[annotation-dropped]: annotation `nginx.ingress.kubernetes.io/whitelist-source-range`",
     );
+}
+
+/// Traefik carries an allow list as an `ipAllowList` Middleware on every route to Airbyte (the
+/// redirect to HTTPS needs none), with the ranges as written, each once; an allow list it could
+/// not carry exactly (a range that is no address, two lists that disagree) stops the move.
+#[test]
+fn traefik_carries_an_allow_list_in_a_middleware() {
+    let file = "fixtures/manifests/access/nginx-allowlist-only.yaml";
+    let r = moved(file, "traefik", &["-v"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let allow = docs
+        .iter()
+        .find(|d| d["kind"] == "Middleware" && d["spec"]["ipAllowList"].is_object())
+        .expect("an ipAllowList Middleware");
+    assert_eq!(
+        allow["spec"]["ipAllowList"]["sourceRange"],
+        serde_json::json!(["203.0.113.0/24", "10.8.0.0/16"])
+    );
+    let name = allow["metadata"]["name"].as_str().unwrap();
+    for d in docs.iter().filter(|d| d["kind"] == "IngressRoute") {
+        for route in d["spec"]["routes"].as_array().unwrap() {
+            let to_airbyte = route["services"][0]["kind"] == "Service";
+            let names: Vec<&str> = route["middlewares"]
+                .as_array()
+                .map(|m| m.iter().filter_map(|m| m["name"].as_str()).collect())
+                .unwrap_or_default();
+            assert_eq!(names.contains(&name), to_airbyte, "{route}");
+        }
+    }
+    common::assert_has(
+        &r.stderr,
+        "`nginx.ingress.kubernetes.io/whitelist-source-range` carried into the `ipAllowList` Middleware",
+    );
+    for (from, to) in [
+        ("203.0.113.0/24, 10.8.0.0/16", "203.0.113.0/24, office"),
+        ("203.0.113.0/24, 10.8.0.0/16", "203.0.113.0/33"),
+        (
+            "    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n",
+            "    haproxy.org/allow-list: 192.0.2.0/24\n",
+        ),
+    ] {
+        let (_dir, path) = variant(file, from, to);
+        let r = moved(&path, "traefik", &[]);
+        assert_eq!(r.code, 1, "{to}: {}", r.transcript());
+        common::assert_has(&r.stderr, "error[access-control-dropped]");
+    }
 }

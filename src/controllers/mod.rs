@@ -603,12 +603,25 @@ fn drop_all(
             "a certificate in the PEM given with `--haproxy-cert`",
         ),
     };
+    // an allow list the output can carry (Traefik's `ipAllowList` Middleware)
+    let allow = (carrier == Carrier::Traefik)
+        .then(|| allow_list(given))
+        .flatten()
+        .is_some();
     given
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)
-        .map(|(k, _)| {
+        .map(|(k, v)| {
             let none = |why: &str| Some(Equivalent::NotNeeded(why.to_string()));
-            let equivalent = match k.rsplit('/').next().unwrap_or(k) {
+            let name = k.rsplit('/').next().unwrap_or(k);
+            let allows = allow
+                && !name.starts_with("denylist")
+                && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::SourceRange);
+            let equivalent = match name {
+                _ if allows => Some(Equivalent::Carried(
+                    "the `ipAllowList` Middleware this target renders on every route to Airbyte"
+                        .to_string(),
+                )),
                 "proxy-read-timeout"
                 | "proxy-send-timeout"
                 | "timeout-server"
@@ -691,6 +704,62 @@ pub fn access_control(key: &str, value: &str) -> Option<Access> {
             .split(',')
             .all(|range| matches!(range.trim(), "0.0.0.0/0" | "::/0"));
     (!value.is_empty() && !everyone).then_some(access)
+}
+
+/// The client ranges the values' allow lists admit, when a target can carry them: every allow
+/// list among the annotations (a deny list is not one) names the same ranges, and each is an IP
+/// address or a CIDR range. `None` when there is no allow list, or the lists disagree, or one
+/// holds something else (that list is then reported as dropped, not guessed at).
+pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<String>> {
+    let mut found: Option<Vec<String>> = None;
+    for (key, value) in annotations {
+        let Some(value) = value else { continue };
+        let name = key.rsplit('/').next().unwrap_or(key);
+        if access_control(key, value) != Some(Access::SourceRange) || name.starts_with("denylist") {
+            continue;
+        }
+        // in the order written, each once
+        let mut ranges: Vec<String> = Vec::new();
+        for r in value.split(',').map(str::trim) {
+            if !is_ip_range(r) {
+                return None;
+            }
+            if !ranges.iter().any(|seen| seen == r) {
+                ranges.push(r.to_string());
+            }
+        }
+        let set = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        match &found {
+            Some(seen) if set(seen) != set(&ranges) => return None,
+            Some(_) => {}
+            None => found = Some(ranges),
+        }
+    }
+    found
+}
+
+/// An IP address, or an address and a prefix length that fits it (`10.0.0.0/8`, `2001:db8::/32`).
+pub fn is_ip_range(s: &str) -> bool {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    match prefix {
+        None => true,
+        Some(p) => {
+            p.bytes().all(|b| b.is_ascii_digit())
+                && !p.is_empty()
+                && p.parse::<u8>().is_ok_and(|n| n <= max)
+        }
+    }
 }
 
 /// How a target limits access the way a dropped annotation did, for the user to set up: its own
@@ -968,6 +1037,90 @@ mod tests {
             ("cert-manager.io/cluster-issuer", "letsencrypt", None),
         ] {
             assert_eq!(access_control(key, value), want, "{key}: {value}");
+        }
+    }
+
+    #[test]
+    fn allow_lists_are_carried_only_when_exact() {
+        let ranges = |pairs: &[(&str, &str)]| {
+            allow_list(&annotations(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| (*k, Some(*v)))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        const NGINX: &str = "nginx.ingress.kubernetes.io/whitelist-source-range";
+        const ALB: &str = "alb.ingress.kubernetes.io/inbound-cidrs";
+        assert_eq!(
+            ranges(&[(NGINX, "203.0.113.0/24, 10.8.0.0/16,203.0.113.0/24")]),
+            Some(vec!["203.0.113.0/24".into(), "10.8.0.0/16".into()])
+        );
+        // the same set twice is one list; two different sets are not guessed at
+        assert!(
+            ranges(&[
+                (NGINX, "10.0.0.0/8,192.0.2.1"),
+                (ALB, "192.0.2.1, 10.0.0.0/8")
+            ])
+            .is_some()
+        );
+        assert_eq!(
+            ranges(&[(NGINX, "10.0.0.0/8"), (ALB, "192.0.2.0/24")]),
+            None
+        );
+        // something that is no range: the list is not carried
+        assert_eq!(ranges(&[(NGINX, "10.0.0.0/8, office")]), None);
+        // a deny list is not an allow list; every address limits nothing
+        assert_eq!(
+            ranges(&[(
+                "nginx.ingress.kubernetes.io/denylist-source-range",
+                "10.0.0.0/8"
+            )]),
+            None
+        );
+        assert_eq!(ranges(&[(NGINX, "0.0.0.0/0")]), None);
+        assert_eq!(ranges(&[("cert-manager.io/cluster-issuer", "le")]), None);
+    }
+
+    #[test]
+    fn ip_ranges() {
+        for ok in [
+            "10.0.0.0/8",
+            "192.0.2.1",
+            "0.0.0.0/0",
+            "2001:db8::/32",
+            "::1",
+            "::/0",
+            "1.2.3.4/32",
+        ] {
+            assert!(is_ip_range(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "2001:db8::/129",
+            "10.0.0/8",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0.0/8/8",
+            "office",
+            " 10.0.0.0/8",
+        ] {
+            assert!(!is_ip_range(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// An address with a prefix is a range exactly when the prefix fits the address family.
+        #[test]
+        fn a_prefix_fits_its_address_family(
+            v4 in proptest::prelude::any::<std::net::Ipv4Addr>(),
+            v6 in proptest::prelude::any::<std::net::Ipv6Addr>(),
+            prefix in 0u32..200,
+        ) {
+            proptest::prop_assert_eq!(is_ip_range(&format!("{v4}/{prefix}")), prefix <= 32);
+            proptest::prop_assert_eq!(is_ip_range(&format!("{v6}/{prefix}")), prefix <= 128);
+            proptest::prop_assert!(is_ip_range(&v4.to_string()) && is_ip_range(&v6.to_string()));
         }
     }
 

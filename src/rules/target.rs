@@ -110,13 +110,16 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
     for d in &byo.effective.dropped {
         let value = plan.annotations.get(&d.key).and_then(Option::as_deref);
         let access = crate::controllers::access_control(&d.key, value.unwrap_or_default());
-        // restricted the target's own way already (its annotation is in the output): the rest of
-        // the loop words the drop
+        // carried by the output's own objects, or restricted the target's own way already (its
+        // annotation is in the output): the rest of the loop words the drop
+        let carried = matches!(d.equivalent, Some(Equivalent::Carried(_)));
         if let Some(access) = access.filter(|a| {
-            !byo.effective
-                .annotations
-                .iter()
-                .any(|(k, v)| crate::controllers::access_control(k, v) == Some(*a))
+            !carried
+                && !byo
+                    .effective
+                    .annotations
+                    .iter()
+                    .any(|(k, v)| crate::controllers::access_control(k, v) == Some(*a))
         }) {
             let f = ctx.key(
                 Rule::AccessControlDropped,

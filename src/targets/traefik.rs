@@ -10,6 +10,10 @@ use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
+        "traefik/allowlist.yaml.j2",
+        include_str!("../../templates/traefik/allowlist.yaml.j2"),
+    ),
+    (
         "traefik/ingressroute.yaml.j2",
         include_str!("../../templates/traefik/ingressroute.yaml.j2"),
     ),
@@ -28,7 +32,7 @@ const API: &str = "traefik.io/v1alpha1";
 struct RouteCtx {
     rule: String,
     priority: u32,
-    middleware: Option<String>,
+    middlewares: Vec<String>,
     service: Option<String>,
     port: u16,
 }
@@ -50,6 +54,14 @@ struct NamedCtx<'a> {
     name: String,
     namespace: &'a str,
     release: &'a str,
+}
+
+#[derive(Serialize)]
+struct AllowListCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    ranges: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +113,11 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let transport = plan.name.clone();
     let redirect_mw = format!("{}-redirect-https", plan.name);
     let paths = plan.airbyte_paths();
+    // the values' allow list, on every route to Airbyte (`controllers::allow_list` says when it
+    // can be carried; otherwise `access-control-dropped` stops the render before this)
+    let allow = crate::controllers::allow_list(&plan.annotations);
+    let allow_mw = format!("{}-allow-list", plan.name);
+    let app_middlewares: Vec<String> = allow.iter().map(|_| allow_mw.clone()).collect();
     let app_routes = |hosts: &[&str]| -> Result<Vec<RouteCtx>, String> {
         let mut out = Vec::new();
         for h in hosts {
@@ -108,7 +125,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
                 out.push(RouteCtx {
                     rule: rule(h, p)?,
                     priority: p.priority,
-                    middleware: None,
+                    middlewares: app_middlewares.clone(),
                     service: Some(service.name.clone()),
                     port: service.number,
                 });
@@ -174,7 +191,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         web_routes.push(RouteCtx {
             rule: host_matcher(h)?,
             priority: 1,
-            middleware: Some(redirect_mw.clone()),
+            middlewares: vec![redirect_mw.clone()],
             service: None,
             port: 0,
         });
@@ -214,6 +231,20 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
             "traefik/middleware.yaml.j2",
             &mw,
             &[expected("Middleware", &redirect_mw)],
+        )?);
+    }
+    if let Some(ranges) = allow {
+        let mw = AllowListCtx {
+            name: allow_mw.clone(),
+            namespace: ns,
+            release,
+            ranges,
+        };
+        docs.extend(render_docs(
+            TEMPLATES,
+            "traefik/allowlist.yaml.j2",
+            &mw,
+            &[expected("Middleware", &allow_mw)],
         )?);
     }
     let st = TransportCtx {
