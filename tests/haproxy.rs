@@ -361,6 +361,59 @@ fn without_tls_http_serves_airbyte() {
     assert!(r.ends_with(" 404"), "{r}");
 }
 
+/// The values' allow list (ingress-nginx's annotation, kept from a move off it) is carried into
+/// the config: a client in it reaches Airbyte, one outside gets 403 and never reaches it. Both
+/// are loopback addresses (`127.0.0.1` allowed, `127.0.0.2` not), as Linux answers all of 127/8.
+#[test]
+fn an_allow_list_keeps_other_clients_out() {
+    let Some((haproxy, _, curl_bin)) = tools() else {
+        return;
+    };
+    let dir = common::tempdir("allow");
+    let up = upstream();
+    let http = common::free_port();
+    let (http_bind, upstream_addr) = (
+        format!("127.0.0.1:{http}"),
+        format!("127.0.0.1:{}", up.port),
+    );
+    let cfg = dir.join("haproxy.cfg");
+    let text = render(&[
+        "render",
+        "-t",
+        "haproxy-cfg",
+        "-f",
+        "fixtures/valid/minimal-http.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--set-literal",
+        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/whitelist-source-range=127.0.0.1/32, 192.0.2.0/24",
+        "--http-bind",
+        &http_bind,
+        "--upstream",
+        &upstream_addr,
+    ]);
+    common::assert_has(&text, "    acl allowed_client src 127.0.0.1/32\n");
+    std::fs::write(&cfg, text).unwrap();
+    let _running = Running::haproxy(&haproxy, &cfg);
+    common::wait_for_port(http, "haproxy");
+    let from = |source: &str, path: &str| {
+        curl(
+            &curl_bin,
+            &[
+                "--interface",
+                source,
+                "-H",
+                "Host: airbyte.internal.example",
+                &format!("http://127.0.0.1:{http}{path}"),
+            ],
+        )
+    };
+    assert_eq!(from("127.0.0.1", "/allowed"), "airbyte 200");
+    let r = from("127.0.0.2", "/denied");
+    assert!(r.ends_with(" 403"), "{r}");
+    assert!(!up.seen.lock().unwrap().iter().any(|(p, _)| p == "/denied"));
+}
+
 #[test]
 fn values_cannot_add_haproxy_directives() {
     // hosts are validated first; the options that reach the config are checked word by word

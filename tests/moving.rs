@@ -604,7 +604,7 @@ fn a_made_up_url_is_not_judged_a_given_one_is() {
 
 /// An Ingress that keeps Airbyte private (an allow list, oauth2-proxy through `auth-url`) moves
 /// as it is to the targets that read ingress-nginx's annotations, and to no other: for each of
-/// them nothing is written and both annotations are errors at their lines. With the ALB's own
+/// them nothing is written and what it cannot carry is an error at its line. With the ALB's own
 /// allow list (and no authentication to lose) in the input, the ALB output carries that.
 #[test]
 fn access_controls_are_kept_or_the_move_stops() {
@@ -612,8 +612,9 @@ fn access_controls_are_kept_or_the_move_stops() {
     for t in Target::all().iter().filter(|t| **t != Target::Chart) {
         let r = moved(file, t.name(), &[]);
         let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
-        // Traefik carries the allow list in a Middleware, not the authenticator
-        let carries_allow_list = *t == Target::Traefik;
+        // Traefik (a Middleware) and haproxy.cfg (`src`) carry the allow list, not the
+        // authenticator
+        let carries_allow_list = matches!(t, Target::Traefik | Target::HaproxyCfg);
         if reads_nginx {
             assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
             common::assert_has(

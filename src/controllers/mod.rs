@@ -603,25 +603,28 @@ fn drop_all(
             "a certificate in the PEM given with `--haproxy-cert`",
         ),
     };
-    // an allow list the output can carry (Traefik's `ipAllowList` Middleware)
-    let allow = (carrier == Carrier::Traefik)
-        .then(|| allow_list(given))
-        .flatten()
-        .is_some();
+    // an allow list the output can carry: Traefik's `ipAllowList` Middleware, haproxy.cfg's `src`
+    let carries_allow = match carrier {
+        Carrier::Traefik => {
+            Some("the `ipAllowList` Middleware this target renders on every route to Airbyte")
+        }
+        Carrier::HaproxyCfg => {
+            Some("the config's `http-request deny deny_status 403 unless` the client's `src` is in the list")
+        }
+        Carrier::GatewayApi(_) | Carrier::Istio => None,
+    }
+    .filter(|_| allow_list(given).is_some());
     given
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)
         .map(|(k, v)| {
             let none = |why: &str| Some(Equivalent::NotNeeded(why.to_string()));
             let name = k.rsplit('/').next().unwrap_or(k);
-            let allows = allow
+            let allows = carries_allow.is_some()
                 && !name.starts_with("denylist")
                 && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::SourceRange);
             let equivalent = match name {
-                _ if allows => Some(Equivalent::Carried(
-                    "the `ipAllowList` Middleware this target renders on every route to Airbyte"
-                        .to_string(),
-                )),
+                _ if allows => carries_allow.map(|how| Equivalent::Carried(how.to_string())),
                 "proxy-read-timeout"
                 | "proxy-send-timeout"
                 | "timeout-server"

@@ -38,6 +38,8 @@ struct Ctx {
     /// Airbyte's request timeout, for the client and server sides.
     timeout: String,
     health_path: &'static str,
+    /// The clients the values' allow list admits (`controllers::allow_list`); empty: everyone.
+    allow: Vec<String>,
 }
 
 /// `HOST:PORT` (or `[v6]:PORT`, or `:PORT` for a bind) with nothing HAProxy would read as more.
@@ -137,6 +139,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         sticky: opts.sticky,
         timeout: plan.intent.request_timeout(),
         health_path: plan.intent.health_path,
+        allow: crate::controllers::allow_list(&plan.annotations).unwrap_or_default(),
     };
     let text = crate::render::render_text(TEMPLATES, "haproxy-cfg/haproxy.cfg.j2", &ctx)?;
     Ok(Rendered {
