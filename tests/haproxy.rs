@@ -309,11 +309,17 @@ fn haproxy_in_front_of_a_loopback_upstream() {
     assert!(t.elapsed() >= Duration::from_secs(6));
 }
 
-#[test]
-fn without_tls_http_serves_airbyte() {
-    let Some((haproxy, _, curl_bin)) = tools() else {
-        return;
-    };
+/// HAProxy running a plain-HTTP config rendered from `fixtures/valid/minimal-http.yaml` (with
+/// `extra` flags) on a loopback port, in front of a loopback upstream; stopped when dropped.
+struct Plain {
+    _dir: common::TempDir,
+    up: Upstream,
+    http: u16,
+    config: String,
+    _running: Running,
+}
+
+fn plain(haproxy: &Path, extra: &[&str]) -> Plain {
     let dir = common::tempdir("plain");
     let up = upstream();
     let http = common::free_port();
@@ -321,43 +327,52 @@ fn without_tls_http_serves_airbyte() {
         format!("127.0.0.1:{http}"),
         format!("127.0.0.1:{}", up.port),
     );
+    let mut args = vec![
+        "render",
+        "-t",
+        "haproxy-cfg",
+        "-f",
+        "fixtures/valid/minimal-http.yaml",
+        "--set",
+        "ingress.enabled=false",
+        "--http-bind",
+        &http_bind,
+        "--upstream",
+        &upstream_addr,
+    ];
+    args.extend(extra);
+    let config = render(&args);
     let cfg = dir.join("haproxy.cfg");
-    std::fs::write(
-        &cfg,
-        render(&[
-            "render",
-            "-t",
-            "haproxy-cfg",
-            "-f",
-            "fixtures/valid/minimal-http.yaml",
-            "--set",
-            "ingress.enabled=false",
-            "--http-bind",
-            &http_bind,
-            "--upstream",
-            &upstream_addr,
-        ]),
-    )
-    .unwrap();
-    let _running = Running::haproxy(&haproxy, &cfg);
+    std::fs::write(&cfg, &config).unwrap();
+    let running = Running::haproxy(haproxy, &cfg);
     common::wait_for_port(http, "haproxy");
-    let r = curl(
-        &curl_bin,
-        &[
-            "-H",
-            "Host: airbyte.internal.example",
-            &format!("http://127.0.0.1:{http}/"),
-        ],
-    );
-    assert_eq!(r, "airbyte 200", "{r}");
-    let r = curl(
-        &curl_bin,
-        &[
-            "-H",
-            "Host: other.example",
-            &format!("http://127.0.0.1:{http}/"),
-        ],
-    );
+    Plain {
+        _dir: dir,
+        up,
+        http,
+        config,
+        _running: running,
+    }
+}
+
+#[test]
+fn without_tls_http_serves_airbyte() {
+    let Some((haproxy, _, curl_bin)) = tools() else {
+        return;
+    };
+    let p = plain(&haproxy, &[]);
+    let get = |host: &str| {
+        curl(
+            &curl_bin,
+            &[
+                "-H",
+                &format!("Host: {host}"),
+                &format!("http://127.0.0.1:{}/", p.http),
+            ],
+        )
+    };
+    assert_eq!(get("airbyte.internal.example"), "airbyte 200");
+    let r = get("other.example");
     assert!(r.ends_with(" 404"), "{r}");
 }
 
@@ -369,33 +384,14 @@ fn an_allow_list_keeps_other_clients_out() {
     let Some((haproxy, _, curl_bin)) = tools() else {
         return;
     };
-    let dir = common::tempdir("allow");
-    let up = upstream();
-    let http = common::free_port();
-    let (http_bind, upstream_addr) = (
-        format!("127.0.0.1:{http}"),
-        format!("127.0.0.1:{}", up.port),
+    let p = plain(
+        &haproxy,
+        &[
+            "--set-literal",
+            "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/whitelist-source-range=127.0.0.1/32, 192.0.2.0/24",
+        ],
     );
-    let cfg = dir.join("haproxy.cfg");
-    let text = render(&[
-        "render",
-        "-t",
-        "haproxy-cfg",
-        "-f",
-        "fixtures/valid/minimal-http.yaml",
-        "--set",
-        "ingress.enabled=false",
-        "--set-literal",
-        "ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/whitelist-source-range=127.0.0.1/32, 192.0.2.0/24",
-        "--http-bind",
-        &http_bind,
-        "--upstream",
-        &upstream_addr,
-    ]);
-    common::assert_has(&text, "    acl allowed_client src 127.0.0.1/32\n");
-    std::fs::write(&cfg, text).unwrap();
-    let _running = Running::haproxy(&haproxy, &cfg);
-    common::wait_for_port(http, "haproxy");
+    common::assert_has(&p.config, "    acl allowed_client src 127.0.0.1/32\n");
     let from = |source: &str, path: &str| {
         curl(
             &curl_bin,
@@ -404,14 +400,21 @@ fn an_allow_list_keeps_other_clients_out() {
                 source,
                 "-H",
                 "Host: airbyte.internal.example",
-                &format!("http://127.0.0.1:{http}{path}"),
+                &format!("http://127.0.0.1:{}{path}", p.http),
             ],
         )
     };
     assert_eq!(from("127.0.0.1", "/allowed"), "airbyte 200");
     let r = from("127.0.0.2", "/denied");
     assert!(r.ends_with(" 403"), "{r}");
-    assert!(!up.seen.lock().unwrap().iter().any(|(p, _)| p == "/denied"));
+    assert!(
+        !p.up
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(p, _)| p == "/denied")
+    );
 }
 
 #[test]
