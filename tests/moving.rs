@@ -604,17 +604,17 @@ fn a_made_up_url_is_not_judged_a_given_one_is() {
 
 /// An Ingress that keeps Airbyte private (an allow list, oauth2-proxy through `auth-url`) moves
 /// as it is to the targets that read ingress-nginx's annotations, and to no other: for each of
-/// them nothing is written and what it cannot carry is an error at its line. With the ALB's own
-/// allow list (and no authentication to lose) in the input, the ALB output carries that.
+/// them nothing is written and what it cannot carry is an error at its line. An allow list alone
+/// becomes the ALB's `inbound-cidrs`, unless security groups of the input make the ALB ignore it.
 #[test]
 fn access_controls_are_kept_or_the_move_stops() {
     let file = "fixtures/manifests/access/nginx-allowlist.yaml";
     for t in Target::all().iter().filter(|t| **t != Target::Chart) {
         let r = moved(file, t.name(), &[]);
         let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
-        // Traefik (a Middleware) and haproxy.cfg (`src`) carry the allow list, not the
-        // authenticator
-        let carries_allow_list = matches!(t, Target::Traefik | Target::HaproxyCfg);
+        // the ALB (`inbound-cidrs`), Traefik (a Middleware) and haproxy.cfg (`src`) carry the
+        // allow list, not the authenticator
+        let carries_allow_list = matches!(t, Target::Alb | Target::Traefik | Target::HaproxyCfg);
         if reads_nginx {
             assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
             common::assert_has(
@@ -643,21 +643,35 @@ fn access_controls_are_kept_or_the_move_stops() {
             );
         }
     }
+    // the ALB's security group admits the allow list's ranges (an address as its /32), unless
+    // given security groups replace the rules `inbound-cidrs` makes
+    let only = "fixtures/manifests/access/nginx-allowlist-only.yaml";
     let (_dir, alb) = variant(
-        file,
-        "    nginx.ingress.kubernetes.io/auth-url: https://oauth2.example.com/oauth2/auth\n",
-        "    alb.ingress.kubernetes.io/inbound-cidrs: 203.0.113.0/24,10.8.0.0/16\n",
+        only,
+        "203.0.113.0/24, 10.8.0.0/16",
+        "203.0.113.0/24, 192.0.2.7",
     );
-    let r = moved(&alb, "alb", &[]);
+    let r = moved(&alb, "alb", &["-v"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     common::assert_has(
         &r.stdout,
-        "alb.ingress.kubernetes.io/inbound-cidrs: \"203.0.113.0/24,10.8.0.0/16\"",
+        "alb.ingress.kubernetes.io/inbound-cidrs: \"203.0.113.0/24,192.0.2.7/32\"",
     );
-    // the nginx allow list the ALB does not read is still said to be left out
     common::assert_has(
         &r.stderr,
-        "warning[annotation-dropped]: annotation `nginx.ingress.kubernetes.io/whitelist-source-range`",
+        "`nginx.ingress.kubernetes.io/whitelist-source-range` carried into `alb.ingress.kubernetes.io/inbound-cidrs`",
+    );
+    let (_dir, groups) = variant(
+        only,
+        "    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n",
+        "    alb.ingress.kubernetes.io/security-groups: sg-0123456789abcdef0\n",
+    );
+    let r = moved(&groups, "alb", &[]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(!r.stdout.contains("inbound-cidrs"), "{}", r.stdout);
+    common::assert_has(
+        &r.stderr,
+        "nginx-allowlist-only.yaml:9:5: error[access-control-dropped]",
     );
 }
 

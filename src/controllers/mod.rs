@@ -122,6 +122,9 @@ pub const AKS_GATEWAY_CLASS: &str = "approuting-istio";
 pub const AGC_EXTENSION: &str = "alb.networking.azure.io/alb-ingress-extension";
 /// The ALB certificate annotation.
 pub const ALB_CERTIFICATE: &str = "alb.ingress.kubernetes.io/certificate-arn";
+/// The clients the ALB's own security group admits (ignored when `security-groups` is given).
+pub const ALB_INBOUND_CIDRS: &str = "alb.ingress.kubernetes.io/inbound-cidrs";
+const ALB_SECURITY_GROUPS: &str = "alb.ingress.kubernetes.io/security-groups";
 /// The application routing add-on's Key Vault certificate annotation (and listener option).
 pub const AKS_KEYVAULT: &str = "kubernetes.azure.com/tls-cert-keyvault-uri";
 
@@ -388,6 +391,14 @@ pub fn effective(
             ];
             if let Some(arn) = &settings.alb_certificate_arn {
                 d.push((ALB_CERTIFICATE, arn.clone()));
+            }
+            // another controller's allow list as the ALB's security group rules, unless given
+            // security groups replace those (the ALB then ignores `inbound-cidrs`)
+            if !given.annotations.contains_key(ALB_SECURITY_GROUPS)
+                && let Some(ranges) = allow_list(given.annotations)
+            {
+                let cidrs: Vec<String> = ranges.iter().map(|r| as_cidr(r)).collect();
+                d.push((ALB_INBOUND_CIDRS, cidrs.join(",")));
             }
             (
                 class_for(given.class, Family::Alb, "alb"),
@@ -745,6 +756,24 @@ pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<
     found
 }
 
+/// A range as CIDR notation: an address alone is its own /32 or /128 (the ALB takes CIDRs only).
+fn as_cidr(range: &str) -> String {
+    match range.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => format!("{range}/32"),
+        Ok(std::net::IpAddr::V6(_)) => format!("{range}/128"),
+        Err(_) => range.to_string(),
+    }
+}
+
+/// Whether the output's own annotations limit access this way (the ALB's `inbound-cidrs` does
+/// not when `security-groups` replaces the rules it would make).
+pub fn restricts(annotations: &BTreeMap<String, String>, access: Access) -> bool {
+    annotations.iter().any(|(k, v)| {
+        access_control(k, v) == Some(access)
+            && !(k == ALB_INBOUND_CIDRS && annotations.contains_key(ALB_SECURITY_GROUPS))
+    })
+}
+
 /// An IP address, or an address and a prefix length that fits it (`10.0.0.0/8`, `2001:db8::/32`).
 pub fn is_ip_range(s: &str) -> bool {
     let (addr, prefix) = match s.split_once('/') {
@@ -918,6 +947,14 @@ fn equivalent_of(
             "alb.ingress.kubernetes.io/ssl-redirect",
             "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
         ),
+        (Family::Alb, "whitelist-source-range" | "allowlist-source-range" | "allow-list") => {
+            annotation(
+                ALB_INBOUND_CIDRS,
+                format!(
+                    "`{ALB_INBOUND_CIDRS}` (the load balancer's security group admits only those ranges)"
+                ),
+            )
+        }
         // neither has a request body limit (their docs list no body-size setting)
         (Family::Alb, "proxy-body-size") => none("the ALB sets no request body limit"),
         (Family::Agc, "proxy-body-size") => {

@@ -113,14 +113,9 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         // carried by the output's own objects, or restricted the target's own way already (its
         // annotation is in the output): the rest of the loop words the drop
         let carried = matches!(d.equivalent, Some(Equivalent::Carried(_)));
-        if let Some(access) = access.filter(|a| {
-            !carried
-                && !byo
-                    .effective
-                    .annotations
-                    .iter()
-                    .any(|(k, v)| crate::controllers::access_control(k, v) == Some(*a))
-        }) {
+        if let Some(access) = access
+            .filter(|a| !carried && !crate::controllers::restricts(&byo.effective.annotations, *a))
+        {
             let f = ctx.key(
                 Rule::AccessControlDropped,
                 ann.key(&d.key),
