@@ -1,0 +1,406 @@
+//! Who may reach Airbyte: the annotations that limit it (an IP allow or deny list, authentication
+//! at the proxy), the allow lists a target can carry as its own, and each target's way to do the
+//! same when it cannot.
+
+use std::collections::BTreeMap;
+
+use super::{
+    ALB_INBOUND_CIDRS, ALB_SECURITY_GROUPS, Controller, Family, GatewayImpl, Settings, family_of,
+    gateway_impl,
+};
+
+/// What an annotation does to who can reach the routes it is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Only some client addresses, or all but some: an IP allow or deny list.
+    SourceRange,
+    /// Clients must authenticate at the proxy: an external authenticator, basic auth, OIDC.
+    Authentication,
+}
+
+impl Access {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::SourceRange => "an IP allow or deny list",
+            Access::Authentication => "authentication at the proxy",
+        }
+    }
+}
+
+/// Whether the annotation `key: value` limits who can reach the routes, and how: ingress-nginx's
+/// source ranges (`whitelist-`, `allowlist-`, `denylist-source-range`) and authentication
+/// (`auth-url`, `auth-type`), the ALB's `inbound-cidrs` and `auth-type` (other than `none`), the
+/// HAProxy controllers' `allow-list` (haproxytech) and `allowlist-source-range`
+/// (haproxy-ingress). An allow list of every address (`0.0.0.0/0`, `::/0`) limits nothing.
+pub fn access_control(key: &str, value: &str) -> Option<Access> {
+    let name = key.rsplit('/').next().unwrap_or(key);
+    let value = value.trim();
+    let access = match (family_of(key)?, name) {
+        (
+            Family::IngressNginx,
+            "whitelist-source-range" | "allowlist-source-range" | "denylist-source-range",
+        )
+        | (Family::Alb, "inbound-cidrs")
+        | (Family::Haproxy, "allow-list" | "allowlist-source-range") => Access::SourceRange,
+        (Family::IngressNginx, "auth-url" | "auth-type") => Access::Authentication,
+        (Family::Alb, "auth-type") if !value.eq_ignore_ascii_case("none") => Access::Authentication,
+        _ => return None,
+    };
+    let everyone = access == Access::SourceRange
+        && !name.starts_with("denylist")
+        && value
+            .split(',')
+            .all(|range| matches!(range.trim(), "0.0.0.0/0" | "::/0"));
+    (!value.is_empty() && !everyone).then_some(access)
+}
+
+/// The client ranges the values' allow lists admit, when a target can carry them: every allow
+/// list among the annotations (a deny list is not one) names the same ranges, and each is an IP
+/// address or a CIDR range. `None` when there is no allow list, or the lists disagree, or one
+/// holds something else (that list is then reported as dropped, not guessed at).
+pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<String>> {
+    let mut found: Option<Vec<String>> = None;
+    for (key, value) in annotations {
+        let Some(value) = value else { continue };
+        let name = key.rsplit('/').next().unwrap_or(key);
+        if access_control(key, value) != Some(Access::SourceRange) || name.starts_with("denylist") {
+            continue;
+        }
+        // in the order written, each once
+        let mut ranges: Vec<String> = Vec::new();
+        for r in value.split(',').map(str::trim) {
+            if !is_ip_range(r) {
+                return None;
+            }
+            if !ranges.iter().any(|seen| seen == r) {
+                ranges.push(r.to_string());
+            }
+        }
+        let set = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        match &found {
+            Some(seen) if set(seen) != set(&ranges) => return None,
+            Some(_) => {}
+            None => found = Some(ranges),
+        }
+    }
+    found
+}
+
+/// A range as CIDR notation: an address alone is its own /32 or /128 (the ALB takes CIDRs only).
+pub(crate) fn as_cidr(range: &str) -> String {
+    match range.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => format!("{range}/32"),
+        Ok(std::net::IpAddr::V6(_)) => format!("{range}/128"),
+        Err(_) => range.to_string(),
+    }
+}
+
+/// Whether the output's own annotations limit access this way (the ALB's `inbound-cidrs` does
+/// not when `security-groups` replaces the rules it would make).
+pub fn restricts(annotations: &BTreeMap<String, String>, access: Access) -> bool {
+    annotations.iter().any(|(k, v)| {
+        access_control(k, v) == Some(access)
+            && !(k == ALB_INBOUND_CIDRS && annotations.contains_key(ALB_SECURITY_GROUPS))
+    })
+}
+
+/// An IP address, or an address and a prefix length that fits it (`10.0.0.0/8`, `2001:db8::/32`).
+pub fn is_ip_range(s: &str) -> bool {
+    let (addr, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (s, None),
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    match prefix {
+        None => true,
+        Some(p) => {
+            p.bytes().all(|b| b.is_ascii_digit())
+                && !p.is_empty()
+                && p.parse::<u8>().is_ok_and(|n| n <= max)
+        }
+    }
+}
+
+/// How a target limits access the way a dropped annotation did, for the user to set up: its own
+/// annotation where it reads one (the finding then goes away), else its own objects or policy.
+pub fn access_advice(controller: Controller, access: Access, settings: &Settings) -> String {
+    use Access::{Authentication as Auth, SourceRange as Range};
+    let istio = match access {
+        Range => {
+            "an Istio `AuthorizationPolicy` on the ingress gateway matching `from.source.remoteIpBlocks` (`ALLOW` for an allow list, `DENY` for a deny list)"
+        }
+        Auth => {
+            "an Istio `AuthorizationPolicy` on the ingress gateway with action `CUSTOM` and an external authorizer"
+        }
+    };
+    let text = match (controller, access) {
+        (Controller::IngressNginx | Controller::AksAppRouting, Range) => {
+            "`nginx.ingress.kubernetes.io/whitelist-source-range` with the allowed ranges in the annotations"
+        }
+        (Controller::IngressNginx | Controller::AksAppRouting, Auth) => {
+            "`nginx.ingress.kubernetes.io/auth-url` (an external authenticator such as oauth2-proxy) or `auth-type: basic` with `auth-secret` in the annotations"
+        }
+        (Controller::Alb, Range) => {
+            "`alb.ingress.kubernetes.io/inbound-cidrs` with the allowed ranges in the annotations (a deny list has no ALB annotation: use the load balancer's security groups or AWS WAF)"
+        }
+        (Controller::Alb, Auth) => {
+            "`alb.ingress.kubernetes.io/auth-type: oidc` (or `cognito`) with its `auth-idp-oidc` settings in the annotations"
+        }
+        (Controller::Haproxy, Range) => {
+            "`haproxy.org/allow-list` with the allowed ranges in the annotations"
+        }
+        (Controller::Haproxy, Auth) => {
+            "the HAProxy controller's authentication annotations, or an external authenticator in front of Airbyte"
+        }
+        (Controller::Agc, _) => {
+            "a WAF policy on Application Gateway for Containers, or network security rules in front of it"
+        }
+        (Controller::Traefik, Range) => {
+            "a `traefik.io/v1alpha1` Middleware with `ipAllowList.sourceRange`, listed in the IngressRoute route's `middlewares`"
+        }
+        (Controller::Traefik, Auth) => {
+            "a `forwardAuth` or `basicAuth` Middleware, listed in the IngressRoute route's `middlewares`"
+        }
+        (Controller::Istio, _) => istio,
+        (Controller::GatewayApi, _) => {
+            let class = settings.gateway_class.as_deref().unwrap_or("gateway");
+            // an existing Gateway (`--gateway-name`) may be any implementation's
+            let implementation = match settings.gateway_name {
+                Some(_) => GatewayImpl::Other,
+                None => gateway_impl(class),
+            };
+            match implementation {
+                GatewayImpl::EnvoyGateway => {
+                    "an Envoy Gateway `SecurityPolicy` targeting the HTTPRoute (`authorization` rules on `clientCIDRs`; `extAuth`, `basicAuth` or `oidc`)"
+                }
+                GatewayImpl::Istio => istio,
+                GatewayImpl::NginxGatewayFabric | GatewayImpl::Other => {
+                    "your Gateway API implementation's own policy (Gateway API has no field for it), or rules that limit who reaches the Gateway's load balancer"
+                }
+            }
+        }
+        (Controller::HaproxyCfg, Range) => {
+            "`http-request deny unless { src RANGES }` in the config's frontends"
+        }
+        (Controller::HaproxyCfg, Auth) => {
+            "`http-request auth` with a `userlist` in the config's frontends, or an external authenticator"
+        }
+    };
+    text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn annotations(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn access_controls_are_told_by_key_and_value() {
+        use Access::{Authentication as Auth, SourceRange as Range};
+        for (key, value, want) in [
+            (
+                "nginx.ingress.kubernetes.io/whitelist-source-range",
+                "10.0.0.0/8",
+                Some(Range),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/allowlist-source-range",
+                "10.0.0.0/8, 192.0.2.1/32",
+                Some(Range),
+            ),
+            // every address: nothing is limited
+            (
+                "nginx.ingress.kubernetes.io/whitelist-source-range",
+                "0.0.0.0/0, ::/0",
+                None,
+            ),
+            // a deny list of every address denies everything: dropping it opens Airbyte
+            (
+                "nginx.ingress.kubernetes.io/denylist-source-range",
+                "0.0.0.0/0",
+                Some(Range),
+            ),
+            (
+                "nginx.ingress.kubernetes.io/auth-url",
+                "https://oauth2.example.com/oauth2/auth",
+                Some(Auth),
+            ),
+            ("nginx.ingress.kubernetes.io/auth-type", "basic", Some(Auth)),
+            ("nginx.ingress.kubernetes.io/auth-url", " ", None),
+            // what goes with an authenticator is not one itself
+            (
+                "nginx.ingress.kubernetes.io/auth-signin",
+                "https://oauth2.example.com/oauth2/start",
+                None,
+            ),
+            (
+                "alb.ingress.kubernetes.io/inbound-cidrs",
+                "203.0.113.0/24",
+                Some(Range),
+            ),
+            ("alb.ingress.kubernetes.io/inbound-cidrs", "0.0.0.0/0", None),
+            ("alb.ingress.kubernetes.io/auth-type", "oidc", Some(Auth)),
+            ("alb.ingress.kubernetes.io/auth-type", "none", None),
+            ("haproxy.org/allow-list", "10.0.0.0/8", Some(Range)),
+            (
+                "haproxy-ingress.github.io/allowlist-source-range",
+                "10.0.0.0/8",
+                Some(Range),
+            ),
+            // another family's name, or a neutral key
+            (
+                "traefik.ingress.kubernetes.io/whitelist-source-range",
+                "10.0.0.0/8",
+                None,
+            ),
+            ("cert-manager.io/cluster-issuer", "letsencrypt", None),
+        ] {
+            assert_eq!(access_control(key, value), want, "{key}: {value}");
+        }
+    }
+
+    #[test]
+    fn allow_lists_are_carried_only_when_exact() {
+        let ranges = |pairs: &[(&str, &str)]| {
+            allow_list(&annotations(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| (*k, Some(*v)))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        const NGINX: &str = "nginx.ingress.kubernetes.io/whitelist-source-range";
+        const ALB: &str = "alb.ingress.kubernetes.io/inbound-cidrs";
+        assert_eq!(
+            ranges(&[(NGINX, "203.0.113.0/24, 10.8.0.0/16,203.0.113.0/24")]),
+            Some(vec!["203.0.113.0/24".into(), "10.8.0.0/16".into()])
+        );
+        // the same set twice is one list; two different sets are not guessed at
+        assert!(
+            ranges(&[
+                (NGINX, "10.0.0.0/8,192.0.2.1"),
+                (ALB, "192.0.2.1, 10.0.0.0/8")
+            ])
+            .is_some()
+        );
+        assert_eq!(
+            ranges(&[(NGINX, "10.0.0.0/8"), (ALB, "192.0.2.0/24")]),
+            None
+        );
+        // something that is no range: the list is not carried
+        assert_eq!(ranges(&[(NGINX, "10.0.0.0/8, office")]), None);
+        // a deny list is not an allow list; every address limits nothing
+        assert_eq!(
+            ranges(&[(
+                "nginx.ingress.kubernetes.io/denylist-source-range",
+                "10.0.0.0/8"
+            )]),
+            None
+        );
+        assert_eq!(ranges(&[(NGINX, "0.0.0.0/0")]), None);
+        assert_eq!(ranges(&[("cert-manager.io/cluster-issuer", "le")]), None);
+    }
+
+    #[test]
+    fn ip_ranges() {
+        for ok in [
+            "10.0.0.0/8",
+            "192.0.2.1",
+            "0.0.0.0/0",
+            "2001:db8::/32",
+            "::1",
+            "::/0",
+            "1.2.3.4/32",
+        ] {
+            assert!(is_ip_range(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "2001:db8::/129",
+            "10.0.0/8",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "10.0.0.0/8/8",
+            "office",
+            " 10.0.0.0/8",
+        ] {
+            assert!(!is_ip_range(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// An address with a prefix is a range exactly when the prefix fits the address family.
+        #[test]
+        fn a_prefix_fits_its_address_family(
+            v4 in proptest::prelude::any::<std::net::Ipv4Addr>(),
+            v6 in proptest::prelude::any::<std::net::Ipv6Addr>(),
+            prefix in 0u32..200,
+        ) {
+            proptest::prop_assert_eq!(is_ip_range(&format!("{v4}/{prefix}")), prefix <= 32);
+            proptest::prop_assert_eq!(is_ip_range(&format!("{v6}/{prefix}")), prefix <= 128);
+            proptest::prop_assert!(is_ip_range(&v4.to_string()) && is_ip_range(&v6.to_string()));
+        }
+    }
+
+    #[test]
+    fn access_advice_names_the_target_s_own_way() {
+        let settings = Settings::default();
+        for (controller, access, want) in [
+            (
+                Controller::Alb,
+                Access::SourceRange,
+                "alb.ingress.kubernetes.io/inbound-cidrs",
+            ),
+            (
+                Controller::Traefik,
+                Access::SourceRange,
+                "ipAllowList.sourceRange",
+            ),
+            (Controller::Traefik, Access::Authentication, "forwardAuth"),
+            (Controller::Istio, Access::SourceRange, "remoteIpBlocks"),
+            (
+                Controller::HaproxyCfg,
+                Access::SourceRange,
+                "http-request deny unless { src",
+            ),
+            (
+                Controller::GatewayApi,
+                Access::SourceRange,
+                "Gateway API has no field for it",
+            ),
+        ] {
+            let advice = access_advice(controller, access, &settings);
+            assert!(advice.contains(want), "{controller:?} {access:?}: {advice}");
+        }
+        let eg = Settings {
+            gateway_class: Some("eg".into()),
+            ..Settings::default()
+        };
+        assert!(
+            access_advice(Controller::GatewayApi, Access::SourceRange, &eg)
+                .contains("SecurityPolicy")
+        );
+        let existing = Settings {
+            gateway_name: Some("shared".into()),
+            ..eg
+        };
+        assert!(
+            access_advice(Controller::GatewayApi, Access::SourceRange, &existing)
+                .contains("implementation's own policy")
+        );
+    }
+}
