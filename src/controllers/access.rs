@@ -29,9 +29,10 @@ impl Access {
 
 /// Whether the annotation `key: value` limits who can reach the routes, and how: ingress-nginx's
 /// source ranges (`whitelist-`, `allowlist-`, `denylist-source-range`) and authentication
-/// (`auth-url`, `auth-type`), the ALB's `inbound-cidrs` and `auth-type` (other than `none`), the
-/// HAProxy controllers' `allow-list` (haproxytech) and `allowlist-source-range`
-/// (haproxy-ingress). An allow list of every address (`0.0.0.0/0`, `::/0`) limits nothing.
+/// (`auth-url`, `auth-type`, client certificates with `auth-tls-secret`), the ALB's
+/// `inbound-cidrs` and `auth-type` (other than `none`), the HAProxy controllers' `allow-list`
+/// (haproxytech) and `allowlist-source-range` (haproxy-ingress). An allow list of every address
+/// (`0.0.0.0/0`, `::/0`) limits nothing.
 pub fn access_control(key: &str, value: &str) -> Option<Access> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let value = value.trim();
@@ -42,7 +43,10 @@ pub fn access_control(key: &str, value: &str) -> Option<Access> {
         )
         | (Family::Alb, "inbound-cidrs")
         | (Family::Haproxy, "allow-list" | "allowlist-source-range") => Access::SourceRange,
-        (Family::IngressNginx, "auth-url" | "auth-type") => Access::Authentication,
+        // an external authenticator, basic or digest auth, client certificates
+        (Family::IngressNginx, "auth-url" | "auth-type" | "auth-tls-secret") => {
+            Access::Authentication
+        }
         (Family::Alb, "auth-type") if !value.eq_ignore_ascii_case("none") => Access::Authentication,
         _ => return None,
     };
@@ -239,6 +243,11 @@ mod tests {
                 Some(Auth),
             ),
             ("nginx.ingress.kubernetes.io/auth-type", "basic", Some(Auth)),
+            (
+                "nginx.ingress.kubernetes.io/auth-tls-secret",
+                "airbyte/client-ca",
+                Some(Auth),
+            ),
             ("nginx.ingress.kubernetes.io/auth-url", " ", None),
             // what goes with an authenticator is not one itself
             (

@@ -8,15 +8,21 @@ use super::floors::{Annotations, Verdict};
 use crate::findings::Rule;
 
 /// Every annotation ingress-nginx reads, after `nginx.ingress.kubernetes.io/`: the names its
-/// annotation parsers declare (kubernetes/ingress-nginx `internal/ingress/annotations/*`, v1.15.1).
-pub const NGINX_ANNOTATIONS: [&str; 114] = [
+/// annotation parsers declare (kubernetes/ingress-nginx `internal/ingress/annotations/*`, v1.15.1:
+/// every string constant of those packages that is a key of their `parser.AnnotationFields`).
+pub const NGINX_ANNOTATIONS: [&str; 138] = [
+    "affinity",
+    "affinity-canary-behavior",
+    "affinity-mode",
     "allowlist-source-range",
     "app-root",
     "auth-always-set-cookie",
+    "auth-cache-duration",
     "auth-cache-key",
     "auth-keepalive",
     "auth-keepalive-requests",
     "auth-keepalive-share-vars",
+    "auth-keepalive-timeout",
     "auth-method",
     "auth-proxy-set-headers",
     "auth-realm",
@@ -27,6 +33,12 @@ pub const NGINX_ANNOTATIONS: [&str; 114] = [
     "auth-signin",
     "auth-signin-redirect-param",
     "auth-snippet",
+    "auth-tls-error-page",
+    "auth-tls-match-cn",
+    "auth-tls-pass-certificate-to-upstream",
+    "auth-tls-secret",
+    "auth-tls-verify-client",
+    "auth-tls-verify-depth",
     "auth-type",
     "auth-url",
     "backend-protocol",
@@ -62,6 +74,7 @@ pub const NGINX_ANNOTATIONS: [&str; 114] = [
     "fastcgi-params-configmap",
     "force-ssl-redirect",
     "from-to-www-redirect",
+    "http2-push-preload",
     "limit-allowlist",
     "limit-burst-multiplier",
     "limit-connections",
@@ -79,6 +92,7 @@ pub const NGINX_ANNOTATIONS: [&str; 114] = [
     "opentelemetry-operation-name",
     "opentelemetry-trust-incoming-span",
     "permanent-redirect",
+    "permanent-redirect-code",
     "preserve-trailing-slash",
     "proxy-body-size",
     "proxy-buffer-size",
@@ -111,14 +125,25 @@ pub const NGINX_ANNOTATIONS: [&str; 114] = [
     "server-alias",
     "server-snippet",
     "service-upstream",
+    "session-cookie-change-on-failure",
+    "session-cookie-conditional-samesite-none",
+    "session-cookie-domain",
+    "session-cookie-expires",
+    "session-cookie-max-age",
+    "session-cookie-name",
+    "session-cookie-path",
+    "session-cookie-samesite",
+    "session-cookie-secure",
     "ssl-ciphers",
     "ssl-passthrough",
     "ssl-prefer-server-ciphers",
     "ssl-redirect",
     "stream-snippet",
     "temporal-redirect",
+    "temporal-redirect-code",
     "upstream-hash-by",
     "upstream-hash-by-subset",
+    "upstream-hash-by-subset-size",
     "upstream-vhost",
     "use-port-in-redirects",
     "use-regex",
@@ -410,6 +435,37 @@ mod tests {
             .into_iter()
             .map(|v| (v.rule, v.message))
             .collect()
+    }
+
+    #[test]
+    fn nginx_keys_its_parsers_declare_are_not_called_inert() {
+        // one of each parser the list once missed: session affinity, client certificates,
+        // redirect codes, external authentication's cache and keepalive, push preload, hashing
+        let keys = [
+            ("affinity", "cookie"),
+            ("affinity-mode", "persistent"),
+            ("session-cookie-name", "AIRBYTE"),
+            ("session-cookie-samesite", "Lax"),
+            ("auth-tls-secret", "airbyte/ca"),
+            ("auth-tls-verify-client", "on"),
+            ("auth-tls-match-cn", "CN=airbyte"),
+            ("permanent-redirect-code", "308"),
+            ("temporal-redirect-code", "307"),
+            ("auth-cache-duration", "200 202 401 5m"),
+            ("auth-keepalive-timeout", "60"),
+            ("http2-push-preload", "true"),
+            ("upstream-hash-by-subset-size", "3"),
+        ];
+        let pairs: Vec<(String, &str)> = keys
+            .iter()
+            .map(|(k, v)| (format!("nginx.ingress.kubernetes.io/{k}"), *v))
+            .collect();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let inert: Vec<(Rule, String)> = judged(Family::IngressNginx, &pairs)
+            .into_iter()
+            .filter(|(r, _)| *r == Rule::AnnotationInert)
+            .collect();
+        assert!(inert.is_empty(), "{inert:?}");
     }
 
     #[test]
