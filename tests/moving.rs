@@ -721,3 +721,43 @@ fn traefik_carries_an_allow_list_in_a_middleware() {
         common::assert_has(&r.stderr, "error[access-control-dropped]");
     }
 }
+
+/// An ALB Ingress kept to some ranges by its security group (`inbound-cidrs`) moves to the
+/// targets that read ingress-nginx's annotations with those ranges as their allow list, to
+/// Traefik and haproxy.cfg with theirs, and to no other.
+#[test]
+fn an_alb_allow_list_moves_to_the_targets_that_can_hold_it() {
+    let (_dir, file) = variant(
+        "fixtures/manifests/moving/alb-idle.yaml",
+        "    alb.ingress.kubernetes.io/target-type: ip\n",
+        "    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/inbound-cidrs: 203.0.113.0/24,198.51.100.0/24\n",
+    );
+    for t in Target::all().iter().filter(|t| **t != Target::Chart) {
+        let r = moved(&file, t.name(), &[]);
+        let kept = match t {
+            Target::Alb => {
+                Some("alb.ingress.kubernetes.io/inbound-cidrs: \"203.0.113.0/24,198.51.100.0/24\"")
+            }
+            Target::Nginx | Target::Aks => Some(
+                "nginx.ingress.kubernetes.io/whitelist-source-range: \"203.0.113.0/24,198.51.100.0/24\"",
+            ),
+            Target::Traefik => Some("- \"198.51.100.0/24\""),
+            Target::HaproxyCfg => Some("acl allowed_client src 198.51.100.0/24"),
+            _ => None,
+        };
+        match kept {
+            Some(text) => {
+                assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
+                common::assert_has(&r.stdout, text);
+            }
+            None => {
+                assert_eq!(r.code, 1, "{}: {}", t.name(), r.transcript());
+                assert!(r.stdout.is_empty(), "{}", t.name());
+                common::assert_has(
+                    &r.stderr,
+                    "error[access-control-dropped]: annotation `alb.ingress.kubernetes.io/inbound-cidrs`",
+                );
+            }
+        }
+    }
+}

@@ -125,6 +125,8 @@ pub const AKS_GATEWAY_CLASS: &str = "approuting-istio";
 pub const AGC_EXTENSION: &str = "alb.networking.azure.io/alb-ingress-extension";
 /// The ALB certificate annotation.
 pub const ALB_CERTIFICATE: &str = "alb.ingress.kubernetes.io/certificate-arn";
+/// ingress-nginx's allow list of client ranges.
+const NGINX_ALLOW_LIST: &str = "nginx.ingress.kubernetes.io/whitelist-source-range";
 /// The clients the ALB's own security group admits (ignored when `security-groups` is given).
 pub const ALB_INBOUND_CIDRS: &str = "alb.ingress.kubernetes.io/inbound-cidrs";
 pub(crate) const ALB_SECURITY_GROUPS: &str = "alb.ingress.kubernetes.io/security-groups";
@@ -330,7 +332,7 @@ pub fn effective(
     intent: &Intent,
 ) -> Effective {
     let nginx = |tls: bool| -> Vec<(&'static str, String)> {
-        vec![
+        let mut d = vec![
             (
                 "nginx.ingress.kubernetes.io/proxy-body-size",
                 intent.body_size(),
@@ -348,7 +350,16 @@ pub fn effective(
                 intent.request_timeout_s.to_string(),
             ),
             ("nginx.ingress.kubernetes.io/ssl-redirect", tls.to_string()),
-        ]
+        ];
+        // another controller's allow list as ingress-nginx's, unless the values give one of its
+        // own (the user's wins in the merge, and `allow_list` holds every list to the same ranges)
+        let own = given.annotations.keys().any(|k| {
+            family_of(k) == Some(Family::IngressNginx) && k.ends_with("list-source-range")
+        });
+        if let Some(ranges) = allow_list(given.annotations).filter(|_| !own) {
+            d.push((NGINX_ALLOW_LIST, ranges.join(",")));
+        }
+        d
     };
     let carrying_none = |carrier: Carrier, class: String| Effective {
         controller,
@@ -763,6 +774,9 @@ fn equivalent_of(
             "alb.ingress.kubernetes.io/ssl-redirect",
             "`alb.ingress.kubernetes.io/ssl-redirect: \"443\"`".into(),
         ),
+        (Family::IngressNginx, "inbound-cidrs" | "allowlist-source-range" | "allow-list") => {
+            annotation(NGINX_ALLOW_LIST, format!("`{NGINX_ALLOW_LIST}`"))
+        }
         (Family::Alb, "whitelist-source-range" | "allowlist-source-range" | "allow-list") => {
             annotation(
                 ALB_INBOUND_CIDRS,
