@@ -707,18 +707,29 @@ fn traefik_carries_an_allow_list_in_a_middleware() {
         &r.stderr,
         "`nginx.ingress.kubernetes.io/whitelist-source-range` carried into the `ipAllowList` Middleware",
     );
-    for (from, to) in [
-        ("203.0.113.0/24, 10.8.0.0/16", "203.0.113.0/24, office"),
-        ("203.0.113.0/24, 10.8.0.0/16", "203.0.113.0/33"),
+    // each says why it was not carried
+    for (from, to, why) in [
+        (
+            "203.0.113.0/24, 10.8.0.0/16",
+            "203.0.113.0/24, office",
+            "`office` in `nginx.ingress.kubernetes.io/whitelist-source-range` is no IP address or CIDR range",
+        ),
+        (
+            "203.0.113.0/24, 10.8.0.0/16",
+            "203.0.113.0/33",
+            "`203.0.113.0/33` in `nginx.ingress.kubernetes.io/whitelist-source-range` is no IP address",
+        ),
         (
             "    nginx.ingress.kubernetes.io/proxy-body-size: 16m\n",
             "    haproxy.org/allow-list: 192.0.2.0/24\n",
+            "`haproxy.org/allow-list` and `nginx.ingress.kubernetes.io/whitelist-source-range` name different ranges",
         ),
     ] {
         let (_dir, path) = variant(file, from, to);
         let r = moved(&path, "traefik", &[]);
         assert_eq!(r.code, 1, "{to}: {}", r.transcript());
         common::assert_has(&r.stderr, "error[access-control-dropped]");
+        common::assert_has(&r.stderr, why);
     }
 }
 

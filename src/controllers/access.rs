@@ -63,7 +63,33 @@ pub fn access_control(key: &str, value: &str) -> Option<Access> {
 /// address or a CIDR range. `None` when there is no allow list, or the lists disagree, or one
 /// holds something else (that list is then reported as dropped, not guessed at).
 pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<String>> {
-    let mut found: Option<Vec<String>> = None;
+    read_allow_lists(annotations).ok().flatten()
+}
+
+/// Why the values' allow lists cannot be carried, if they cannot: for the finding that says so.
+pub fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Option<String> {
+    read_allow_lists(annotations).err()
+}
+
+/// Whether a target carries another controller's allow list as its own (when [`allow_list`]
+/// reads one): ingress-nginx's and the ALB's annotations, Traefik's Middleware, haproxy.cfg's
+/// `src` check. Exhaustive, so that a new controller decides.
+pub fn carries_allow_lists(controller: Controller) -> bool {
+    match controller {
+        Controller::IngressNginx
+        | Controller::AksAppRouting
+        | Controller::Alb
+        | Controller::Traefik
+        | Controller::HaproxyCfg => true,
+        Controller::Agc | Controller::Haproxy | Controller::GatewayApi | Controller::Istio => false,
+    }
+}
+
+/// [`allow_list`], with the reason when the lists cannot be carried.
+fn read_allow_lists(
+    annotations: &BTreeMap<String, Option<String>>,
+) -> Result<Option<Vec<String>>, String> {
+    let mut found: Option<(&str, Vec<String>)> = None;
     for (key, value) in annotations {
         let Some(value) = value else { continue };
         let name = key.rsplit('/').next().unwrap_or(key);
@@ -74,7 +100,10 @@ pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<
         let mut ranges: Vec<String> = Vec::new();
         for r in value.split(',').map(str::trim) {
             if !is_ip_range(r) {
-                return None;
+                return Err(format!(
+                    "`{}` in `{key}` is no IP address or CIDR range",
+                    r.escape_debug()
+                ));
             }
             if !ranges.iter().any(|seen| seen == r) {
                 ranges.push(r.to_string());
@@ -86,12 +115,14 @@ pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<
             v
         };
         match &found {
-            Some(seen) if set(seen) != set(&ranges) => return None,
+            Some((first, seen)) if set(seen) != set(&ranges) => {
+                return Err(format!("`{first}` and `{key}` name different ranges"));
+            }
             Some(_) => {}
-            None => found = Some(ranges),
+            None => found = Some((key, ranges)),
         }
     }
-    found
+    Ok(found.map(|(_, ranges)| ranges))
 }
 
 /// A range as CIDR notation: an address alone is its own /32 or /128 (the ALB takes CIDRs only).
@@ -311,6 +342,27 @@ mod tests {
         );
         // something that is no range: the list is not carried
         assert_eq!(ranges(&[(NGINX, "10.0.0.0/8, office")]), None);
+        let problem = |pairs: &[(&str, &str)]| {
+            allow_list_problem(&annotations(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| (*k, Some(*v)))
+                    .collect::<Vec<_>>(),
+            ))
+        };
+        assert_eq!(
+            problem(&[(NGINX, "10.0.0.0/8, office")]).as_deref(),
+            Some(
+                "`office` in `nginx.ingress.kubernetes.io/whitelist-source-range` is no IP address or CIDR range"
+            )
+        );
+        assert_eq!(
+            problem(&[(NGINX, "10.0.0.0/8"), (ALB, "192.0.2.0/24")]).as_deref(),
+            Some(
+                "`alb.ingress.kubernetes.io/inbound-cidrs` and `nginx.ingress.kubernetes.io/whitelist-source-range` name different ranges"
+            )
+        );
+        assert_eq!(problem(&[(NGINX, "10.0.0.0/8")]), None);
         // a deny list is not an allow list; every address limits nothing
         assert_eq!(
             ranges(&[(

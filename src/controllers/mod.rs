@@ -9,7 +9,10 @@ pub mod istio;
 pub mod keys;
 pub mod paths;
 
-pub use access::{Access, access_advice, access_control, allow_list, restricts};
+pub use access::{
+    Access, access_advice, access_control, allow_list, allow_list_problem, carries_allow_lists,
+    restricts,
+};
 
 use std::collections::BTreeMap;
 

@@ -116,11 +116,23 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         if let Some(access) = access
             .filter(|a| !carried && !crate::controllers::restricts(&byo.effective.annotations, *a))
         {
+            // an allow list this target could have carried says why it did not
+            let why = match crate::controllers::allow_list_problem(&plan.annotations) {
+                Some(problem)
+                    if access == crate::controllers::Access::SourceRange
+                        && crate::controllers::carries_allow_lists(controller) =>
+                {
+                    format!(
+                        " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"
+                    )
+                }
+                _ => String::new(),
+            };
             let f = ctx.key(
                 Rule::AccessControlDropped,
                 ann.key(&d.key),
                 format!(
-                    "annotation `{}` limits who can reach Airbyte ({}); the `{}` output leaves it out, so Airbyte would answer every client that reaches the proxy",
+                    "annotation `{}` limits who can reach Airbyte ({}); the `{}` output leaves it out{why}, so Airbyte would answer every client that reaches the proxy",
                     d.key,
                     access.describe(),
                     byo.effective.controller.output_name()
