@@ -119,6 +119,18 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
         args.extend(owned(&common::target_args(t.name())));
         write(t, format!("allow-list-{}", t.name()), args, Vec::new());
     }
+    // Envoy Gateway, whose SecurityPolicy carries it
+    let t = Target::from_name("gateway-api").unwrap();
+    let args = owned(&[
+        "render",
+        "-m",
+        allow,
+        "--target",
+        "gateway-api",
+        "--gateway-class",
+        "eg",
+    ]);
+    write(t, "allow-list-gateway-api-eg".into(), args, Vec::new());
     (dir, out)
 }
 
@@ -202,10 +214,11 @@ fn the_schema_oracle_can_fail() {
 }
 
 /// The Gateway API implementations' own policy kinds this tool renders.
-const POLICY_KINDS: [&str; 3] = [
+const POLICY_KINDS: [&str; 4] = [
     "\nkind: ClientSettingsPolicy\n",
     "\nkind: ProxySettingsPolicy\n",
     "\nkind: ClientTrafficPolicy\n",
+    "\nkind: SecurityPolicy\n",
 ];
 
 #[test]

@@ -772,3 +772,47 @@ fn an_alb_allow_list_moves_to_the_targets_that_can_hold_it() {
         }
     }
 }
+
+/// Envoy Gateway carries an allow list as a SecurityPolicy on the HTTPRoutes that reach Airbyte
+/// (not on the redirect), denying every other client, with each address as its /32; other
+/// Gateway API implementations cannot, and the move stops.
+#[test]
+fn envoy_gateway_carries_an_allow_list_in_a_security_policy() {
+    let (_dir, file) = variant(
+        "fixtures/manifests/access/nginx-allowlist-only.yaml",
+        "203.0.113.0/24, 10.8.0.0/16",
+        "203.0.113.0/24, 192.0.2.7",
+    );
+    let r = moved(&file, "gateway-api", &["--gateway-class", "eg"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let policy = docs
+        .iter()
+        .find(|d| d["kind"] == "SecurityPolicy")
+        .expect("a SecurityPolicy");
+    let auth = &policy["spec"]["authorization"];
+    assert_eq!(auth["defaultAction"], "Deny");
+    assert_eq!(auth["rules"][0]["action"], "Allow");
+    assert_eq!(
+        auth["rules"][0]["principal"]["clientCIDRs"],
+        serde_json::json!(["203.0.113.0/24", "192.0.2.7/32"])
+    );
+    let targets: Vec<&str> = policy["spec"]["targetRefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let to_airbyte: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"] == "HTTPRoute" && d["spec"]["rules"][0]["backendRefs"].is_array())
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert!(!to_airbyte.is_empty());
+    assert_eq!(targets, to_airbyte);
+    for class in ["nginx", "istio"] {
+        let r = moved(&file, "gateway-api", &["--gateway-class", class]);
+        assert_eq!(r.code, 1, "{class}: {}", r.transcript());
+        common::assert_has(&r.stderr, "error[access-control-dropped]");
+    }
+}

@@ -73,15 +73,21 @@ pub fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Opt
 
 /// Whether a target carries another controller's allow list as its own (when [`allow_list`]
 /// reads one): ingress-nginx's and the ALB's annotations, Traefik's Middleware, haproxy.cfg's
-/// `src` check. Exhaustive, so that a new controller decides.
-pub fn carries_allow_lists(controller: Controller) -> bool {
+/// `src` check, Envoy Gateway's SecurityPolicy. Exhaustive, so that a new controller decides.
+pub fn carries_allow_lists(controller: Controller, settings: &Settings) -> bool {
     match controller {
         Controller::IngressNginx
         | Controller::AksAppRouting
         | Controller::Alb
         | Controller::Traefik
         | Controller::HaproxyCfg => true,
-        Controller::Agc | Controller::Haproxy | Controller::GatewayApi | Controller::Istio => false,
+        // a SecurityPolicy on the routes of the Envoy Gateway Gateway it renders
+        Controller::GatewayApi => {
+            settings.gateway_name.is_none()
+                && gateway_impl(settings.gateway_class.as_deref().unwrap_or_default())
+                    == GatewayImpl::EnvoyGateway
+        }
+        Controller::Agc | Controller::Haproxy | Controller::Istio => false,
     }
 }
 
@@ -126,7 +132,7 @@ fn read_allow_lists(
 }
 
 /// A range as CIDR notation: an address alone is its own /32 or /128 (the ALB takes CIDRs only).
-pub(crate) fn as_cidr(range: &str) -> String {
+pub fn as_cidr(range: &str) -> String {
     match range.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(_)) => format!("{range}/32"),
         Ok(std::net::IpAddr::V6(_)) => format!("{range}/128"),

@@ -10,8 +10,8 @@ pub mod keys;
 pub mod paths;
 
 pub use access::{
-    Access, access_advice, access_control, allow_list, allow_list_problem, carries_allow_lists,
-    restricts,
+    Access, access_advice, access_control, allow_list, allow_list_problem, as_cidr,
+    carries_allow_lists, restricts,
 };
 
 use std::collections::BTreeMap;
@@ -414,7 +414,7 @@ pub fn effective(
             if !given.annotations.contains_key(ALB_SECURITY_GROUPS)
                 && let Some(ranges) = allow_list(given.annotations)
             {
-                let cidrs: Vec<String> = ranges.iter().map(|r| access::as_cidr(r)).collect();
+                let cidrs: Vec<String> = ranges.iter().map(|r| as_cidr(r)).collect();
                 d.push((ALB_INBOUND_CIDRS, cidrs.join(",")));
             }
             (
@@ -639,6 +639,9 @@ fn drop_all(
         Carrier::HaproxyCfg => {
             Some("the config's `http-request deny deny_status 403 unless` the client's `src` is in the list")
         }
+        Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => Some(
+            "the SecurityPolicy this target renders, which lets only those ranges reach the routes to Airbyte",
+        ),
         Carrier::GatewayApi(_) | Carrier::Istio => None,
     }
     .filter(|_| allow_list(given).is_some());

@@ -120,7 +120,7 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             let why = match crate::controllers::allow_list_problem(&plan.annotations) {
                 Some(problem)
                     if access == crate::controllers::Access::SourceRange
-                        && crate::controllers::carries_allow_lists(controller) =>
+                        && crate::controllers::carries_allow_lists(controller, &byo.settings) =>
                 {
                     format!(
                         " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"

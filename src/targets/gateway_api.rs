@@ -40,6 +40,10 @@ pub const TEMPLATES: Templates = &[
         "gateway-api/proxysettingspolicy.yaml.j2",
         include_str!("../../templates/gateway-api/proxysettingspolicy.yaml.j2"),
     ),
+    (
+        "gateway-api/securitypolicy.yaml.j2",
+        include_str!("../../templates/gateway-api/securitypolicy.yaml.j2"),
+    ),
 ];
 
 /// The policy of a Gateway API implementation that carries what Gateway API has no field for.
@@ -130,6 +134,16 @@ pub fn check_settings(opts: &Settings) -> Result<(), SettingsError> {
         _ if opts.gateway_section.is_some() && opts.gateway_name.is_none() => Err("`--gateway-section` names a listener of an existing Gateway (`--gateway-name`)".into()),
         _ => Ok(()),
     }
+}
+
+/// The context of `securitypolicy.yaml.j2`.
+#[derive(Serialize)]
+struct AllowListCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    routes: Vec<String>,
+    ranges: Vec<String>,
 }
 
 pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
@@ -321,7 +335,10 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         .into_iter()
         .map(String::from)
         .collect();
+    // the routes that reach Airbyte (not the redirect), for a policy that guards them
+    let mut app_routes: Vec<String> = Vec::new();
     if !secure.is_empty() {
+        app_routes.push(plan.name.clone());
         let parents = (0..secure.len())
             .map(|i| parent(format!("https-{i}")))
             .collect();
@@ -346,6 +363,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         } else {
             format!("{}-http", plan.name)
         };
+        app_routes.push(name.clone());
         r.docs.extend(route_doc(&route(
             name,
             vec![parent("http".into())],
@@ -353,6 +371,34 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
             false,
             rules,
         ))?);
+    }
+    // the values' allow list, which Envoy Gateway enforces for the routes it is attached to
+    // (`controllers::carries_allow_lists`; otherwise `access-control-dropped` stops the render)
+    if crate::controllers::gateway_impl(&class) == GatewayImpl::EnvoyGateway
+        && let Some(ranges) = crate::controllers::allow_list(&plan.annotations)
+    {
+        let name = format!("{}-allow-list", plan.name);
+        let ctx = AllowListCtx {
+            name: name.clone(),
+            namespace: ns,
+            release,
+            routes: app_routes,
+            // Envoy Gateway takes CIDRs only: an address is its own /32 or /128
+            ranges: ranges
+                .iter()
+                .map(|r| crate::controllers::as_cidr(r))
+                .collect(),
+        };
+        r.docs.extend(render_docs(
+            TEMPLATES,
+            "gateway-api/securitypolicy.yaml.j2",
+            &ctx,
+            &[Expected::new(
+                "gateway.envoyproxy.io/v1alpha1",
+                "SecurityPolicy",
+                &name,
+            )],
+        )?);
     }
     if cross {
         let secrets: Vec<String> = {
