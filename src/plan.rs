@@ -285,6 +285,7 @@ impl Plan {
                 annotations: &self.annotations,
                 tls: !tls.is_empty(),
                 name: &self.name,
+                hosts: &hosts,
             },
             settings,
             &self.intent,

@@ -113,7 +113,7 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
     }
     // an allow list, to the targets that carry it (the others stop: `tests/moving.rs`)
     let allow = "fixtures/manifests/access/nginx-allowlist-only.yaml";
-    for t in ["alb", "traefik", "nginx", "aks"] {
+    for t in ["alb", "traefik", "nginx", "aks", "istio"] {
         let t = Target::from_name(t).unwrap();
         let mut args = owned(&["render", "-m", allow, "--target", t.name()]);
         args.extend(owned(&common::target_args(t.name())));
@@ -214,11 +214,12 @@ fn the_schema_oracle_can_fail() {
 }
 
 /// The Gateway API implementations' own policy kinds this tool renders.
-const POLICY_KINDS: [&str; 4] = [
+const POLICY_KINDS: [&str; 5] = [
     "\nkind: ClientSettingsPolicy\n",
     "\nkind: ProxySettingsPolicy\n",
     "\nkind: ClientTrafficPolicy\n",
     "\nkind: SecurityPolicy\n",
+    "\nkind: AuthorizationPolicy\n",
 ];
 
 #[test]

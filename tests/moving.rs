@@ -612,9 +612,12 @@ fn access_controls_are_kept_or_the_move_stops() {
     for t in Target::all().iter().filter(|t| **t != Target::Chart) {
         let r = moved(file, t.name(), &[]);
         let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
-        // the ALB (`inbound-cidrs`), Traefik (a Middleware) and haproxy.cfg (`src`) carry the
-        // allow list, not the authenticator
-        let carries_allow_list = matches!(t, Target::Alb | Target::Traefik | Target::HaproxyCfg);
+        // the ALB (`inbound-cidrs`), Traefik (a Middleware), haproxy.cfg (`src`) and Istio (an
+        // AuthorizationPolicy) carry the allow list, not the authenticator
+        let carries_allow_list = matches!(
+            t,
+            Target::Alb | Target::Traefik | Target::HaproxyCfg | Target::Istio
+        );
         if reads_nginx {
             assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
             common::assert_has(
@@ -754,6 +757,7 @@ fn an_alb_allow_list_moves_to_the_targets_that_can_hold_it() {
             ),
             Target::Traefik => Some("- \"198.51.100.0/24\""),
             Target::HaproxyCfg => Some("acl allowed_client src 198.51.100.0/24"),
+            Target::Istio => Some("notRemoteIpBlocks:\n              - \"203.0.113.0/24\""),
             _ => None,
         };
         match kept {
@@ -813,6 +817,49 @@ fn envoy_gateway_carries_an_allow_list_in_a_security_policy() {
     for class in ["nginx", "istio"] {
         let r = moved(&file, "gateway-api", &["--gateway-class", class]);
         assert_eq!(r.code, 1, "{class}: {}", r.transcript());
+        common::assert_has(&r.stderr, "error[access-control-dropped]");
+    }
+}
+
+/// Istio carries an allow list as a DENY AuthorizationPolicy on the gateway pods the rendered
+/// Gateway selects, for Airbyte's hosts with any port, in the gateway's namespace; not for a
+/// wildcard host (a host with a port would slip past it) or a Gateway someone else runs.
+#[test]
+fn istio_carries_an_allow_list_in_an_authorization_policy() {
+    let file = "fixtures/manifests/access/nginx-allowlist-only.yaml";
+    let r = moved(file, "istio", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let gateway = docs.iter().find(|d| d["kind"] == "Gateway").unwrap();
+    let policy = docs
+        .iter()
+        .find(|d| d["kind"] == "AuthorizationPolicy")
+        .expect("an AuthorizationPolicy");
+    assert_eq!(
+        policy["metadata"]["namespace"],
+        gateway["metadata"]["namespace"]
+    );
+    assert_eq!(
+        policy["spec"]["selector"]["matchLabels"],
+        gateway["spec"]["selector"]
+    );
+    assert_eq!(policy["spec"]["action"], "DENY");
+    let rule = &policy["spec"]["rules"][0];
+    assert_eq!(
+        rule["from"][0]["source"]["notRemoteIpBlocks"],
+        serde_json::json!(["203.0.113.0/24", "10.8.0.0/16"])
+    );
+    assert_eq!(
+        rule["to"][0]["operation"]["hosts"],
+        serde_json::json!(["airbyte.example.com", "airbyte.example.com:*"])
+    );
+    let (_dir, wildcard) = variant(file, "airbyte.example.com", "'*.example.com'");
+    for (input, extra) in [
+        (wildcard.as_str(), &[][..]),
+        (file, &["--istio-gateway", "istio-system/shared"][..]),
+    ] {
+        let r = moved(input, "istio", extra);
+        assert_eq!(r.code, 1, "{input} {extra:?}: {}", r.transcript());
         common::assert_has(&r.stderr, "error[access-control-dropped]");
     }
 }

@@ -73,7 +73,8 @@ pub fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Opt
 
 /// Whether a target carries another controller's allow list as its own (when [`allow_list`]
 /// reads one): ingress-nginx's and the ALB's annotations, Traefik's Middleware, haproxy.cfg's
-/// `src` check, Envoy Gateway's SecurityPolicy. Exhaustive, so that a new controller decides.
+/// `src` check, Envoy Gateway's SecurityPolicy, Istio's AuthorizationPolicy (not for a wildcard
+/// host). Exhaustive, so that a new controller decides.
 pub fn carries_allow_lists(controller: Controller, settings: &Settings) -> bool {
     match controller {
         Controller::IngressNginx
@@ -87,7 +88,9 @@ pub fn carries_allow_lists(controller: Controller, settings: &Settings) -> bool 
                 && gateway_impl(settings.gateway_class.as_deref().unwrap_or_default())
                     == GatewayImpl::EnvoyGateway
         }
-        Controller::Agc | Controller::Haproxy | Controller::Istio => false,
+        // an AuthorizationPolicy on the pods of the Gateway it renders
+        Controller::Istio => super::istio::existing(settings).is_none(),
+        Controller::Agc | Controller::Haproxy => false,
     }
 }
 

@@ -324,6 +324,8 @@ pub struct Given<'a> {
     pub tls: bool,
     /// The object name (the chart's full name).
     pub name: &'a str,
+    /// The hosts the output serves.
+    pub hosts: &'a [String],
 }
 
 /// The class, annotations and left-out annotations of `controller`'s output: the target's
@@ -459,7 +461,13 @@ pub fn effective(
         // outputs whose objects carry no annotations: every one of the values' is left out, with
         // the output's own way of doing the same
         Controller::Traefik => return carrying_none(Carrier::Traefik, "traefik".into()),
-        Controller::Istio => return carrying_none(Carrier::Istio, "istio".into()),
+        Controller::Istio => {
+            // an AuthorizationPolicy selects the gateway pods of the Gateway this target renders,
+            // and its DENY rule matches each host with any port, which a wildcard host cannot
+            let allow_lists = istio::existing(settings).is_none()
+                && given.hosts.iter().all(|h| !h.starts_with('*'));
+            return carrying_none(Carrier::Istio { allow_lists }, "istio".into());
+        }
         Controller::GatewayApi => {
             let class = settings
                 .gateway_class
@@ -550,7 +558,10 @@ enum Carrier {
     Traefik,
     GatewayApi(GatewayImpl),
     HaproxyCfg,
-    Istio,
+    /// `allow_lists`: whether an allow list becomes an AuthorizationPolicy.
+    Istio {
+        allow_lists: bool,
+    },
 }
 
 /// The Gateway API implementation a GatewayClass name stands for, where it matters: what
@@ -620,7 +631,7 @@ fn drop_all(
             "the redirect HTTPRoute this target renders with TLS",
             "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
         ),
-        Carrier::Istio => (
+        Carrier::Istio { .. } => (
             format!("the VirtualService's `timeout: {request}`, which this target renders"),
             "the Gateway's `httpsRedirect`, which this target renders with TLS",
             "a cert-manager Certificate in the ingress gateway's namespace, for the `credentialName` Secret",
@@ -642,7 +653,10 @@ fn drop_all(
         Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => Some(
             "the SecurityPolicy this target renders, which lets only those ranges reach the routes to Airbyte",
         ),
-        Carrier::GatewayApi(_) | Carrier::Istio => None,
+        Carrier::Istio { allow_lists: true } => Some(
+            "the AuthorizationPolicy this target renders, which denies Airbyte's hosts to every client outside those ranges",
+        ),
+        Carrier::GatewayApi(_) | Carrier::Istio { allow_lists: false } => None,
     }
     .filter(|_| allow_list(given).is_some());
     given
@@ -666,7 +680,7 @@ fn drop_all(
                 }
                 "cluster-issuer" | "issuer" => Some(Equivalent::Advice(issuer.to_string())),
                 "proxy-body-size" => match carrier {
-                    Carrier::Istio | Carrier::GatewayApi(GatewayImpl::Istio) => {
+                    Carrier::Istio { .. } | Carrier::GatewayApi(GatewayImpl::Istio) => {
                         none("the Istio ingress gateway streams request bodies without a size limit")
                     }
                     Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => {
@@ -889,6 +903,7 @@ mod tests {
             annotations: &given,
             tls: true,
             name: "airbyte",
+            hosts: &[],
         };
         let e = effective(Controller::IngressNginx, g, &Settings::default(), &INTENT);
         assert_eq!(e.class, "nginx-internal");

@@ -17,6 +17,10 @@ use crate::render::{Expected, RenderError, Rendered, Templates, render_docs};
 
 pub const TEMPLATES: Templates = &[
     (
+        "istio/authorizationpolicy.yaml.j2",
+        include_str!("../../templates/istio/authorizationpolicy.yaml.j2"),
+    ),
+    (
         "istio/gateway.yaml.j2",
         include_str!("../../templates/istio/gateway.yaml.j2"),
     ),
@@ -86,6 +90,17 @@ struct GatewayCtx<'a> {
     release: &'a str,
     selector: Vec<(String, String)>,
     servers: Vec<ServerCtx>,
+}
+
+/// The context of `authorizationpolicy.yaml.j2`.
+#[derive(Serialize)]
+struct AllowListCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    selector: Vec<(String, String)>,
+    ranges: Vec<String>,
+    hosts: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -186,6 +201,37 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
                 &ctx,
                 &[Expected::new(API, "Gateway", &name)],
             )?);
+            // the values' allow list on the same gateway pods, for Airbyte's hosts only, with
+            // any port (a wildcard host cannot be written so: `access-control-dropped` then)
+            let exact = byo.hosts.iter().all(|h| !h.starts_with('*'));
+            if let Some(ranges) =
+                crate::controllers::allow_list(&plan.annotations).filter(|_| exact)
+            {
+                let policy = format!("{name}-allow-list");
+                let hosts = byo
+                    .hosts
+                    .iter()
+                    .flat_map(|h| [h.clone(), format!("{h}:*")])
+                    .collect();
+                let ctx = AllowListCtx {
+                    name: policy.clone(),
+                    namespace: gw_ns,
+                    release: &plan.release,
+                    selector: ctx.selector,
+                    ranges,
+                    hosts,
+                };
+                r.docs.extend(render_docs(
+                    TEMPLATES,
+                    "istio/authorizationpolicy.yaml.j2",
+                    &ctx,
+                    &[Expected::new(
+                        "security.istio.io/v1",
+                        "AuthorizationPolicy",
+                        &policy,
+                    )],
+                )?);
+            }
             format!("{gw_ns}/{name}")
         }
     };
