@@ -113,7 +113,7 @@ fn rendered() -> (common::TempDir, Vec<Rendered>) {
     }
     // an allow list, to the targets that carry it (the others stop: `tests/moving.rs`)
     let allow = "fixtures/manifests/access/nginx-allowlist-only.yaml";
-    for t in ["alb", "traefik", "nginx", "aks", "istio"] {
+    for t in ["alb", "traefik", "nginx", "aks", "istio", "gateway-api"] {
         let t = Target::from_name(t).unwrap();
         let mut args = owned(&["render", "-m", allow, "--target", t.name()]);
         args.extend(owned(&common::target_args(t.name())));

@@ -613,10 +613,11 @@ fn access_controls_are_kept_or_the_move_stops() {
         let r = moved(file, t.name(), &[]);
         let reads_nginx = matches!(t, Target::Nginx | Target::Aks);
         // the ALB (`inbound-cidrs`), Traefik (a Middleware), haproxy.cfg (`src`) and Istio (an
-        // AuthorizationPolicy) carry the allow list, not the authenticator
+        // AuthorizationPolicy, also for Gateway API's `istio` class, which these runs render
+        // for) carry the allow list, not the authenticator
         let carries_allow_list = matches!(
             t,
-            Target::Alb | Target::Traefik | Target::HaproxyCfg | Target::Istio
+            Target::Alb | Target::Traefik | Target::HaproxyCfg | Target::Istio | Target::GatewayApi
         );
         if reads_nginx {
             assert_eq!(r.code, 0, "{}: {}", t.name(), r.stderr);
@@ -757,7 +758,9 @@ fn an_alb_allow_list_moves_to_the_targets_that_can_hold_it() {
             ),
             Target::Traefik => Some("- \"198.51.100.0/24\""),
             Target::HaproxyCfg => Some("acl allowed_client src 198.51.100.0/24"),
-            Target::Istio => Some("notRemoteIpBlocks:\n              - \"203.0.113.0/24\""),
+            Target::Istio | Target::GatewayApi => {
+                Some("notRemoteIpBlocks:\n              - \"203.0.113.0/24\"")
+            }
             _ => None,
         };
         match kept {
@@ -778,8 +781,9 @@ fn an_alb_allow_list_moves_to_the_targets_that_can_hold_it() {
 }
 
 /// Envoy Gateway carries an allow list as a SecurityPolicy on the HTTPRoutes that reach Airbyte
-/// (not on the redirect), denying every other client, with each address as its /32; other
-/// Gateway API implementations cannot, and the move stops.
+/// (not on the redirect), denying every other client, with each address as its /32; NGINX
+/// Gateway Fabric, AKS's managed `approuting-istio` and unknown implementations cannot, and the
+/// move stops.
 #[test]
 fn envoy_gateway_carries_an_allow_list_in_a_security_policy() {
     let (_dir, file) = variant(
@@ -814,7 +818,11 @@ fn envoy_gateway_carries_an_allow_list_in_a_security_policy() {
         .collect();
     assert!(!to_airbyte.is_empty());
     assert_eq!(targets, to_airbyte);
-    for class in ["nginx", "istio"] {
+    for class in [
+        "nginx",
+        "approuting-istio",
+        "gke-l7-global-external-managed",
+    ] {
         let r = moved(&file, "gateway-api", &["--gateway-class", class]);
         assert_eq!(r.code, 1, "{class}: {}", r.transcript());
         common::assert_has(&r.stderr, "error[access-control-dropped]");
@@ -862,4 +870,54 @@ fn istio_carries_an_allow_list_in_an_authorization_policy() {
         assert_eq!(r.code, 1, "{input} {extra:?}: {}", r.transcript());
         common::assert_has(&r.stderr, "error[access-control-dropped]");
     }
+}
+
+/// Gateway API's `istio` class carries an allow list as a DENY AuthorizationPolicy attached to
+/// the Gateway it renders (`targetRefs`), in the Gateway's namespace.
+#[test]
+fn istio_gateway_api_carries_an_allow_list_on_its_gateway() {
+    let file = "fixtures/manifests/access/nginx-allowlist-only.yaml";
+    let r = moved(
+        file,
+        "gateway-api",
+        &[
+            "--gateway-class",
+            "istio",
+            "--gateway-namespace",
+            "gateways",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let gateway = docs.iter().find(|d| d["kind"] == "Gateway").unwrap();
+    let policy = docs
+        .iter()
+        .find(|d| d["kind"] == "AuthorizationPolicy")
+        .expect("an AuthorizationPolicy");
+    assert_eq!(policy["metadata"]["namespace"], "gateways");
+    assert_eq!(
+        policy["metadata"]["namespace"],
+        gateway["metadata"]["namespace"]
+    );
+    assert_eq!(
+        policy["spec"]["targetRefs"],
+        serde_json::json!([{
+            "group": "gateway.networking.k8s.io",
+            "kind": "Gateway",
+            "name": gateway["metadata"]["name"],
+        }])
+    );
+    assert_eq!(policy["spec"]["action"], "DENY");
+    // attached to a Gateway someone else runs, nothing is
+    let r = common::run(&[
+        "render",
+        "-m",
+        file,
+        "--target",
+        "gateway-api",
+        "--gateway-name",
+        "shared",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    common::assert_has(&r.stderr, "error[access-control-dropped]");
 }

@@ -71,26 +71,46 @@ pub fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Opt
     read_allow_lists(annotations).err()
 }
 
-/// Whether a target carries another controller's allow list as its own (when [`allow_list`]
-/// reads one): ingress-nginx's and the ALB's annotations, Traefik's Middleware, haproxy.cfg's
-/// `src` check, Envoy Gateway's SecurityPolicy, Istio's AuthorizationPolicy (not for a wildcard
-/// host). Exhaustive, so that a new controller decides.
-pub fn carries_allow_lists(controller: Controller, settings: &Settings) -> bool {
+/// How a target carries another controller's allow list as its own (when [`allow_list`] reads
+/// one), as the finding that says so words it; `None` when it cannot. Ingress targets carry it as
+/// their own annotation, the others as an object or a check they render: Traefik's Middleware,
+/// haproxy.cfg's `src` check, Envoy Gateway's SecurityPolicy and Istio's AuthorizationPolicy on
+/// a Gateway the target renders (Istio's not for a wildcard host, which it cannot match with
+/// every port). Exhaustive, so that a new controller decides.
+pub fn allow_list_carrier(
+    controller: Controller,
+    settings: &Settings,
+    hosts: &[String],
+) -> Option<&'static str> {
+    let exact_hosts = hosts.iter().all(|h| !h.starts_with('*'));
+    const ISTIO: &str = "the AuthorizationPolicy this target renders, which denies Airbyte's hosts to every client outside those ranges";
     match controller {
-        Controller::IngressNginx
-        | Controller::AksAppRouting
-        | Controller::Alb
-        | Controller::Traefik
-        | Controller::HaproxyCfg => true,
-        // a SecurityPolicy on the routes of the Envoy Gateway Gateway it renders
-        Controller::GatewayApi => {
-            settings.gateway_name.is_none()
-                && gateway_impl(settings.gateway_class.as_deref().unwrap_or_default())
-                    == GatewayImpl::EnvoyGateway
+        Controller::IngressNginx | Controller::AksAppRouting => {
+            Some("`nginx.ingress.kubernetes.io/whitelist-source-range`")
         }
-        // an AuthorizationPolicy on the pods of the Gateway it renders
-        Controller::Istio => super::istio::existing(settings).is_none(),
-        Controller::Agc | Controller::Haproxy => false,
+        Controller::Alb => Some("`alb.ingress.kubernetes.io/inbound-cidrs`"),
+        Controller::Traefik => {
+            Some("the `ipAllowList` Middleware this target renders on every route to Airbyte")
+        }
+        Controller::HaproxyCfg => Some(
+            "the config's `http-request deny deny_status 403 unless` the client's `src` is in the list",
+        ),
+        Controller::GatewayApi if settings.gateway_name.is_some() => None,
+        Controller::GatewayApi => {
+            let class = settings.gateway_class.as_deref().unwrap_or_default();
+            match gateway_impl(class) {
+                GatewayImpl::EnvoyGateway => Some(
+                    "the SecurityPolicy this target renders, which lets only those ranges reach the routes to Airbyte",
+                ),
+                // upstream Istio's Gateway API; not the managed `approuting-istio`
+                GatewayImpl::Istio if class == "istio" && exact_hosts => Some(ISTIO),
+                GatewayImpl::Istio | GatewayImpl::NginxGatewayFabric | GatewayImpl::Other => None,
+            }
+        }
+        Controller::Istio if super::istio::existing(settings).is_none() && exact_hosts => {
+            Some(ISTIO)
+        }
+        Controller::Istio | Controller::Agc | Controller::Haproxy => None,
     }
 }
 

@@ -10,8 +10,8 @@ pub mod keys;
 pub mod paths;
 
 pub use access::{
-    Access, access_advice, access_control, allow_list, allow_list_problem, as_cidr,
-    carries_allow_lists, restricts,
+    Access, access_advice, access_control, allow_list, allow_list_carrier, allow_list_problem,
+    as_cidr, restricts,
 };
 
 use std::collections::BTreeMap;
@@ -370,7 +370,12 @@ pub fn effective(
         controller,
         class,
         annotations: BTreeMap::new(),
-        dropped: drop_all(carrier, given.annotations, intent),
+        dropped: drop_all(
+            carrier,
+            given.annotations,
+            intent,
+            allow_list_carrier(controller, settings, given.hosts),
+        ),
     };
     let (class, reads, defaults): (String, &[Family], Vec<(&str, String)>) = match controller {
         Controller::IngressNginx => (
@@ -461,13 +466,7 @@ pub fn effective(
         // outputs whose objects carry no annotations: every one of the values' is left out, with
         // the output's own way of doing the same
         Controller::Traefik => return carrying_none(Carrier::Traefik, "traefik".into()),
-        Controller::Istio => {
-            // an AuthorizationPolicy selects the gateway pods of the Gateway this target renders,
-            // and its DENY rule matches each host with any port, which a wildcard host cannot
-            let allow_lists = istio::existing(settings).is_none()
-                && given.hosts.iter().all(|h| !h.starts_with('*'));
-            return carrying_none(Carrier::Istio { allow_lists }, "istio".into());
-        }
+        Controller::Istio => return carrying_none(Carrier::Istio, "istio".into()),
         Controller::GatewayApi => {
             let class = settings
                 .gateway_class
@@ -558,10 +557,7 @@ enum Carrier {
     Traefik,
     GatewayApi(GatewayImpl),
     HaproxyCfg,
-    /// `allow_lists`: whether an allow list becomes an AuthorizationPolicy.
-    Istio {
-        allow_lists: bool,
-    },
+    Istio,
 }
 
 /// The Gateway API implementation a GatewayClass name stands for, where it matters: what
@@ -608,6 +604,7 @@ fn drop_all(
     carrier: Carrier,
     given: &BTreeMap<String, Option<String>>,
     intent: &Intent,
+    allow_list_carrier: Option<&'static str>,
 ) -> Vec<Dropped> {
     let request = intent.request_timeout();
     let (timeout, redirect, issuer) = match carrier {
@@ -631,7 +628,7 @@ fn drop_all(
             "the redirect HTTPRoute this target renders with TLS",
             "cert-manager's Gateway API support (`cert-manager.io/cluster-issuer` on the Gateway)",
         ),
-        Carrier::Istio { .. } => (
+        Carrier::Istio => (
             format!("the VirtualService's `timeout: {request}`, which this target renders"),
             "the Gateway's `httpsRedirect`, which this target renders with TLS",
             "a cert-manager Certificate in the ingress gateway's namespace, for the `credentialName` Secret",
@@ -642,23 +639,8 @@ fn drop_all(
             "a certificate in the PEM given with `--haproxy-cert`",
         ),
     };
-    // an allow list the output can carry: Traefik's `ipAllowList` Middleware, haproxy.cfg's `src`
-    let carries_allow = match carrier {
-        Carrier::Traefik => {
-            Some("the `ipAllowList` Middleware this target renders on every route to Airbyte")
-        }
-        Carrier::HaproxyCfg => {
-            Some("the config's `http-request deny deny_status 403 unless` the client's `src` is in the list")
-        }
-        Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => Some(
-            "the SecurityPolicy this target renders, which lets only those ranges reach the routes to Airbyte",
-        ),
-        Carrier::Istio { allow_lists: true } => Some(
-            "the AuthorizationPolicy this target renders, which denies Airbyte's hosts to every client outside those ranges",
-        ),
-        Carrier::GatewayApi(_) | Carrier::Istio { allow_lists: false } => None,
-    }
-    .filter(|_| allow_list(given).is_some());
+    // an allow list the output carries (`access::allow_list_carrier` says how)
+    let carries_allow = allow_list_carrier.filter(|_| allow_list(given).is_some());
     given
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)
@@ -680,7 +662,7 @@ fn drop_all(
                 }
                 "cluster-issuer" | "issuer" => Some(Equivalent::Advice(issuer.to_string())),
                 "proxy-body-size" => match carrier {
-                    Carrier::Istio { .. } | Carrier::GatewayApi(GatewayImpl::Istio) => {
+                    Carrier::Istio | Carrier::GatewayApi(GatewayImpl::Istio) => {
                         none("the Istio ingress gateway streams request bodies without a size limit")
                     }
                     Carrier::GatewayApi(GatewayImpl::EnvoyGateway) => {

@@ -120,7 +120,12 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             let why = match crate::controllers::allow_list_problem(&plan.annotations) {
                 Some(problem)
                     if access == crate::controllers::Access::SourceRange
-                        && crate::controllers::carries_allow_lists(controller, &byo.settings) =>
+                        && crate::controllers::allow_list_carrier(
+                            controller,
+                            &byo.settings,
+                            &byo.hosts,
+                        )
+                        .is_some() =>
                 {
                     format!(
                         " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"

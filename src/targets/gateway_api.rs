@@ -29,6 +29,10 @@ pub const TEMPLATES: Templates = &[
         include_str!("../../templates/gateway-api/referencegrant.yaml.j2"),
     ),
     (
+        "gateway-api/authorizationpolicy.yaml.j2",
+        include_str!("../../templates/gateway-api/authorizationpolicy.yaml.j2"),
+    ),
+    (
         "gateway-api/clientsettingspolicy.yaml.j2",
         include_str!("../../templates/gateway-api/clientsettingspolicy.yaml.j2"),
     ),
@@ -134,6 +138,17 @@ pub fn check_settings(opts: &Settings) -> Result<(), SettingsError> {
         _ if opts.gateway_section.is_some() && opts.gateway_name.is_none() => Err("`--gateway-section` names a listener of an existing Gateway (`--gateway-name`)".into()),
         _ => Ok(()),
     }
+}
+
+/// The context of `authorizationpolicy.yaml.j2` (Istio).
+#[derive(Serialize)]
+struct IstioAllowListCtx<'a> {
+    name: String,
+    namespace: &'a str,
+    release: &'a str,
+    gateway: &'a str,
+    ranges: Vec<String>,
+    hosts: Vec<String>,
 }
 
 /// The context of `securitypolicy.yaml.j2`.
@@ -372,10 +387,44 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
             rules,
         ))?);
     }
-    // the values' allow list, which Envoy Gateway enforces for the routes it is attached to
-    // (`controllers::carries_allow_lists`; otherwise `access-control-dropped` stops the render)
-    if crate::controllers::gateway_impl(&class) == GatewayImpl::EnvoyGateway
-        && let Some(ranges) = crate::controllers::allow_list(&plan.annotations)
+    // the values' allow list, as the implementation enforces it (`allow_list_carrier`; when it
+    // cannot, `access-control-dropped` stops the render before this)
+    let carried = crate::controllers::allow_list_carrier(
+        crate::controllers::Controller::GatewayApi,
+        opts,
+        &byo.hosts,
+    )
+    .is_some();
+    let allow = crate::controllers::allow_list(&plan.annotations).filter(|_| carried);
+    if let Some(ranges) = &allow
+        && crate::controllers::gateway_impl(&class) == GatewayImpl::Istio
+    {
+        let name = format!("{}-allow-list", plan.name);
+        let ctx = IstioAllowListCtx {
+            name: name.clone(),
+            namespace: &gw_ns,
+            release,
+            gateway: &plan.name,
+            ranges: ranges.clone(),
+            hosts: byo
+                .hosts
+                .iter()
+                .flat_map(|h| [h.clone(), format!("{h}:*")])
+                .collect(),
+        };
+        r.docs.extend(render_docs(
+            TEMPLATES,
+            "gateway-api/authorizationpolicy.yaml.j2",
+            &ctx,
+            &[Expected::new(
+                "security.istio.io/v1",
+                "AuthorizationPolicy",
+                &name,
+            )],
+        )?);
+    }
+    if let Some(ranges) = allow
+        && crate::controllers::gateway_impl(&class) == GatewayImpl::EnvoyGateway
     {
         let name = format!("{}-allow-list", plan.name);
         let ctx = AllowListCtx {

@@ -202,10 +202,15 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
                 &[Expected::new(API, "Gateway", &name)],
             )?);
             // the values' allow list on the same gateway pods, for Airbyte's hosts only, with
-            // any port (a wildcard host cannot be written so: `access-control-dropped` then)
-            let exact = byo.hosts.iter().all(|h| !h.starts_with('*'));
+            // any port (`allow_list_carrier`: not for a wildcard host, which cannot be written so)
+            let carried = crate::controllers::allow_list_carrier(
+                crate::controllers::Controller::Istio,
+                s,
+                &byo.hosts,
+            )
+            .is_some();
             if let Some(ranges) =
-                crate::controllers::allow_list(&plan.annotations).filter(|_| exact)
+                crate::controllers::allow_list(&plan.annotations).filter(|_| carried)
             {
                 let policy = format!("{name}-allow-list");
                 let hosts = byo
