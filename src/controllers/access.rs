@@ -198,7 +198,7 @@ pub fn access_advice(controller: Controller, access: Access, settings: &Settings
     use Access::{Authentication as Auth, SourceRange as Range};
     let istio = match access {
         Range => {
-            "an Istio `AuthorizationPolicy` on the ingress gateway matching `from.source.remoteIpBlocks` (`ALLOW` for an allow list, `DENY` for a deny list)"
+            "an Istio `AuthorizationPolicy` on the ingress gateway with action `DENY` for Airbyte's hosts (each also as `host:*`) from `notRemoteIpBlocks` (an allow list's ranges) or `remoteIpBlocks` (a deny list's); an `ALLOW` policy would shut every other host of a shared gateway out"
         }
         Auth => {
             "an Istio `AuthorizationPolicy` on the ingress gateway with action `CUSTOM` and an external authorizer"
