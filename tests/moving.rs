@@ -862,13 +862,22 @@ fn istio_carries_an_allow_list_in_an_authorization_policy() {
         serde_json::json!(["airbyte.example.com", "airbyte.example.com:*"])
     );
     let (_dir, wildcard) = variant(file, "airbyte.example.com", "'*.example.com'");
-    for (input, extra) in [
-        (wildcard.as_str(), &[][..]),
-        (file, &["--istio-gateway", "istio-system/shared"][..]),
+    for (input, extra, why) in [
+        (
+            wildcard.as_str(),
+            &[][..],
+            "(Istio's DENY rule cannot match a wildcard host with every port",
+        ),
+        (
+            file,
+            &["--istio-gateway", "istio-system/shared"][..],
+            "(it attaches to a Gateway it does not render",
+        ),
     ] {
         let r = moved(input, "istio", extra);
         assert_eq!(r.code, 1, "{input} {extra:?}: {}", r.transcript());
         common::assert_has(&r.stderr, "error[access-control-dropped]");
+        common::assert_has(&r.stderr, why);
     }
 }
 
@@ -920,4 +929,5 @@ fn istio_gateway_api_carries_an_allow_list_on_its_gateway() {
     ]);
     assert_eq!(r.code, 1, "{}", r.transcript());
     common::assert_has(&r.stderr, "error[access-control-dropped]");
+    common::assert_has(&r.stderr, "whose implementation it cannot tell");
 }

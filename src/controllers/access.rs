@@ -114,6 +114,34 @@ pub fn allow_list_carrier(
     }
 }
 
+/// Why a target that can carry an allow list does not, here: a Gateway it does not render (whose
+/// pods or routes its policy cannot name), or a wildcard host (which Istio's DENY rule cannot
+/// match with every port). `None` when nothing here stands in the way.
+pub fn allow_list_blocker(
+    controller: Controller,
+    settings: &Settings,
+    hosts: &[String],
+) -> Option<&'static str> {
+    let wildcard = hosts.iter().any(|h| h.starts_with('*'));
+    let class = settings.gateway_class.as_deref().unwrap_or_default();
+    match controller {
+        Controller::Istio if super::istio::existing(settings).is_some() => {
+            Some("it attaches to a Gateway it does not render, whose gateway pods it cannot select")
+        }
+        Controller::GatewayApi if settings.gateway_name.is_some() => {
+            Some("it attaches to a Gateway it does not render, whose implementation it cannot tell")
+        }
+        Controller::Istio | Controller::GatewayApi
+            if wildcard && (controller == Controller::Istio || class == "istio") =>
+        {
+            Some(
+                "Istio's DENY rule cannot match a wildcard host with every port, so a client could pass it by naming a port",
+            )
+        }
+        _ => None,
+    }
+}
+
 /// [`allow_list`], with the reason when the lists cannot be carried.
 fn read_allow_lists(
     annotations: &BTreeMap<String, Option<String>>,

@@ -10,8 +10,8 @@ pub mod keys;
 pub mod paths;
 
 pub use access::{
-    Access, access_advice, access_control, allow_list, allow_list_carrier, allow_list_problem,
-    as_cidr, restricts,
+    Access, access_advice, access_control, allow_list, allow_list_blocker, allow_list_carrier,
+    allow_list_problem, as_cidr, restricts,
 };
 
 use std::collections::BTreeMap;

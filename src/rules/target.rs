@@ -131,6 +131,11 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                         " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"
                     )
                 }
+                _ if access == crate::controllers::Access::SourceRange => {
+                    crate::controllers::allow_list_blocker(controller, &byo.settings, &byo.hosts)
+                        .map(|why| format!(" ({why})"))
+                        .unwrap_or_default()
+                }
                 _ => String::new(),
             };
             let f = ctx.key(
