@@ -290,14 +290,8 @@ pub fn access_advice(controller: Controller, access: Access, settings: &Settings
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::annotations;
     use super::*;
-
-    fn annotations(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
-            .collect()
-    }
 
     #[test]
     fn access_controls_are_told_by_key_and_value() {

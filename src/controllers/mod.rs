@@ -862,7 +862,8 @@ mod tests {
         assert_eq!(families_for_class("my-own"), None);
     }
 
-    fn annotations(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
+    /// Annotations as the values give them (`None`: a null value).
+    pub(super) fn annotations(pairs: &[(&str, Option<&str>)]) -> BTreeMap<String, Option<String>> {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
