@@ -19,7 +19,7 @@ for t in $targets; do
                    for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
                  done ;;
     # the first byte picks the target
-    move_read) for f in fixtures/manifests/moving/*.yaml fixtures/manifests/valid/*; do
+    move_read) for f in fixtures/manifests/moving/*.yaml fixtures/manifests/access/*.yaml fixtures/manifests/valid/*; do
                  for pick in A B G H; do { printf '%s' "$pick"; cat "$f"; } > "fuzz/corpus/$t/$(basename "$f")-$pick"; done
                done ;;
     probe_parse) printf '%s' '{"available":true}' > "fuzz/corpus/$t/health"
