@@ -931,3 +931,28 @@ fn istio_gateway_api_carries_an_allow_list_on_its_gateway() {
     common::assert_has(&r.stderr, "error[access-control-dropped]");
     common::assert_has(&r.stderr, "whose implementation it cannot tell");
 }
+
+/// A Traefik route's Middlewares that keep Airbyte private are not carried by any output (its own
+/// IngressRoute included): one the input holds that limits access stops the move at its line,
+/// and one the input does not hold cannot be assessed, which is said, and does not stop it.
+#[test]
+fn a_traefik_route_s_access_middlewares_stop_the_move() {
+    let file = "fixtures/manifests/access/traefik-middlewares.yaml";
+    for t in ["traefik", "nginx", "istio"] {
+        let r = moved(file, t, &[]);
+        assert_eq!(r.code, 1, "{t}: {}", r.transcript());
+        assert!(r.stdout.is_empty(), "{t}");
+        common::assert_has(
+            &r.stderr,
+            "traefik-middlewares.yaml:15:17: error[access-control-dropped]: IngressRoute airbyte/airbyte: the Middleware `office-only` (`ipAllowList`) limits who can reach Airbyte",
+        );
+        common::assert_has(
+            &r.stderr,
+            "traefik-middlewares.yaml:16:17: info[cannot-assess]: IngressRoute airbyte/airbyte: the route names the Middleware `sso`, which the input does not hold",
+        );
+    }
+    let (_dir, sso_only) = variant(file, "        - name: office-only\n", "");
+    let r = moved(&sso_only, "gateway-api", &["--gateway-class", "eg"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(&r.stderr, "info[cannot-assess]");
+}

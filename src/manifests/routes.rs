@@ -75,6 +75,21 @@ pub struct Route {
     pub rewrites: Vec<(String, Origin, Path)>,
     /// A `Host` header the route sets on the way to the backend, and where.
     pub host_set: Option<(String, Origin, Path)>,
+    /// What may limit who reaches the backend through this route, beyond its annotations: a
+    /// Traefik route's Middlewares that do (an IP allow list, authentication), and those the
+    /// stream does not hold, which might.
+    pub guards: Vec<Guard>,
+}
+
+/// A Middleware on a route that limits (or may limit) who reaches its backend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guard {
+    /// `the Middleware `office-only``.
+    pub what: String,
+    /// What it does, when the stream holds it: an IP allow list or authentication.
+    pub access: Option<crate::controllers::Access>,
+    pub origin: Origin,
+    pub at: Path,
 }
 
 /// Hosts a certificate is served for.
@@ -251,6 +266,7 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             listener: listener.into(),
             timeout: None,
             rewrites: Vec::new(),
+            guards: Vec::new(),
             host_set: None,
         });
     }
@@ -289,6 +305,7 @@ fn ingress(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                 listener: listener.into(),
                 timeout: None,
                 rewrites: Vec::new(),
+                guards: Vec::new(),
                 host_set: None,
             });
         }
@@ -376,6 +393,54 @@ fn traefik_rewrites(
     out
 }
 
+/// The Middlewares of a Traefik route that limit who passes (`ipAllowList`, `ipWhiteList`,
+/// `basicAuth`, `digestAuth`, `forwardAuth`), and those the stream does not hold (which might).
+fn traefik_guards(route: &Node, at: &Path, o: &Object, objects: &[Object]) -> Vec<Guard> {
+    use crate::controllers::Access;
+    let mut out = Vec::new();
+    for (mi, m) in seq(get(route, "middlewares")).iter().enumerate() {
+        let Some(name) = get(m, "name").and_then(str_of) else {
+            continue;
+        };
+        let ns = get(m, "namespace")
+            .and_then(str_of)
+            .or(o.namespace.as_deref());
+        let origin = get(m, "name").map_or(m.origin, |n| n.origin);
+        let at = at.key("middlewares").index(mi);
+        let found = objects.iter().find(|x| {
+            x.kind == "Middleware"
+                && x.name == name
+                && (ns.is_none() || x.namespace.is_none() || x.namespace.as_deref() == ns)
+        });
+        let Some(mw) = found else {
+            out.push(Guard {
+                what: format!("the Middleware `{name}`"),
+                access: None,
+                origin,
+                at,
+            });
+            continue;
+        };
+        for (kind, access) in [
+            ("ipAllowList", Access::SourceRange),
+            ("ipWhiteList", Access::SourceRange),
+            ("basicAuth", Access::Authentication),
+            ("digestAuth", Access::Authentication),
+            ("forwardAuth", Access::Authentication),
+        ] {
+            if mw.at(&format!("spec.{kind}")).is_some() {
+                out.push(Guard {
+                    what: format!("the Middleware `{name}` (`{kind}`)"),
+                    access: Some(access),
+                    origin,
+                    at: at.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 fn ingress_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
     let listener = strings(o.at("spec.entryPoints")).join(",");
     let mut object_hosts = Vec::new();
@@ -432,6 +497,7 @@ fn ingress_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
             })
         });
         let rewrites = traefik_rewrites(route, &at, o, objects);
+        let guards = traefik_guards(route, &at, o, objects);
         for (path, matching) in paths {
             r.routes.push(Route {
                 object: i,
@@ -446,6 +512,7 @@ fn ingress_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                 timeout: None,
                 rewrites: rewrites.clone(),
                 host_set: None,
+                guards: guards.clone(),
             });
         }
     }
@@ -660,6 +727,7 @@ impl RuleRoutes<'_> {
                 timeout: self.timeout.clone(),
                 rewrites: self.rewrites.to_vec(),
                 host_set: self.host_set.clone(),
+                guards: Vec::new(),
             });
         }
     }

@@ -94,6 +94,48 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
         })
         .map(Object::label)
         .collect();
+    // what guards a route to Airbyte beyond its annotations (a Traefik Middleware): no output
+    // carries it, so a move would open Airbyte, and one the input does not hold is not known
+    let target = opts.target.and_then(|t| t.controller());
+    let mut guarded = Vec::new();
+    for (route, ..) in &airbyte {
+        for g in &route.guards {
+            if guarded.contains(&(&g.origin, &g.what)) {
+                continue; // one route object, several paths
+            }
+            guarded.push((&g.origin, &g.what));
+            let label = objects[route.object].label();
+            findings.push(match (g.access, target) {
+                // nothing is rendered for a controller
+                (Some(_), None) => continue,
+                (Some(access), Some(controller)) => Finding::new(
+                    Rule::AccessControlDropped,
+                    g.at.clone(),
+                    g.origin,
+                    format!(
+                        "{label}: {} limits who can reach Airbyte ({}); the `{}` output does not carry a route's Middlewares, so Airbyte would answer every client that reaches the proxy",
+                        g.what,
+                        access.describe(),
+                        controller.output_name()
+                    ),
+                )
+                .help(format!(
+                    "restrict access the target's way first: {}; then move the route without the Middleware",
+                    crate::controllers::access_advice(controller, access, &opts.settings)
+                )),
+                (None, _) => Finding::new(
+                    Rule::CannotAssess,
+                    g.at.clone(),
+                    g.origin,
+                    format!(
+                        "{label}: the route names {}, which the input does not hold: whether it limits who can reach Airbyte cannot be assessed, and the output does not carry it",
+                        g.what
+                    ),
+                )
+                .help("pass the Middleware with the route (`kubectl get middleware -o yaml`), or check that the output keeps out whom it kept out"),
+            });
+        }
+    }
     for label in &not_read {
         notes.push(format!(
             "not read: {label} (render -m moves Ingress, IngressRoute, HTTPRoute and VirtualService routes)"
