@@ -956,3 +956,38 @@ fn a_traefik_route_s_access_middlewares_stop_the_move() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     common::assert_has(&r.stderr, "info[cannot-assess]");
 }
+
+/// A deny list is no allow list: an ALB allow list moved to ingress-nginx beside an ingress-nginx
+/// deny list becomes its allow list and the deny list stays; for Traefik, which has no deny list,
+/// the allow list is carried and the deny list stops the move.
+#[test]
+fn a_deny_list_neither_stands_for_nor_hides_an_allow_list() {
+    let (_dir, file) = variant(
+        "fixtures/manifests/moving/alb-idle.yaml",
+        "    alb.ingress.kubernetes.io/target-type: ip\n",
+        "    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/inbound-cidrs: 203.0.113.0/24\n    nginx.ingress.kubernetes.io/denylist-source-range: 203.0.113.66/32\n",
+    );
+    let r = moved(&file, "nginx", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/whitelist-source-range: \"203.0.113.0/24\"",
+    );
+    common::assert_has(
+        &r.stdout,
+        "nginx.ingress.kubernetes.io/denylist-source-range: \"203.0.113.66/32\"",
+    );
+    let r = moved(&file, "traefik", &[]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    common::assert_has(
+        &r.stderr,
+        "error[access-control-dropped]: annotation `nginx.ingress.kubernetes.io/denylist-source-range` limits who can reach Airbyte (an IP deny list)",
+    );
+    assert!(
+        !r.stderr.contains(
+            "error[access-control-dropped]: annotation `alb.ingress.kubernetes.io/inbound-cidrs`"
+        ),
+        "{}",
+        r.stderr
+    );
+}

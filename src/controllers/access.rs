@@ -12,8 +12,11 @@ use super::{
 /// What an annotation does to who can reach the routes it is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// Only some client addresses, or all but some: an IP allow or deny list.
-    SourceRange,
+    /// Only some client addresses: an IP allow list.
+    AllowList,
+    /// All but some client addresses: an IP deny list (never restored by an allow list, nor the
+    /// other way round).
+    DenyList,
     /// Clients must authenticate at the proxy: an external authenticator, basic auth, OIDC.
     Authentication,
 }
@@ -21,7 +24,8 @@ pub enum Access {
 impl Access {
     pub fn describe(self) -> &'static str {
         match self {
-            Access::SourceRange => "an IP allow or deny list",
+            Access::AllowList => "an IP allow list",
+            Access::DenyList => "an IP deny list",
             Access::Authentication => "authentication at the proxy",
         }
     }
@@ -37,12 +41,10 @@ pub fn access_control(key: &str, value: &str) -> Option<Access> {
     let name = key.rsplit('/').next().unwrap_or(key);
     let value = value.trim();
     let access = match (family_of(key)?, name) {
-        (
-            Family::IngressNginx,
-            "whitelist-source-range" | "allowlist-source-range" | "denylist-source-range",
-        )
+        (Family::IngressNginx, "whitelist-source-range" | "allowlist-source-range")
         | (Family::Alb, "inbound-cidrs")
-        | (Family::Haproxy, "allow-list" | "allowlist-source-range") => Access::SourceRange,
+        | (Family::Haproxy, "allow-list" | "allowlist-source-range") => Access::AllowList,
+        (Family::IngressNginx, "denylist-source-range") => Access::DenyList,
         // an external authenticator, basic or digest auth, client certificates
         (Family::IngressNginx, "auth-url" | "auth-type" | "auth-tls-secret") => {
             Access::Authentication
@@ -50,8 +52,7 @@ pub fn access_control(key: &str, value: &str) -> Option<Access> {
         (Family::Alb, "auth-type") if !value.eq_ignore_ascii_case("none") => Access::Authentication,
         _ => return None,
     };
-    let everyone = access == Access::SourceRange
-        && !name.starts_with("denylist")
+    let everyone = access == Access::AllowList
         && value
             .split(',')
             .all(|range| matches!(range.trim(), "0.0.0.0/0" | "::/0"));
@@ -149,8 +150,7 @@ fn read_allow_lists(
     let mut found: Option<(&str, Vec<String>)> = None;
     for (key, value) in annotations {
         let Some(value) = value else { continue };
-        let name = key.rsplit('/').next().unwrap_or(key);
-        if access_control(key, value) != Some(Access::SourceRange) || name.starts_with("denylist") {
+        if access_control(key, value) != Some(Access::AllowList) {
             continue;
         }
         // in the order written, each once
@@ -223,9 +223,9 @@ pub fn is_ip_range(s: &str) -> bool {
 /// How a target limits access the way a dropped annotation did, for the user to set up: its own
 /// annotation where it reads one (the finding then goes away), else its own objects or policy.
 pub fn access_advice(controller: Controller, access: Access, settings: &Settings) -> String {
-    use Access::{Authentication as Auth, SourceRange as Range};
+    use Access::{AllowList as Allow, Authentication as Auth, DenyList as Deny};
     let istio = match access {
-        Range => {
+        Allow | Deny => {
             "an Istio `AuthorizationPolicy` on the ingress gateway with action `DENY` for Airbyte's hosts (each also as `host:*`) from `notRemoteIpBlocks` (an allow list's ranges) or `remoteIpBlocks` (a deny list's); an `ALLOW` policy would shut every other host of a shared gateway out"
         }
         Auth => {
@@ -233,20 +233,29 @@ pub fn access_advice(controller: Controller, access: Access, settings: &Settings
         }
     };
     let text = match (controller, access) {
-        (Controller::IngressNginx | Controller::AksAppRouting, Range) => {
+        (Controller::IngressNginx | Controller::AksAppRouting, Allow) => {
             "`nginx.ingress.kubernetes.io/whitelist-source-range` with the allowed ranges in the annotations"
+        }
+        (Controller::IngressNginx | Controller::AksAppRouting, Deny) => {
+            "`nginx.ingress.kubernetes.io/denylist-source-range` with the denied ranges in the annotations"
         }
         (Controller::IngressNginx | Controller::AksAppRouting, Auth) => {
             "`nginx.ingress.kubernetes.io/auth-url` (an external authenticator such as oauth2-proxy) or `auth-type: basic` with `auth-secret` in the annotations"
         }
-        (Controller::Alb, Range) => {
-            "`alb.ingress.kubernetes.io/inbound-cidrs` with the allowed ranges in the annotations (a deny list has no ALB annotation: use the load balancer's security groups or AWS WAF)"
+        (Controller::Alb, Allow) => {
+            "`alb.ingress.kubernetes.io/inbound-cidrs` with the allowed ranges in the annotations"
+        }
+        (Controller::Alb, Deny) => {
+            "the load balancer's security groups or an AWS WAF rule (the ALB has no deny-list annotation)"
         }
         (Controller::Alb, Auth) => {
             "`alb.ingress.kubernetes.io/auth-type: oidc` (or `cognito`) with its `auth-idp-oidc` settings in the annotations"
         }
-        (Controller::Haproxy, Range) => {
+        (Controller::Haproxy, Allow) => {
             "`haproxy.org/allow-list` with the allowed ranges in the annotations"
+        }
+        (Controller::Haproxy, Deny) => {
+            "the HAProxy controller's deny-list annotation, or rules in front of it"
         }
         (Controller::Haproxy, Auth) => {
             "the HAProxy controller's authentication annotations, or an external authenticator in front of Airbyte"
@@ -254,8 +263,11 @@ pub fn access_advice(controller: Controller, access: Access, settings: &Settings
         (Controller::Agc, _) => {
             "a WAF policy on Application Gateway for Containers, or network security rules in front of it"
         }
-        (Controller::Traefik, Range) => {
+        (Controller::Traefik, Allow) => {
             "a `traefik.io/v1alpha1` Middleware with `ipAllowList.sourceRange`, listed in the IngressRoute route's `middlewares`"
+        }
+        (Controller::Traefik, Deny) => {
+            "an `ipAllowList` Middleware of the ranges to admit instead (Traefik has no deny-list Middleware), listed in the IngressRoute route's `middlewares`"
         }
         (Controller::Traefik, Auth) => {
             "a `forwardAuth` or `basicAuth` Middleware, listed in the IngressRoute route's `middlewares`"
@@ -278,8 +290,11 @@ pub fn access_advice(controller: Controller, access: Access, settings: &Settings
                 }
             }
         }
-        (Controller::HaproxyCfg, Range) => {
+        (Controller::HaproxyCfg, Allow) => {
             "`http-request deny unless { src RANGES }` in the config's frontends"
+        }
+        (Controller::HaproxyCfg, Deny) => {
+            "`http-request deny if { src RANGES }` in the config's frontends"
         }
         (Controller::HaproxyCfg, Auth) => {
             "`http-request auth` with a `userlist` in the config's frontends, or an external authenticator"
@@ -295,7 +310,7 @@ mod tests {
 
     #[test]
     fn access_controls_are_told_by_key_and_value() {
-        use Access::{Authentication as Auth, SourceRange as Range};
+        use Access::{AllowList as Range, Authentication as Auth, DenyList as Deny};
         for (key, value, want) in [
             (
                 "nginx.ingress.kubernetes.io/whitelist-source-range",
@@ -317,7 +332,7 @@ mod tests {
             (
                 "nginx.ingress.kubernetes.io/denylist-source-range",
                 "0.0.0.0/0",
-                Some(Range),
+                Some(Deny),
             ),
             (
                 "nginx.ingress.kubernetes.io/auth-url",
@@ -474,24 +489,24 @@ mod tests {
         for (controller, access, want) in [
             (
                 Controller::Alb,
-                Access::SourceRange,
+                Access::AllowList,
                 "alb.ingress.kubernetes.io/inbound-cidrs",
             ),
             (
                 Controller::Traefik,
-                Access::SourceRange,
+                Access::AllowList,
                 "ipAllowList.sourceRange",
             ),
             (Controller::Traefik, Access::Authentication, "forwardAuth"),
-            (Controller::Istio, Access::SourceRange, "remoteIpBlocks"),
+            (Controller::Istio, Access::AllowList, "remoteIpBlocks"),
             (
                 Controller::HaproxyCfg,
-                Access::SourceRange,
+                Access::AllowList,
                 "http-request deny unless { src",
             ),
             (
                 Controller::GatewayApi,
-                Access::SourceRange,
+                Access::AllowList,
                 "Gateway API has no field for it",
             ),
         ] {
@@ -503,7 +518,7 @@ mod tests {
             ..Settings::default()
         };
         assert!(
-            access_advice(Controller::GatewayApi, Access::SourceRange, &eg)
+            access_advice(Controller::GatewayApi, Access::AllowList, &eg)
                 .contains("SecurityPolicy")
         );
         let existing = Settings {
@@ -511,7 +526,7 @@ mod tests {
             ..eg
         };
         assert!(
-            access_advice(Controller::GatewayApi, Access::SourceRange, &existing)
+            access_advice(Controller::GatewayApi, Access::AllowList, &existing)
                 .contains("implementation's own policy")
         );
     }

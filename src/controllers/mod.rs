@@ -357,9 +357,11 @@ pub fn effective(
             ("nginx.ingress.kubernetes.io/ssl-redirect", tls.to_string()),
         ];
         // another controller's allow list as ingress-nginx's, unless the values give one of its
-        // own (the user's wins in the merge, and `allow_list` holds every list to the same ranges)
-        let own = given.annotations.keys().any(|k| {
-            family_of(k) == Some(Family::IngressNginx) && k.ends_with("list-source-range")
+        // own (the user's wins in the merge, and `allow_list` holds every list to the same ranges;
+        // a deny list is no allow list)
+        let own = given.annotations.iter().any(|(k, v)| {
+            family_of(k) == Some(Family::IngressNginx)
+                && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::AllowList)
         });
         if let Some(ranges) = allow_list(given.annotations).filter(|_| !own) {
             d.push((NGINX_ALLOW_LIST, ranges.join(",")));
@@ -648,8 +650,7 @@ fn drop_all(
             let none = |why: &str| Some(Equivalent::NotNeeded(why.to_string()));
             let name = k.rsplit('/').next().unwrap_or(k);
             let allows = carries_allow.is_some()
-                && !name.starts_with("denylist")
-                && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::SourceRange);
+                && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::AllowList);
             let equivalent = match name {
                 _ if allows => carries_allow.map(|how| Equivalent::Carried(how.to_string())),
                 "proxy-read-timeout"

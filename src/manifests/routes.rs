@@ -422,8 +422,8 @@ fn traefik_guards(route: &Node, at: &Path, o: &Object, objects: &[Object]) -> Ve
             continue;
         };
         for (kind, access) in [
-            ("ipAllowList", Access::SourceRange),
-            ("ipWhiteList", Access::SourceRange),
+            ("ipAllowList", Access::AllowList),
+            ("ipWhiteList", Access::AllowList),
             ("basicAuth", Access::Authentication),
             ("digestAuth", Access::Authentication),
             ("forwardAuth", Access::Authentication),

@@ -119,7 +119,7 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
             // an allow list this target could have carried says why it did not
             let why = match crate::controllers::allow_list_problem(&plan.annotations) {
                 Some(problem)
-                    if access == crate::controllers::Access::SourceRange
+                    if access == crate::controllers::Access::AllowList
                         && crate::controllers::allow_list_carrier(
                             controller,
                             &byo.settings,
@@ -131,7 +131,7 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
                         " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"
                     )
                 }
-                _ if access == crate::controllers::Access::SourceRange => {
+                _ if access == crate::controllers::Access::AllowList => {
                     crate::controllers::allow_list_blocker(controller, &byo.settings, &byo.hosts)
                         .map(|why| format!(" ({why})"))
                         .unwrap_or_default()
