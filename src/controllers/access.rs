@@ -67,8 +67,8 @@ pub fn allow_list(annotations: &BTreeMap<String, Option<String>>) -> Option<Vec<
     read_allow_lists(annotations).ok().flatten()
 }
 
-/// Why the values' allow lists cannot be carried, if they cannot: for the finding that says so.
-pub fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Option<String> {
+/// Why the values' allow lists cannot be carried exactly, if they cannot.
+fn allow_list_problem(annotations: &BTreeMap<String, Option<String>>) -> Option<String> {
     read_allow_lists(annotations).err()
 }
 
@@ -115,32 +115,38 @@ pub fn allow_list_carrier(
     }
 }
 
-/// Why a target that can carry an allow list does not, here: a Gateway it does not render (whose
-/// pods or routes its policy cannot name), or a wildcard host (which Istio's DENY rule cannot
-/// match with every port). `None` when nothing here stands in the way.
-pub fn allow_list_blocker(
+/// Why a target does not carry the values' allow list, where there is more to say than that it
+/// cannot: lists it could carry but that are not exact (a range that is no address, two lists
+/// that disagree), a Gateway it does not render (whose pods or routes its policy cannot name), or
+/// a wildcard host (which Istio's DENY rule cannot match with every port).
+pub fn allow_list_not_carried(
     controller: Controller,
     settings: &Settings,
     hosts: &[String],
-) -> Option<&'static str> {
+    annotations: &BTreeMap<String, Option<String>>,
+) -> Option<String> {
+    if allow_list_carrier(controller, settings, hosts).is_some() {
+        return allow_list_problem(annotations).map(|problem| {
+            format!("an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem}")
+        });
+    }
     let wildcard = hosts.iter().any(|h| h.starts_with('*'));
     let class = settings.gateway_class.as_deref().unwrap_or_default();
-    match controller {
+    let why = match controller {
         Controller::Istio if super::istio::existing(settings).is_some() => {
-            Some("it attaches to a Gateway it does not render, whose gateway pods it cannot select")
+            "it attaches to a Gateway it does not render, whose gateway pods it cannot select"
         }
         Controller::GatewayApi if settings.gateway_name.is_some() => {
-            Some("it attaches to a Gateway it does not render, whose implementation it cannot tell")
+            "it attaches to a Gateway it does not render, whose implementation it cannot tell"
         }
         Controller::Istio | Controller::GatewayApi
             if wildcard && (controller == Controller::Istio || class == "istio") =>
         {
-            Some(
-                "Istio's DENY rule cannot match a wildcard host with every port, so a client could pass it by naming a port",
-            )
+            "Istio's DENY rule cannot match a wildcard host with every port, so a client could pass it by naming a port"
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(why.to_string())
 }
 
 /// [`allow_list`], with the reason when the lists cannot be carried.

@@ -65,6 +65,17 @@ pub fn rendered_gateway_namespace(settings: &Settings) -> Option<&str> {
     }
 }
 
+/// Airbyte's hosts as an AuthorizationPolicy's `to.operation.hosts` must name them: each also
+/// with any port (`host:*`), as Istio matches the `Host` header with its port, so that a client
+/// cannot pass a DENY rule by naming one. No wildcard host can be written so (Istio takes one `*`
+/// per pattern): [`super::access::allow_list_carrier`] carries no allow list for those.
+pub fn policy_hosts(hosts: &[String]) -> Vec<String> {
+    hosts
+        .iter()
+        .flat_map(|h| [h.clone(), format!("{h}:*")])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ pub mod keys;
 pub mod paths;
 
 pub use access::{
-    Access, access_advice, access_control, allow_list, allow_list_blocker, allow_list_carrier,
-    allow_list_problem, as_cidr, restricts,
+    Access, access_advice, access_control, allow_list, allow_list_carrier, allow_list_not_carried,
+    as_cidr, restricts,
 };
 
 use std::collections::BTreeMap;
@@ -313,6 +313,10 @@ pub struct Effective {
     pub class: String,
     pub annotations: BTreeMap<String, String>,
     pub dropped: Vec<Dropped>,
+    /// The values' allow list, when the output's own objects carry it (the targets whose
+    /// objects hold no annotations: [`access::allow_list_carrier`] says how); the Ingress
+    /// targets carry theirs in `annotations`.
+    pub allow_list: Option<Vec<String>>,
 }
 
 /// What [`effective`] reads of the values.
@@ -336,6 +340,8 @@ pub fn effective(
     settings: &Settings,
     intent: &Intent,
 ) -> Effective {
+    // the values' allow list, read once for every target that carries it
+    let allow = allow_list(given.annotations);
     let nginx = |tls: bool| -> Vec<(&'static str, String)> {
         let mut d = vec![
             (
@@ -363,21 +369,26 @@ pub fn effective(
             family_of(k) == Some(Family::IngressNginx)
                 && access_control(k, v.as_deref().unwrap_or_default()) == Some(Access::AllowList)
         });
-        if let Some(ranges) = allow_list(given.annotations).filter(|_| !own) {
+        if let Some(ranges) = allow.as_ref().filter(|_| !own) {
             d.push((NGINX_ALLOW_LIST, ranges.join(",")));
         }
         d
     };
-    let carrying_none = |carrier: Carrier, class: String| Effective {
-        controller,
-        class,
-        annotations: BTreeMap::new(),
-        dropped: drop_all(
-            carrier,
-            given.annotations,
-            intent,
-            allow_list_carrier(controller, settings, given.hosts),
-        ),
+    let carrying_none = |carrier: Carrier, class: String| {
+        let carried = allow_list_carrier(controller, settings, given.hosts)
+            .and_then(|how| Some((how, allow.clone()?)));
+        Effective {
+            controller,
+            class,
+            annotations: BTreeMap::new(),
+            dropped: drop_all(
+                carrier,
+                given.annotations,
+                intent,
+                carried.as_ref().map(|c| c.0),
+            ),
+            allow_list: carried.map(|c| c.1),
+        }
     };
     let (class, reads, defaults): (String, &[Family], Vec<(&str, String)>) = match controller {
         Controller::IngressNginx => (
@@ -421,7 +432,7 @@ pub fn effective(
             // another controller's allow list as the ALB's security group rules, unless given
             // security groups replace those (the ALB then ignores `inbound-cidrs`)
             if !given.annotations.contains_key(ALB_SECURITY_GROUPS)
-                && let Some(ranges) = allow_list(given.annotations)
+                && let Some(ranges) = &allow
             {
                 let cidrs: Vec<String> = ranges.iter().map(|r| as_cidr(r)).collect();
                 d.push((ALB_INBOUND_CIDRS, cidrs.join(",")));
@@ -506,6 +517,7 @@ pub fn effective(
         class,
         annotations,
         dropped,
+        allow_list: None,
     }
 }
 
@@ -601,12 +613,13 @@ pub fn gateway_impl(class: &str) -> GatewayImpl {
 }
 
 /// Every annotation of the values, for outputs whose objects carry none; each with the output's
-/// way to do the same where one exists.
+/// way to do the same where one exists (`carries_allow`: how it carries the values' allow list,
+/// when it does).
 fn drop_all(
     carrier: Carrier,
     given: &BTreeMap<String, Option<String>>,
     intent: &Intent,
-    allow_list_carrier: Option<&'static str>,
+    carries_allow: Option<&'static str>,
 ) -> Vec<Dropped> {
     let request = intent.request_timeout();
     let (timeout, redirect, issuer) = match carrier {
@@ -641,8 +654,6 @@ fn drop_all(
             "a certificate in the PEM given with `--haproxy-cert`",
         ),
     };
-    // an allow list the output carries (`access::allow_list_carrier` says how)
-    let carries_allow = allow_list_carrier.filter(|_| allow_list(given).is_some());
     given
         .iter()
         .filter(|(k, v)| v.is_some() && k.as_str() != CLASS_ANNOTATION)

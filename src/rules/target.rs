@@ -116,28 +116,19 @@ fn bring_your_own(ctx: &mut Ctx, controller: Controller, byo: &Byo) {
         if let Some(access) = access
             .filter(|a| !carried && !crate::controllers::restricts(&byo.effective.annotations, *a))
         {
-            // an allow list this target could have carried says why it did not
-            let why = match crate::controllers::allow_list_problem(&plan.annotations) {
-                Some(problem)
-                    if access == crate::controllers::Access::AllowList
-                        && crate::controllers::allow_list_carrier(
-                            controller,
-                            &byo.settings,
-                            &byo.hosts,
-                        )
-                        .is_some() =>
-                {
-                    format!(
-                        " (an allow list is carried only when every range is an address or CIDR range and every list names the same ones: {problem})"
+            // an allow list the target does not carry says why, where there is more to say
+            let why = (access == crate::controllers::Access::AllowList)
+                .then(|| {
+                    crate::controllers::allow_list_not_carried(
+                        controller,
+                        &byo.settings,
+                        &byo.hosts,
+                        &plan.annotations,
                     )
-                }
-                _ if access == crate::controllers::Access::AllowList => {
-                    crate::controllers::allow_list_blocker(controller, &byo.settings, &byo.hosts)
-                        .map(|why| format!(" ({why})"))
-                        .unwrap_or_default()
-                }
-                _ => String::new(),
-            };
+                })
+                .flatten()
+                .map(|why| format!(" ({why})"))
+                .unwrap_or_default();
             let f = ctx.key(
                 Rule::AccessControlDropped,
                 ann.key(&d.key),

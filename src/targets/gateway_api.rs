@@ -387,15 +387,9 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
             rules,
         ))?);
     }
-    // the values' allow list, as the implementation enforces it (`allow_list_carrier`; when it
-    // cannot, `access-control-dropped` stops the render before this)
-    let carried = crate::controllers::allow_list_carrier(
-        crate::controllers::Controller::GatewayApi,
-        opts,
-        &byo.hosts,
-    )
-    .is_some();
-    let allow = crate::controllers::allow_list(&plan.annotations).filter(|_| carried);
+    // the values' allow list, as the implementation enforces it (when it cannot,
+    // `access-control-dropped` stops the render before this)
+    let allow = byo.effective.allow_list.clone();
     if let Some(ranges) = &allow
         && crate::controllers::gateway_impl(&class) == GatewayImpl::Istio
     {
@@ -406,11 +400,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
             release,
             gateway: &plan.name,
             ranges: ranges.clone(),
-            hosts: byo
-                .hosts
-                .iter()
-                .flat_map(|h| [h.clone(), format!("{h}:*")])
-                .collect(),
+            hosts: crate::controllers::istio::policy_hosts(&byo.hosts),
         };
         r.docs.extend(render_docs(
             TEMPLATES,

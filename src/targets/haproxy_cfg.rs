@@ -38,7 +38,7 @@ struct Ctx {
     /// Airbyte's request timeout, for the client and server sides.
     timeout: String,
     health_path: &'static str,
-    /// The clients the values' allow list admits (`controllers::allow_list`); empty: everyone.
+    /// The clients the values' allow list admits (`Effective::allow_list`); empty: everyone.
     allow: Vec<String>,
 }
 
@@ -139,7 +139,7 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
         sticky: opts.sticky,
         timeout: plan.intent.request_timeout(),
         health_path: plan.intent.health_path,
-        allow: crate::controllers::allow_list(&plan.annotations).unwrap_or_default(),
+        allow: byo.effective.allow_list.clone().unwrap_or_default(),
     };
     let text = crate::render::render_text(TEMPLATES, "haproxy-cfg/haproxy.cfg.j2", &ctx)?;
     Ok(Rendered {

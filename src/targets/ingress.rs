@@ -324,6 +324,7 @@ mod tests {
                 class: "nginx".into(),
                 annotations: Default::default(),
                 dropped: vec![],
+                allow_list: None,
             },
             hosts: vec![
                 "a.example.com".into(),

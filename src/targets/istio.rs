@@ -202,22 +202,11 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
                 &[Expected::new(API, "Gateway", &name)],
             )?);
             // the values' allow list on the same gateway pods, for Airbyte's hosts only, with
-            // any port (`allow_list_carrier`: not for a wildcard host, which cannot be written so)
-            let carried = crate::controllers::allow_list_carrier(
-                crate::controllers::Controller::Istio,
-                s,
-                &byo.hosts,
-            )
-            .is_some();
-            if let Some(ranges) =
-                crate::controllers::allow_list(&plan.annotations).filter(|_| carried)
-            {
+            // any port (not for a wildcard host, which cannot be written so: `access-control-
+            // dropped` then)
+            if let Some(ranges) = byo.effective.allow_list.clone() {
                 let policy = format!("{name}-allow-list");
-                let hosts = byo
-                    .hosts
-                    .iter()
-                    .flat_map(|h| [h.clone(), format!("{h}:*")])
-                    .collect();
+                let hosts = crate::controllers::istio::policy_hosts(&byo.hosts);
                 let ctx = AllowListCtx {
                     name: policy.clone(),
                     namespace: gw_ns,

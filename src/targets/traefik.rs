@@ -113,9 +113,9 @@ pub fn render(plan: &Plan, byo: &Byo) -> Result<Rendered, RenderError> {
     let transport = plan.name.clone();
     let redirect_mw = format!("{}-redirect-https", plan.name);
     let paths = plan.airbyte_paths();
-    // the values' allow list, on every route to Airbyte (`controllers::allow_list` says when it
-    // can be carried; otherwise `access-control-dropped` stops the render before this)
-    let allow = crate::controllers::allow_list(&plan.annotations);
+    // the values' allow list, on every route to Airbyte (when it cannot be carried,
+    // `access-control-dropped` stops the render before this)
+    let allow = byo.effective.allow_list.clone();
     let allow_mw = format!("{}-allow-list", plan.name);
     let app_middlewares: Vec<String> = allow.iter().map(|_| allow_mw.clone()).collect();
     let app_routes = |hosts: &[&str]| -> Result<Vec<RouteCtx>, String> {
