@@ -350,14 +350,22 @@ fn matcher_args<'a>(rule: &'a str, name: &str) -> Vec<&'a str> {
     out
 }
 
-/// The path rewrites of a Traefik route's Middlewares (`replacePath`, `replacePathRegex`,
-/// `stripPrefix`, `stripPrefixRegex`, `addPrefix`), found among the stream's Middlewares.
-fn traefik_rewrites(
-    route: &Node,
+/// A Middleware a Traefik route names: where it is named, and its object when the stream holds
+/// it (in the route's namespace, or the one the reference gives).
+struct RouteMiddleware<'a> {
+    name: &'a str,
+    origin: Origin,
+    at: Path,
+    object: Option<&'a Object>,
+}
+
+/// The Middlewares a Traefik route names, each found among the stream's objects once.
+fn route_middlewares<'a>(
+    route: &'a Node,
     at: &Path,
     o: &Object,
-    objects: &[Object],
-) -> Vec<(String, Origin, Path)> {
+    objects: &'a [Object],
+) -> Vec<RouteMiddleware<'a>> {
     let mut out = Vec::new();
     for (mi, m) in seq(get(route, "middlewares")).iter().enumerate() {
         let Some(name) = get(m, "name").and_then(str_of) else {
@@ -366,13 +374,26 @@ fn traefik_rewrites(
         let ns = get(m, "namespace")
             .and_then(str_of)
             .or(o.namespace.as_deref());
-        let Some(mw) = objects.iter().find(|x| {
-            x.kind == "Middleware"
-                && x.name == name
-                && (ns.is_none() || x.namespace.is_none() || x.namespace.as_deref() == ns)
-        }) else {
-            continue;
-        };
+        out.push(RouteMiddleware {
+            name,
+            origin: get(m, "name").map_or(m.origin, |n| n.origin),
+            at: at.key("middlewares").index(mi),
+            object: objects.iter().find(|x| {
+                x.kind == "Middleware"
+                    && x.name == name
+                    && (ns.is_none() || x.namespace.is_none() || x.namespace.as_deref() == ns)
+            }),
+        });
+    }
+    out
+}
+
+/// The path rewrites among a route's Middlewares (`replacePath`, `replacePathRegex`,
+/// `stripPrefix`, `stripPrefixRegex`, `addPrefix`).
+fn traefik_rewrites(middlewares: &[RouteMiddleware<'_>]) -> Vec<(String, Origin, Path)> {
+    let mut out = Vec::new();
+    for m in middlewares {
+        let Some(mw) = m.object else { continue };
         for kind in [
             "replacePath",
             "replacePathRegex",
@@ -381,11 +402,10 @@ fn traefik_rewrites(
             "addPrefix",
         ] {
             if mw.at(&format!("spec.{kind}")).is_some() {
-                let origin = get(m, "name").map_or(m.origin, |n| n.origin);
                 out.push((
-                    format!("the Middleware `{name}` (`{kind}`)"),
-                    origin,
-                    at.key("middlewares").index(mi),
+                    format!("the Middleware `{}` (`{kind}`)", m.name),
+                    m.origin,
+                    m.at.clone(),
                 ));
             }
         }
@@ -393,31 +413,18 @@ fn traefik_rewrites(
     out
 }
 
-/// The Middlewares of a Traefik route that limit who passes (`ipAllowList`, `ipWhiteList`,
-/// `basicAuth`, `digestAuth`, `forwardAuth`), and those the stream does not hold (which might).
-fn traefik_guards(route: &Node, at: &Path, o: &Object, objects: &[Object]) -> Vec<Guard> {
+/// The Middlewares of a route that limit who passes (`ipAllowList`, `ipWhiteList`, `basicAuth`,
+/// `digestAuth`, `forwardAuth`), and those the stream does not hold (which might).
+fn traefik_guards(middlewares: &[RouteMiddleware<'_>]) -> Vec<Guard> {
     use crate::controllers::Access;
     let mut out = Vec::new();
-    for (mi, m) in seq(get(route, "middlewares")).iter().enumerate() {
-        let Some(name) = get(m, "name").and_then(str_of) else {
-            continue;
-        };
-        let ns = get(m, "namespace")
-            .and_then(str_of)
-            .or(o.namespace.as_deref());
-        let origin = get(m, "name").map_or(m.origin, |n| n.origin);
-        let at = at.key("middlewares").index(mi);
-        let found = objects.iter().find(|x| {
-            x.kind == "Middleware"
-                && x.name == name
-                && (ns.is_none() || x.namespace.is_none() || x.namespace.as_deref() == ns)
-        });
-        let Some(mw) = found else {
+    for m in middlewares {
+        let Some(mw) = m.object else {
             out.push(Guard {
-                what: format!("the Middleware `{name}`"),
+                what: format!("the Middleware `{}`", m.name),
                 access: None,
-                origin,
-                at,
+                origin: m.origin,
+                at: m.at.clone(),
             });
             continue;
         };
@@ -430,10 +437,10 @@ fn traefik_guards(route: &Node, at: &Path, o: &Object, objects: &[Object]) -> Ve
         ] {
             if mw.at(&format!("spec.{kind}")).is_some() {
                 out.push(Guard {
-                    what: format!("the Middleware `{name}` (`{kind}`)"),
+                    what: format!("the Middleware `{}` (`{kind}`)", m.name),
                     access: Some(access),
-                    origin,
-                    at: at.clone(),
+                    origin: m.origin,
+                    at: m.at.clone(),
                 });
             }
         }
@@ -496,8 +503,9 @@ fn ingress_route(i: usize, o: &Object, objects: &[Object], r: &mut Routing) {
                     .map(str::to_string),
             })
         });
-        let rewrites = traefik_rewrites(route, &at, o, objects);
-        let guards = traefik_guards(route, &at, o, objects);
+        let middlewares = route_middlewares(route, &at, o, objects);
+        let rewrites = traefik_rewrites(&middlewares);
+        let guards = traefik_guards(&middlewares);
         for (path, matching) in paths {
             r.routes.push(Route {
                 object: i,

@@ -105,10 +105,10 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
             }
             guarded.push((&g.origin, &g.what));
             let label = objects[route.object].label();
-            findings.push(match (g.access, target) {
+            let finding = match (g.access, target) {
                 // nothing is rendered for a controller
-                (Some(_), None) => continue,
-                (Some(access), Some(controller)) => Finding::new(
+                (Some(_), None) => None,
+                (Some(access), Some(controller)) => Some(Finding::new(
                     Rule::AccessControlDropped,
                     g.at.clone(),
                     g.origin,
@@ -122,8 +122,8 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
                 .help(format!(
                     "restrict access the target's way first: {}; then move the route without the Middleware",
                     crate::controllers::access_advice(controller, access, &opts.settings)
-                )),
-                (None, _) => Finding::new(
+                ))),
+                (None, _) => Some(Finding::new(
                     Rule::CannotAssess,
                     g.at.clone(),
                     g.origin,
@@ -132,8 +132,9 @@ pub fn read(files: &[String], opts: &RunOptions, read: ReadFn<'_>) -> Result<Mov
                         g.what
                     ),
                 )
-                .help("pass the Middleware with the route (`kubectl get middleware -o yaml`), or check that the output keeps out whom it kept out"),
-            });
+                .help("pass the Middleware with the route (`kubectl get middleware -o yaml`), or check that the output keeps out whom it kept out")),
+            };
+            findings.extend(finding);
         }
     }
     for label in &not_read {
