@@ -25,8 +25,9 @@ fn huge_pages(on: bool) {
     let _ = on;
 }
 
-/// Reads an input as [`airbyte_ingress::inputs::read_path`] does, turning huge pages on when it is large: before the read
-/// when a file's size says so, after it for a stream. Once on, they stay on.
+/// Reads an input as [`airbyte_ingress::inputs::read_path`] does, turning huge pages on when it
+/// is large: before the read when a file's size says so, after it for a stream. Once on, they
+/// stay on.
 fn read_input(name: &str, max: usize) -> Result<Vec<u8>, airbyte_ingress::values::InputError> {
     use std::sync::atomic::{AtomicBool, Ordering};
     static ON: AtomicBool = AtomicBool::new(false);

@@ -140,12 +140,22 @@ fn release_labels(ids: Vec<&(String, String)>) -> Vec<String> {
         .collect()
 }
 
+/// Whether two findings say the same of the same place, whatever releases they hold for. Every
+/// field is named, so that one added to `Finding` is decided here too.
 fn same_but_release(a: &Finding, b: &Finding) -> bool {
-    a.rule == b.rule
-        && a.message == b.message
-        && a.help == b.help
-        && a.path == b.path
-        && a.origins == b.origins
+    let Finding {
+        rule,
+        message,
+        help,
+        path,
+        origins,
+        releases: _,
+    } = a;
+    *rule == b.rule
+        && *message == b.message
+        && *help == b.help
+        && *path == b.path
+        && *origins == b.origins
 }
 
 /// Sorts findings by source position, then rule, so output is stable run to run; drops repeats.
