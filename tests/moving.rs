@@ -26,6 +26,12 @@ fn moved(file: &str, target: &str, extra: &[&str]) -> common::Run {
     common::run(&args)
 }
 
+/// The objects a run wrote, as JSON (naming the output when it does not read as YAML).
+fn objects(r: &common::Run) -> Vec<serde_json::Value> {
+    serde_saphyr::from_multiple(&r.stdout)
+        .unwrap_or_else(|e| panic!("the output does not read back: {e}\n{}", r.stdout))
+}
+
 /// A fixture with one piece of its text replaced (which must be there), written to a temporary
 /// file: the folder's guard and the file's path.
 fn variant(fixture: &str, from: &str, to: &str) -> (common::TempDir, String) {
@@ -687,7 +693,7 @@ fn traefik_carries_an_allow_list_in_a_middleware() {
     let file = "fixtures/manifests/access/nginx-allowlist-only.yaml";
     let r = moved(file, "traefik", &["-v"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let docs = objects(&r);
     let allow = docs
         .iter()
         .find(|d| d["kind"] == "Middleware" && d["spec"]["ipAllowList"].is_object())
@@ -793,7 +799,7 @@ fn envoy_gateway_carries_an_allow_list_in_a_security_policy() {
     );
     let r = moved(&file, "gateway-api", &["--gateway-class", "eg"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let docs = objects(&r);
     let policy = docs
         .iter()
         .find(|d| d["kind"] == "SecurityPolicy")
@@ -837,7 +843,7 @@ fn istio_carries_an_allow_list_in_an_authorization_policy() {
     let file = "fixtures/manifests/access/nginx-allowlist-only.yaml";
     let r = moved(file, "istio", &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let docs = objects(&r);
     let gateway = docs.iter().find(|d| d["kind"] == "Gateway").unwrap();
     let policy = docs
         .iter()
@@ -897,7 +903,7 @@ fn istio_gateway_api_carries_an_allow_list_on_its_gateway() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let docs = objects(&r);
     let gateway = docs.iter().find(|d| d["kind"] == "Gateway").unwrap();
     let policy = docs
         .iter()

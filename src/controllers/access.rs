@@ -490,6 +490,30 @@ mod tests {
     }
 
     #[test]
+    fn an_output_restricts_with_its_own_kind_of_list_and_not_through_ignored_cidrs() {
+        let out = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let cidrs = (ALB_INBOUND_CIDRS, "10.0.0.0/8");
+        assert!(restricts(&out(&[cidrs]), Access::AllowList));
+        assert!(!restricts(&out(&[cidrs]), Access::DenyList));
+        // given security groups make the ALB ignore `inbound-cidrs`
+        assert!(!restricts(
+            &out(&[cidrs, (ALB_SECURITY_GROUPS, "sg-0123")]),
+            Access::AllowList
+        ));
+        let deny = (
+            "nginx.ingress.kubernetes.io/denylist-source-range",
+            "10.0.0.1",
+        );
+        assert!(!restricts(&out(&[deny]), Access::AllowList));
+        assert!(restricts(&out(&[deny]), Access::DenyList));
+    }
+
+    #[test]
     fn access_advice_names_the_target_s_own_way() {
         let settings = Settings::default();
         for (controller, access, want) in [
